@@ -1,0 +1,67 @@
+# Two commands for a newcomer: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages: WeasyPrint's libraries and fonts, gettext for the catalogues,
+# poppler to look at PDFs, Chromium for the browser tests.
+DEB_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
+DEB_TEST := $(DEB_RUNTIME) poppler-utils chromium
+
+.PHONY: run test install install-dev system-packages system-packages-test messages compilemessages lint format serve-prod clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: system-packages $(VENV)/.installed compilemessages
+
+install-dev: system-packages-test $(VENV)/.installed-dev compilemessages
+
+# Installs missing Debian packages when run as root; otherwise says what is missing.
+system-packages:
+	@bash scripts/ensure-debian-packages.sh $(DEB_RUNTIME)
+
+system-packages-test:
+	@bash scripts/ensure-debian-packages.sh $(DEB_TEST)
+
+compilemessages: $(BIN)/python
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+# Extracts the French source strings into the Arabic and English catalogues.
+messages: $(BIN)/python
+	$(BIN)/python manage.py makemessages -l ar -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(BIN)/python manage.py makemessages -d djangojs -l ar -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+
+run: install
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  Portail des clusters: http://$(HOST):$(PORT)/"
+	@echo "  E-mails sent by the portal are written to var/mail/"
+	@echo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,191 @@
+"""Every write on accounts goes through these functions."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+from core.mail import mail_queue
+
+from .models import STAFF_ROLES, Role, User
+from .tokens import email_verification_payload, email_verification_token
+
+
+def _absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def email_is_taken(email):
+    return User.objects.filter(email__iexact=email.strip()).exists()
+
+
+def _duplicate_email_error():
+    return ApplicationError(
+        _("Un compte existe déjà avec cette adresse e-mail."), field="email", code="duplicate"
+    )
+
+
+@transaction.atomic
+def user_register_director(*, email, full_name, password, phone="", language):
+    """Create a director's account, unverified until the link sent by e-mail is followed."""
+    if email_is_taken(email):
+        raise _duplicate_email_error()
+    user = User(
+        email=User.objects.normalize_email(email),
+        full_name=full_name.strip(),
+        phone=phone.strip(),
+        preferred_language=language,
+        role=Role.DIRECTOR,
+    )
+    user.set_password(password)
+    user.full_clean()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        # Two registrations with one address at the same instant: the database decides.
+        raise _duplicate_email_error() from exc
+    verification_mail_queue(user=user)
+    return user
+
+
+def verification_mail_queue(*, user):
+    token = email_verification_token(user)
+    link = _absolute(reverse("accounts:verify_email", kwargs={"token": token}))
+    return mail_queue(
+        template="email_verification",
+        to=user.email,
+        language=user.preferred_language,
+        context={"user": user, "link": link, "hours": 48},
+    )
+
+
+@transaction.atomic
+def verification_mail_resend(*, email):
+    """Send a new link to an unverified account; says nothing about unknown addresses."""
+    user = User.objects.filter(email__iexact=email.strip(), email_verified_at__isnull=True).first()
+    if user is not None and user.is_active:
+        verification_mail_queue(user=user)
+
+
+@transaction.atomic
+def user_verify_email(*, token):
+    try:
+        payload = email_verification_payload(token)
+    except signing.SignatureExpired as exc:
+        raise ApplicationError(
+            _("Ce lien de vérification a expiré (il est valable 48 heures)."), code="expired"
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ApplicationError(
+            _("Ce lien de vérification n'est pas valide."), code="invalid"
+        ) from exc
+    user = User.objects.select_for_update().filter(pk=payload.get("u")).first()
+    if user is None or user.email != payload.get("e"):
+        raise ApplicationError(_("Ce lien de vérification n'est pas valide."), code="invalid")
+    if user.email_verified:
+        raise ApplicationError(
+            _(
+                "Ce lien a déjà été utilisé : votre adresse est vérifiée, "
+                "vous pouvez vous connecter."
+            ),
+            code="used",
+        )
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email_verified_at"])
+    return user
+
+
+@transaction.atomic
+def user_invite(*, inviter, email, full_name, role, language):
+    """An administrator invites ministry staff; they choose their password from the e-mail."""
+    if not inviter.is_administrator:
+        raise ApplicationError(_("Seul un administrateur peut inviter des comptes."))
+    if role not in STAFF_ROLES:
+        raise ApplicationError(_("Ce rôle ne s'attribue pas par invitation."), field="role")
+    if email_is_taken(email):
+        raise _duplicate_email_error()
+    user = User(
+        email=User.objects.normalize_email(email),
+        full_name=full_name.strip(),
+        role=role,
+        preferred_language=language,
+        invited_by=inviter,
+    )
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    invitation_mail_queue(user=user)
+    return user
+
+
+def invitation_mail_queue(*, user):
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:invitation_accept", kwargs={"uidb64": uidb64, "token": token})
+    return mail_queue(
+        template="invitation",
+        to=user.email,
+        language=user.preferred_language,
+        context={
+            "user": user,
+            "link": _absolute(path),
+            "inviter": user.invited_by,
+            "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        },
+    )
+
+
+def user_invitation_accept(*, user):
+    """Called once the invited person has chosen a password: the address is proven too."""
+    if not user.email_verified:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    return user
+
+
+@transaction.atomic
+def user_profile_update(*, user, full_name, phone, preferred_language):
+    user.full_name = full_name.strip()
+    user.phone = phone.strip()
+    user.preferred_language = preferred_language
+    user.full_clean()
+    user.save(update_fields=["full_name", "phone", "preferred_language"])
+    return user
+
+
+def user_language_set(*, user, language):
+    if language in dict(settings.LANGUAGES) and user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+
+
+def password_reset_mail_queue(*, user, uidb64, token):
+    path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
+    return mail_queue(
+        template="password_reset",
+        to=user.email,
+        language=user.preferred_language,
+        context={"user": user, "link": _absolute(path)},
+    )
+
+
+@transaction.atomic
+def unverified_users_purge(*, older_than=timedelta(days=7)):
+    """Free the addresses of self-registrations whose link was never followed."""
+    stale = User.objects.filter(
+        role=Role.DIRECTOR,
+        email_verified_at__isnull=True,
+        last_login__isnull=True,
+        date_joined__lt=timezone.now() - older_than,
+    )
+    deleted, _details = stale.delete()
+    return deleted

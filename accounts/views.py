@@ -1,0 +1,200 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from core.errors import ApplicationError
+
+from . import services
+from .forms import (
+    EmailForm,
+    InvitationForm,
+    LoginForm,
+    PortalPasswordResetForm,
+    ProfileForm,
+    RegistrationForm,
+)
+from .selectors import user_list
+
+
+def _with_language_cookie(response, language):
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The interface follows the language the person chose in their profile.
+        return _with_language_cookie(response, form.get_user().preferred_language)
+
+
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("core:dashboard")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_register_director(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                phone=form.cleaned_data["phone"],
+                password=form.cleaned_data["password1"],
+                language=form.cleaned_data["preferred_language"],
+            )
+        except ApplicationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            request.session["registered_email"] = user.email
+            return redirect("accounts:register_done")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def register_done(request):
+    email = request.session.get("registered_email")
+    return render(request, "accounts/register_done.html", {"email": email})
+
+
+def verify_email(request, token):
+    try:
+        services.user_verify_email(token=token)
+    except ApplicationError as error:
+        level = messages.INFO if error.code == "used" else messages.ERROR
+        messages.add_message(request, level, error.message)
+        if error.code == "used":
+            return redirect("accounts:login")
+        return render(request, "accounts/verify_failed.html", {"error": error}, status=400)
+    messages.success(
+        request, _("Votre adresse e-mail est vérifiée. Vous pouvez maintenant vous connecter.")
+    )
+    return redirect("accounts:login")
+
+
+def verification_resend(request):
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.verification_mail_resend(email=form.cleaned_data["email"])
+        messages.info(
+            request,
+            _(
+                "Si un compte non vérifié existe pour cette adresse, "
+                "un nouveau lien vient de lui être envoyé."
+            ),
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/verification_resend.html", {"form": form})
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_profile_update(
+            user=request.user,
+            full_name=form.cleaned_data["full_name"],
+            phone=form.cleaned_data["phone"],
+            preferred_language=form.cleaned_data["preferred_language"],
+        )
+        messages.success(request, _("Votre profil a été enregistré."))
+        return _with_language_cookie(redirect("accounts:profile"), user.preferred_language)
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def language_set(request):
+    """Switch the interface language, and remember it in the profile when signed in."""
+    language = request.POST.get("language")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=language)
+    return _with_language_cookie(response, language)
+
+
+@permission_required("accounts.list_users", raise_exception=True)
+def users(request):
+    page = Paginator(user_list(), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page})
+
+
+@permission_required("accounts.invite_user", raise_exception=True)
+def invite(request):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_invite(inviter=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request,
+                _("L'invitation a été envoyée à %(email)s.") % {"email": user.email},
+            )
+            return redirect("accounts:user_list")
+    return render(request, "accounts/invite.html", {"form": form})
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/invitation_accept.html"
+    success_url = reverse_lazy("accounts:login")
+    reset_url_token = "definir-mot-de-passe"  # noqa: S105 -- a URL segment
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_invitation_accept(user=form.user)
+        messages.success(
+            self.request, _("Votre mot de passe est enregistré. Vous pouvez vous connecter.")
+        )
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PortalPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request, _("Votre nouveau mot de passe est enregistré. Connectez-vous.")
+        )
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Votre mot de passe a été modifié."))
+        return response

@@ -1,0 +1,96 @@
+"""E-mail: render `emails/<name>/` templates in the recipient's language, send from a task."""
+
+import logging
+import smtplib
+import uuid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+# Faults worth a retry: the mail server or the network is away for a while.
+TEMPORARY_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+
+
+def _render(template, context):
+    subject = render_to_string(f"emails/{template}/subject.txt", context)
+    text = render_to_string(f"emails/{template}/body.txt", context)
+    try:
+        html = render_to_string(f"emails/{template}/body.html", context)
+    except TemplateDoesNotExist:
+        html = ""
+    # A subject is one line, whatever the template's whitespace.
+    return " ".join(subject.split()), text, html
+
+
+def mail_queue(*, template, to, language, context=None, key=None):
+    """Render an e-mail now, record it, and send it from a task once the transaction commits.
+
+    `key` makes the e-mail unique: queueing the same key twice sends it once.
+    """
+    from .tasks import outgoing_mail_send
+
+    key = key or f"{template}:{uuid.uuid4()}"
+    existing = OutgoingMail.objects.filter(key=key).first()
+    if existing:
+        return existing
+    context = {"site_url": settings.SITE_URL, **(context or {})}
+    with translation.override(language):
+        subject, text, html = _render(template, context)
+    mail = OutgoingMail(
+        key=key,
+        template=template,
+        to=to,
+        language=language,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+    )
+    mail.full_clean()
+    mail.save()
+    transaction.on_commit(lambda: outgoing_mail_send.delay(mail.pk))
+    return mail
+
+
+def outgoing_mail_deliver(*, mail_id):
+    """Send one recorded e-mail unless it already went out; returns True when sent now.
+
+    The row stays locked while sending, so two workers handed the same task cannot both send.
+    """
+    with transaction.atomic():
+        mail = OutgoingMail.objects.select_for_update().get(pk=mail_id)
+        if mail.status == OutgoingMail.Status.SENT:
+            return False
+        message = EmailMultiAlternatives(
+            subject=mail.subject,
+            body=mail.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[mail.to],
+            headers={"X-Portal-Mail-Key": mail.key},
+        )
+        if mail.body_html:
+            message.attach_alternative(mail.body_html, "text/html")
+        message.send()
+        mail.status = OutgoingMail.Status.SENT
+        mail.sent_at = timezone.now()
+        mail.attempts += 1
+        mail.last_error = ""
+        mail.save(update_fields=["status", "sent_at", "attempts", "last_error", "updated_at"])
+    return True
+
+
+def outgoing_mail_record_failure(*, mail_id, error, final):
+    status = OutgoingMail.Status.FAILED if final else OutgoingMail.Status.PENDING
+    mail = OutgoingMail.objects.get(pk=mail_id)
+    mail.attempts += 1
+    mail.last_error = str(error)[:2000]
+    mail.status = status
+    mail.save(update_fields=["attempts", "last_error", "status", "updated_at"])
+    logger.warning("E-mail %s to %s failed (final=%s): %s", mail.key, mail.to, final, error)

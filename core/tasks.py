@@ -1,0 +1,18 @@
+from celery import shared_task
+
+from .mail import TEMPORARY_MAIL_ERRORS, outgoing_mail_deliver, outgoing_mail_record_failure
+
+MAIL_MAX_RETRIES = 8
+
+
+@shared_task(bind=True, max_retries=MAIL_MAX_RETRIES)
+def outgoing_mail_send(self, mail_id):
+    try:
+        return outgoing_mail_deliver(mail_id=mail_id)
+    except TEMPORARY_MAIL_ERRORS as exc:
+        final = self.request.retries >= self.max_retries
+        outgoing_mail_record_failure(mail_id=mail_id, error=exc, final=final)
+        if final:
+            return False
+        # 30 s, 1 min, 2 min… capped at one hour: the mail server gets time to come back.
+        raise self.retry(exc=exc, countdown=min(3600, 30 * 2**self.request.retries)) from exc

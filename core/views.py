@@ -1,0 +1,52 @@
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .health import broker_state, database_state
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(request, "core/home.html")
+
+
+@login_required
+def dashboard(request):
+    return render(request, "core/dashboard.html")
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    checks = {"database": database_state(), "broker": broker_state()}
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # The page must render even when the database is what failed: no user, no queries.
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        logger.exception("The 500 page itself failed to render")
+        return HttpResponseServerError("Erreur interne du serveur / Internal server error")
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
