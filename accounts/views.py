@@ -8,9 +8,9 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rules.contrib.views import permission_required
 
 from core.errors import ApplicationError
+from core.permissions import permission_required
 
 from . import services
 from .forms import (
@@ -135,13 +135,13 @@ def language_set(request):
     return _with_language_cookie(response, language)
 
 
-@permission_required("accounts.list_users", raise_exception=True)
+@permission_required("accounts.list_users")
 def users(request):
     page = Paginator(user_list(), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page})
 
 
-@permission_required("accounts.invite_user", raise_exception=True)
+@permission_required("accounts.invite_user")
 def invite(request):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

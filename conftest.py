@@ -1,0 +1,73 @@
+"""Fixtures shared by every test: one person per role, and an outsider director."""
+
+import os
+
+import pytest
+
+from accounts.tests.factories import (
+    AdministratorFactory,
+    CommitteeMemberFactory,
+    DirectorFactory,
+    EvaluatorFactory,
+)
+from core.tests.client import CommittingClient
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by
+# live_server tests from that thread are safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def client():
+    return CommittingClient()
+
+
+@pytest.fixture
+def director(db):
+    return DirectorFactory(email="directrice@cluster-a.ma", full_name="Salma Bennani")
+
+
+@pytest.fixture
+def outsider(db):
+    """A director of another cluster: must never see the first director's things."""
+    return DirectorFactory(email="directeur@cluster-b.ma", full_name="Omar Tazi")
+
+
+@pytest.fixture
+def evaluator(db):
+    return EvaluatorFactory(email="evaluateur@mcinet.gov.ma", full_name="Youssef El Amrani")
+
+
+@pytest.fixture
+def committee_member(db):
+    return CommitteeMemberFactory(email="comite@mcinet.gov.ma", full_name="Nadia Chraibi")
+
+
+@pytest.fixture
+def administrator(db):
+    return AdministratorFactory(email="admin@mcinet.gov.ma", full_name="Karim Alaoui")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium: a browser downloaded by Playwright cannot be had here.
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": BROWSER_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A browser set to French, as most of the portal's users have it.
+    return {**browser_context_args, "locale": "fr-FR", "viewport": {"width": 1280, "height": 900}}
