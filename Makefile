@@ -40,8 +40,8 @@ compilemessages: $(BIN)/python
 
 # Extracts the French source strings into the Arabic and English catalogues.
 messages: $(BIN)/python
-	$(BIN)/python manage.py makemessages -l ar -l en --ignore=.venv --ignore=staticfiles --no-obsolete
-	$(BIN)/python manage.py makemessages -d djangojs -l ar -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(BIN)/python manage.py makemessages -l ar -l en --ignore=.venv --ignore=staticfiles --ignore=var --ignore=test-artifacts --no-obsolete
+	$(BIN)/python manage.py makemessages -d djangojs -l ar -l en --ignore=static/vendor --ignore=.venv --ignore=staticfiles --ignore=var --ignore=test-artifacts --no-obsolete
 
 run: install
 	$(BIN)/python manage.py migrate --no-input -v 0

@@ -1,0 +1,63 @@
+"""Screenshots of the main pages for the README, taken in Debian's Chromium.
+
+Run against a portal started with `make run` (demo data loaded):
+    .venv/bin/python scripts/take_screenshots.py [http://127.0.0.1:8000]
+"""
+
+import re
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "Clusters-Demo-2026"  # noqa: S105 -- the printed demo password
+
+
+def shoot(page, name):
+    page.screenshot(path=OUT / f"{name}.png", full_page=True)
+    print(OUT / f"{name}.png")
+
+
+def login(page, email, language):
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": BASE}])
+    page.goto(f"{BASE}/comptes/connexion/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/espace/$"))
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+        for language in ("fr", "ar"):
+            page.context.add_cookies([{"name": "django_language", "value": language, "url": BASE}])
+            page.goto(f"{BASE}/")
+            shoot(page, f"home-{language}")
+        page.context.add_cookies([{"name": "django_language", "value": "fr", "url": BASE}])
+        page.goto(f"{BASE}/comptes/inscription/")
+        page.locator("main form button[type=submit]").click()
+        shoot(page, "register-errors-fr")
+        login(page, "directeur@demo.clusters.ma", "ar")
+        shoot(page, "dashboard-director-ar")
+        login(page, "admin@demo.clusters.ma", "fr")
+        page.goto(f"{BASE}/comptes/utilisateurs/")
+        shoot(page, "users-administrator-fr")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
