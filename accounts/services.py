@@ -65,13 +65,16 @@ def verification_mail_queue(*, user):
         to=user.email,
         language=user.preferred_language,
         context={"user": user, "link": link, "hours": 48},
+        sensitive=True,
     )
 
 
 @transaction.atomic
 def verification_mail_resend(*, email):
     """Send a new link to an unverified account; says nothing about unknown addresses."""
-    user = User.objects.filter(email__iexact=email.strip(), email_verified_at__isnull=True).first()
+    user = User.objects.filter(
+        email__iexact=email.strip(), email_verified_at__isnull=True, role=Role.DIRECTOR
+    ).first()
     if user is not None and user.is_active:
         verification_mail_queue(user=user)
 
@@ -141,7 +144,21 @@ def invitation_mail_queue(*, user):
             "inviter": user.invited_by,
             "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
         },
+        sensitive=True,
     )
+
+
+@transaction.atomic
+def invitation_resend(*, actor, user):
+    """A new link for an invited person who never chose a password (the old one expired)."""
+    if not actor.is_administrator:
+        raise ApplicationError(_("Seul un administrateur peut inviter des comptes."))
+    if user.role not in STAFF_ROLES or user.has_usable_password() or user.email_verified:
+        raise ApplicationError(_("Ce compte a déjà été activé : aucune invitation à renvoyer."))
+    if user.invited_by_id is None:
+        user.invited_by = actor
+        user.save(update_fields=["invited_by"])
+    return invitation_mail_queue(user=user)
 
 
 def user_invitation_accept(*, user):
@@ -175,6 +192,7 @@ def password_reset_mail_queue(*, user, uidb64, token):
         to=user.email,
         language=user.preferred_language,
         context={"user": user, "link": _absolute(path)},
+        sensitive=True,
     )
 
 

@@ -29,6 +29,11 @@ urlpatterns = [
     path("utilisateurs/", views.users, name="user_list"),
     path("utilisateurs/inviter/", views.invite, name="user_invite"),
     path(
+        "utilisateurs/<int:pk>/renvoyer-invitation/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
         "invitation/<uidb64>/<token>/",
         views.InvitationAcceptView.as_view(),
         name="invitation_accept",

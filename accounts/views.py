@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from .forms import (
     ProfileForm,
     RegistrationForm,
 )
+from .models import User
 from .selectors import user_list
 
 
@@ -43,8 +44,13 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        # The interface follows the language the person chose in their profile.
-        return _with_language_cookie(response, form.get_user().preferred_language)
+        user = form.get_user()
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in dict(settings.LANGUAGES):
+            # A language picked just before logging in wins, and becomes the preference.
+            services.user_language_set(user=user, language=chosen)
+            return response
+        return _with_language_cookie(response, user.preferred_language)
 
 
 def register(request):
@@ -105,7 +111,9 @@ def verification_resend(request):
 
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    # A copy: an invalid form must not show unsaved values in the page header.
+    account = User.objects.get(pk=request.user.pk)
+    form = ProfileForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
         user = services.user_profile_update(
             user=request.user,
@@ -198,3 +206,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, _("Votre mot de passe a été modifié."))
         return response
+
+
+@permission_required("accounts.invite_user")
+@require_POST
+def invitation_resend(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    try:
+        services.invitation_resend(actor=request.user, user=user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Une nouvelle invitation a été envoyée à %(email)s.") % {"email": user.email}
+        )
+    return redirect("accounts:user_list")

@@ -16,7 +16,22 @@ from .models import OutgoingMail
 logger = logging.getLogger(__name__)
 
 # Faults worth a retry: the mail server or the network is away for a while.
-TEMPORARY_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+TEMPORARY_MAIL_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    ConnectionError,
+    TimeoutError,
+)
+REDACTED = "[supprimé après envoi : ce message contenait un lien de connexion]"
+
+
+def is_temporary(error):
+    """A 4xx SMTP answer means "try later"; a 5xx one (unknown mailbox…) will not change."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _message in error.recipients.values())
+    return isinstance(error, (*TEMPORARY_MAIL_ERRORS, OSError))
 
 
 def _render(template, context):
@@ -30,10 +45,11 @@ def _render(template, context):
     return " ".join(subject.split()), text, html
 
 
-def mail_queue(*, template, to, language, context=None, key=None):
+def mail_queue(*, template, to, language, context=None, key=None, sensitive=False):
     """Render an e-mail now, record it, and send it from a task once the transaction commits.
 
-    `key` makes the e-mail unique: queueing the same key twice sends it once.
+    `key` makes the e-mail unique: queueing the same key twice sends it once. A `sensitive`
+    e-mail (one with a login link) keeps no body once sent.
     """
     from .tasks import outgoing_mail_send
 
@@ -52,6 +68,7 @@ def mail_queue(*, template, to, language, context=None, key=None):
         subject=subject,
         body_text=text,
         body_html=html,
+        sensitive=sensitive,
     )
     mail.full_clean()
     mail.save()
@@ -82,7 +99,19 @@ def outgoing_mail_deliver(*, mail_id):
         mail.sent_at = timezone.now()
         mail.attempts += 1
         mail.last_error = ""
-        mail.save(update_fields=["status", "sent_at", "attempts", "last_error", "updated_at"])
+        if mail.sensitive:
+            mail.body_text, mail.body_html = REDACTED, ""
+        mail.save(
+            update_fields=[
+                "status",
+                "sent_at",
+                "attempts",
+                "last_error",
+                "body_text",
+                "body_html",
+                "updated_at",
+            ]
+        )
     return True
 
 

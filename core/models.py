@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +38,8 @@ class OutgoingMail(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    # Bodies holding a login link are erased once sent: the log must not open accounts.
+    sensitive = models.BooleanField(_("contenu sensible"), default=False)
 
     class Meta:
         verbose_name = _("e-mail sortant")
@@ -44,3 +49,43 @@ class OutgoingMail(TimeStampedModel):
 
     def __str__(self):
         return f"{self.template} → {self.to} ({self.get_status_display()})"
+
+
+class JournalEntry(models.Model):
+    """One event in the life of a call, dossier or contract: who did what, when, and why.
+
+    Append-only: entries are written by services and never changed or deleted.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=60)
+    from_state = models.CharField(_("état avant"), max_length=30, blank=True)
+    to_state = models.CharField(_("état après"), max_length=30, blank=True)
+    message = models.TextField(_("motif"), blank=True)
+    data = models.JSONField(_("détails"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("entrée du journal")
+        verbose_name_plural = _("journal")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def label(self):
+        from .journal import action_label
+
+        return action_label(self.action)

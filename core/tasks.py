@@ -1,6 +1,8 @@
+import smtplib
+
 from celery import shared_task
 
-from .mail import TEMPORARY_MAIL_ERRORS, outgoing_mail_deliver, outgoing_mail_record_failure
+from .mail import is_temporary, outgoing_mail_deliver, outgoing_mail_record_failure
 
 MAIL_MAX_RETRIES = 8
 
@@ -9,8 +11,8 @@ MAIL_MAX_RETRIES = 8
 def outgoing_mail_send(self, mail_id):
     try:
         return outgoing_mail_deliver(mail_id=mail_id)
-    except TEMPORARY_MAIL_ERRORS as exc:
-        final = self.request.retries >= self.max_retries
+    except (smtplib.SMTPException, OSError) as exc:
+        final = not is_temporary(exc) or self.request.retries >= self.max_retries
         outgoing_mail_record_failure(mail_id=mail_id, error=exc, final=final)
         if final:
             return False

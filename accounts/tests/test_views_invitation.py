@@ -119,3 +119,58 @@ def test_user_list_queries_do_not_grow_with_the_number_of_accounts(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("accounts:user_list"))
     assert page_text(response).count("<tr>") == 45
+
+
+@pytest.mark.django_db
+def test_an_expired_invitation_can_be_sent_again(client, administrator):
+    client.force_login(administrator)
+    _invite(client)
+    invited = User.objects.get(email="h.berrada@mcinet.gov.ma")
+    old_path = _invitation_path(mail.outbox[0])
+
+    page = page_text(client.get(reverse("accounts:user_list")))
+    response = client.post(reverse("accounts:invitation_resend", kwargs={"pk": invited.pk}))
+
+    assert "Renvoyer l'invitation" in page
+    assert response.url == reverse("accounts:user_list")
+    assert len(mail.outbox) == 2
+    assert _invitation_path(mail.outbox[1]).startswith("/comptes/invitation/")
+    assert old_path.split("/")[3] == _invitation_path(mail.outbox[1]).split("/")[3]
+
+
+@pytest.mark.django_db
+def test_an_active_account_gets_no_new_invitation(client, administrator, evaluator):
+    client.force_login(administrator)
+
+    response = client.post(
+        reverse("accounts:invitation_resend", kwargs={"pk": evaluator.pk}), follow=True
+    )
+
+    assert "aucune invitation à renvoyer" in page_text(response)
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_mail_log_keeps_no_usable_invitation_link(client, administrator):
+    from core.models import OutgoingMail
+
+    client.force_login(administrator)
+    _invite(client)
+
+    logged = OutgoingMail.objects.get(template="invitation")
+    assert logged.status == OutgoingMail.Status.SENT
+    assert "/comptes/invitation/" not in logged.body_text + logged.body_html
+
+
+@pytest.mark.django_db
+def test_verification_link_is_never_sent_to_an_invited_staff_account(client, administrator):
+    client.force_login(administrator)
+    _invite(client)
+    mail.outbox.clear()
+
+    CommittingClient().post(
+        reverse("accounts:verification_resend"), {"email": "h.berrada@mcinet.gov.ma"}
+    )
+
+    assert mail.outbox == []
+    assert not User.objects.get(email="h.berrada@mcinet.gov.ma").email_verified

@@ -128,3 +128,26 @@ def test_password_change_keeps_the_user_signed_in(client, director):
     assert client.get(reverse("core:dashboard")).status_code == 200
     director.refresh_from_db()
     assert director.check_password(new_password)
+
+
+@pytest.mark.django_db
+def test_changing_the_case_of_the_address_does_not_dodge_the_lockout(client, director):
+    variants = ["directrice@cluster-a.ma", "Directrice@cluster-a.ma", "DIRECTRICE@cluster-a.ma"]
+    for attempt in range(5):
+        _login(client, variants[attempt % 3], "wrong-password")
+
+    response = _login(client, "DiReCtRiCe@Cluster-A.ma", PASSWORD)
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_language_chosen_before_login_is_kept_and_remembered(client, director):
+    client.cookies["django_language"] = "en"
+
+    _login(client, director.email, PASSWORD)
+
+    director.refresh_from_db()
+    assert director.preferred_language == "en"
+    assert "Sign out" in page_text(client.get(reverse("core:dashboard")))

@@ -159,3 +159,15 @@ def test_signed_in_user_is_sent_to_the_dashboard_instead_of_registering(client, 
     client.force_login(director)
 
     assert client.get(REGISTER).url == reverse("core:dashboard")
+
+
+@pytest.mark.django_db
+def test_password_rules_are_explained_in_arabic(client):
+    client.cookies["django_language"] = "ar"
+
+    response = client.post(REGISTER, _form(password1="Ab1-", password2="Ab1-"))
+
+    page = page_text(response)
+    assert "trop court" not in page
+    assert "10" in page
+    assert re.search("[\u0600-\u06ff]{3,}", page)

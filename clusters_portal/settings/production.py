@@ -3,12 +3,18 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, STORAGES, env
+from .base import CELERY_BROKER_URL, SECRET_KEY, STORAGES, env
 
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set in the environment (at least 50 random characters)."
     )
+# Without a broker, e-mails and PDFs would be made inside web requests, retries included.
+if not CELERY_BROKER_URL:
+    raise ImproperlyConfigured("CELERY_BROKER_URL must be set in production (Redis).")
+# Links in e-mails must point at the real site, never at a developer's machine.
+SITE_URL = env("SITE_URL")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 DEBUG = False
 STORAGES["staticfiles"] = {

@@ -126,3 +126,32 @@ def test_a_mail_server_that_stays_down_marks_the_mail_failed(
     assert queued.status == OutgoingMail.Status.FAILED
     assert queued.attempts == 9
     assert "Connection refused" in queued.last_error
+
+
+class RefusingBackend(FlakyBackend):
+    def send_messages(self, messages):
+        FlakyBackend.calls += 1
+        raise smtplib.SMTPRecipientsRefused({"salma@cluster-a.ma": (550, b"No such user")})
+
+
+@pytest.mark.django_db
+def test_a_permanent_refusal_is_not_retried(
+    settings, retrying_celery, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    FlakyBackend.calls = 0
+
+    queued = _queue(django_capture_on_commit_callbacks)
+
+    queued.refresh_from_db()
+    assert FlakyBackend.calls == 1
+    assert queued.status == OutgoingMail.Status.FAILED
+
+
+@pytest.mark.django_db
+def test_a_sensitive_mail_keeps_no_body_once_sent(django_capture_on_commit_callbacks):
+    queued = _queue(django_capture_on_commit_callbacks, sensitive=True)
+
+    queued.refresh_from_db()
+    assert "https://portail/x/" in mail.outbox[0].body
+    assert "https://portail/x/" not in queued.body_text + queued.body_html
