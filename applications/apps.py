@@ -5,3 +5,42 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Appels à projets et dossiers")
+
+    def ready(self):
+        from accounts.models import Role
+        from core.dashboard import HOME, register_panel
+        from core.journal import register_actions
+
+        from . import dashboard
+
+        register_panel(
+            roles=[Role.DIRECTOR],
+            template="applications/dashboard/director.html",
+            context=dashboard.director_panel,
+            order=10,
+        )
+        register_panel(
+            page=HOME,
+            template="applications/dashboard/home_calls.html",
+            context=dashboard.home_panel,
+        )
+        register_panel(
+            roles=[Role.ADMINISTRATOR],
+            template="applications/dashboard/administrator.html",
+            context=dashboard.administrator_panel,
+            order=10,
+        )
+
+        register_actions(
+            {
+                "call.create": _("Appel créé"),
+                "call.update": _("Appel modifié"),
+                "call.publish": _("Appel publié"),
+                "call.deadline_change": _("Date de clôture modifiée"),
+                "call.clone": _("Appel créé par copie d'une édition précédente"),
+                "dossier.create": _("Dossier ouvert"),
+                "dossier.submit": _("Dossier déposé"),
+                "dossier.withdraw": _("Dossier retiré"),
+                "dossier.reopen": _("Dossier rouvert en brouillon"),
+            }
+        )

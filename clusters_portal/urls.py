@@ -11,6 +11,7 @@ handler500 = "core.views.server_error"
 urlpatterns = [
     path("", include("core.urls")),
     path("comptes/", include("accounts.urls")),
+    path("", include("applications.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("gestion/django/", admin.site.urls),

@@ -6,18 +6,19 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .dashboard import HOME, panels_for
 from .health import broker_state, database_state
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "core/home.html")
+    return render(request, "core/home.html", {"panels": panels_for(request, HOME)})
 
 
 @login_required
 def dashboard(request):
-    return render(request, "core/dashboard.html")
+    return render(request, "core/dashboard.html", {"panels": panels_for(request)})
 
 
 @require_GET

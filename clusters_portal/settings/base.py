@@ -94,7 +94,7 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "accounts.validators.PortalMinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -116,6 +116,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+# How many reverse proxies of ours stand in front of the portal (0 when it faces clients).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "fr"
 # Each language is named in itself, as a language switcher should show it.
@@ -125,6 +129,8 @@ LANGUAGES = [
     ("en", "English"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day before month in every language of the portal, as Moroccan readers expect.
+FORMAT_MODULE_PATH = ["clusters_portal.formats"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
@@ -172,6 +178,8 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Portail des clusters <no-reply@clusters.mcinet.gov.ma>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who receives the report of an unexpected error: ADMINS="Équipe technique|tech@example.ma,…".
+ADMINS = [tuple(admin.split("|", 1)) for admin in env.list("ADMINS", default=[])]
 
 # Celery: with no broker configured, tasks run inline (eagerly) in the calling process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -196,6 +204,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The periodic schedule, declared here and nowhere else; the database scheduler copies it
 # into its tables at start-up, where administrators can see and pause entries.
 CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {
+        "task": "applications.tasks.deadline_reminders",
+        "schedule": timedelta(minutes=30),
+    },
     "purge-unverified-accounts": {
         "task": "accounts.tasks.unverified_users_purge_task",
         "schedule": timedelta(hours=6),

@@ -3,20 +3,47 @@ from django.core.management import call_command
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import Role, User
+from applications.models import Call, Cluster, Dossier
 
 
 @pytest.mark.django_db
 def test_seed_demo_creates_one_account_per_role_and_is_idempotent(capsys):
     call_command("seed_demo")
-    first = {user.email: (user.password, user.role) for user in User.objects.all()}
+    first = _snapshot()
     call_command("seed_demo")
-    second = {user.email: (user.password, user.role) for user in User.objects.all()}
+    second = _snapshot()
 
     assert first == second
-    assert {role for _password, role in second.values()} == set(Role.values)
-    assert len(second) == len(DEMO_ACCOUNTS)
+    assert {role for _password, role in second["users"].values()} == set(Role.values)
     printed = capsys.readouterr().out
     assert DEMO_PASSWORD in printed
     for email, _name, _role in DEMO_ACCOUNTS:
         assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
         assert email in printed
+
+
+def _snapshot():
+    return {
+        "users": {user.email: (user.password, user.role) for user in User.objects.all()},
+        "calls": list(Call.objects.values_list("reference", "closes_at").order_by("reference")),
+        "clusters": Cluster.objects.count(),
+        "dossiers": list(Dossier.objects.values_list("reference", "status").order_by("reference")),
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_tells_the_programme_history():
+    call_command("seed_demo")
+
+    first_call = Call.objects.get(reference="aap-clusters-2011")
+    acronyms = set(first_call.dossiers.values_list("cluster__acronym", flat=True))
+    assert acronyms == {"MNC", "CE3M", "MMC", "Océanopôle"}
+    assert set(first_call.dossiers.values_list("status", flat=True)) == {"submitted"}
+    assert Call.objects.get(reference="aap-clusters-2024").is_closed()
+    open_calls = [call for call in Call.objects.all() if call.is_open()]
+    assert len(open_calls) == 1
+    draft = Dossier.objects.get(
+        call=open_calls[0], cluster__owner__email="directeur@demo.clusters.ma"
+    )
+    assert draft.status == "draft"
+    assert draft.perimeter

@@ -64,7 +64,7 @@ def test_dashboard_requires_login(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("fr", "Page introuvable"), ("en", "Page not found"), ("ar", 'dir="rtl"')],
+    [("fr", "Page introuvable"), ("en", "Page not found"), ("ar", "الصفحة غير موجودة")],
 )
 def test_not_found_page_is_friendly_in_each_language(client, language, text):
     client.cookies["django_language"] = language

@@ -25,8 +25,32 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  // Uploads sent by htmx show their progress in the form's <progress> bar.
+  function showUploadProgress(event) {
+    var bar = event.target.querySelector && event.target.querySelector("progress.upload-progress");
+    if (bar && event.detail.lengthComputable) {
+      bar.classList.remove("d-none");
+      bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+    }
+  }
+
+  // A draft saved in the background says so; a lost connection says the text is still here.
+  function showSaveFailure(event) {
+    var status = document.getElementById("autosave-status");
+    if (status && event.target.closest && event.target.closest(".section-form")) {
+      status.textContent = status.dataset.offline || "";
+      status.classList.add("text-danger");
+    }
+  }
+
+  function ready() {
     focusErrorSummary();
     linkErrorsToFields();
-  });
+  }
+
+  document.addEventListener("DOMContentLoaded", ready);
+  document.addEventListener("htmx:afterSettle", ready);
+  document.addEventListener("htmx:xhr:progress", showUploadProgress);
+  document.addEventListener("htmx:sendError", showSaveFailure);
+  document.addEventListener("htmx:responseError", showSaveFailure);
 })();

@@ -1,0 +1,74 @@
+"""Reads that join or filter by permission; each returns what its page needs in few queries."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .choices import COMPANY_TYPES, DossierStatus, MemberType
+from .models import Call, Cluster, Dossier
+
+
+def published_calls():
+    return Call.objects.exclude(status=Call.Status.DRAFT).order_by("-closes_at")
+
+
+def open_calls(now=None):
+    now = now or timezone.now()
+    return published_calls().filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
+
+
+def calls_for_administration():
+    return Call.objects.annotate(
+        dossier_count=Count("dossiers", distinct=True),
+        submitted_count=Count(
+            "dossiers", filter=Q(dossiers__status=DossierStatus.SUBMITTED), distinct=True
+        ),
+    ).order_by("-closes_at")
+
+
+def cluster_for_user(user):
+    """The cluster a director owns or co-edits, or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Cluster.objects.filter(Q(owner=user) | Q(co_editors=user))
+        .select_related("owner")
+        .distinct()
+        .first()
+    )
+
+
+def critical_mass(cluster):
+    """Members by type and the share of companies, counted in one query."""
+    counts = {
+        row["member_type"]: row["n"]
+        for row in cluster.members.values("member_type").annotate(n=Count("pk"))
+    }
+    total = sum(counts.values())
+    companies = sum(counts.get(kind, 0) for kind in COMPANY_TYPES)
+    share = round(100 * companies / total, 1) if total else 0
+    by_type = [(kind, label, counts.get(kind, 0)) for kind, label in MemberType.choices]
+    return {"total": total, "companies": companies, "company_share": share, "by_type": by_type}
+
+
+def dossiers_visible_to(user):
+    dossiers = Dossier.objects.select_related("call", "cluster")
+    if not user.is_authenticated:
+        return dossiers.none()
+    if user.is_administrator:
+        return dossiers
+    if user.is_director:
+        return dossiers.filter(Q(cluster__owner=user) | Q(cluster__co_editors=user)).distinct()
+    return dossiers.none()
+
+
+def dossier_for_page(queryset):
+    """Everything the dossier pages show, loaded in a fixed number of queries."""
+    return queryset.select_related("call", "cluster", "cluster__owner").prefetch_related(
+        "documents__requirement",
+        "call__required_documents",
+        "projects",
+        "budget_years",
+        "kpi_targets",
+        "participating_members",
+        "receipts",
+    )

@@ -1,0 +1,1 @@
+"""Every write on calls, clusters and dossiers goes through these functions."""

@@ -1,0 +1,216 @@
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+from core.journal import journal_record
+from core.mail import mail_queue
+
+from ..choices import DossierStatus
+from ..models import Call, RequiredDocument
+
+CALL_FIELDS = (
+    "reference",
+    "title",
+    "edition_year",
+    "description",
+    "specification",
+    "opens_at",
+    "closes_at",
+    "results_expected_on",
+    "accepts_new_clusters",
+    "accepts_returning_clusters",
+    "returning_min_years",
+    "min_members",
+    "min_company_share",
+    "budget_envelope",
+    "contract_years",
+    "max_annual_subsidy",
+    "max_dossier_size_mb",
+)
+
+
+def _require_administrator(actor):
+    if not (actor and actor.is_authenticated and actor.is_administrator):
+        raise ApplicationError(_("Seul un administrateur du programme peut gérer les appels."))
+
+
+@transaction.atomic
+def call_save(*, actor, call=None, **fields):
+    """Create a call, or change one. The deadline of a published call changes only through
+    call_deadline_change, which tells the directors concerned."""
+    _require_administrator(actor)
+    creating = call is None
+    # Compare with the stored row, not with an instance a form may already have changed.
+    call = Call() if creating else Call.objects.select_for_update().get(pk=call.pk)
+    if (
+        not creating
+        and call.is_published
+        and fields.get("closes_at", call.closes_at) != call.closes_at
+    ):
+        raise ApplicationError(
+            _(
+                "La date de clôture d'un appel publié se modifie avec « Prolonger ou modifier la clôture »."
+            ),
+            field="closes_at",
+        )
+    for name, value in fields.items():
+        if name not in CALL_FIELDS:
+            raise TypeError(f"call_save() got an unexpected field {name!r}")
+        setattr(call, name, value)
+    call.full_clean()
+    call.save()
+    journal_record(target=call, actor=actor, action="call.create" if creating else "call.update")
+    return call
+
+
+@transaction.atomic
+def call_publish(*, actor, call):
+    _require_administrator(actor)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.is_published:
+        raise ApplicationError(_("Cet appel est déjà publié."))
+    if not call.required_documents.exists():
+        raise ApplicationError(_("Ajoutez au moins une pièce demandée avant de publier l'appel."))
+    if call.closes_at <= timezone.now():
+        raise ApplicationError(_("La date de clôture est passée : modifiez-la avant de publier."))
+    call.status = Call.Status.PUBLISHED
+    call.published_at = timezone.now()
+    call.save(update_fields=["status", "published_at", "updated_at"])
+    journal_record(
+        target=call,
+        actor=actor,
+        action="call.publish",
+        from_state=Call.Status.DRAFT,
+        to_state=Call.Status.PUBLISHED,
+    )
+    return call
+
+
+@transaction.atomic
+def call_deadline_change(*, actor, call, closes_at, reason):
+    """Extend (or move) the deadline of a published call, and tell directors with a draft."""
+    _require_administrator(actor)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.status != Call.Status.PUBLISHED:
+        raise ApplicationError(
+            _(
+                "Seule la clôture d'un appel publié se modifie ainsi ; un brouillon se modifie directement."
+            )
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(_("Indiquez le motif du changement de date."), field="reason")
+    if closes_at <= timezone.now():
+        raise ApplicationError(
+            _("La nouvelle date de clôture doit être dans le futur."), field="closes_at"
+        )
+    if closes_at <= call.opens_at:
+        raise ApplicationError(
+            _("La clôture doit être postérieure à l'ouverture."), field="closes_at"
+        )
+    previous = call.closes_at
+    if closes_at == previous:
+        raise ApplicationError(_("C'est déjà la date de clôture de l'appel."), field="closes_at")
+    call.closes_at = closes_at
+    call.full_clean()
+    call.save(update_fields=["closes_at", "updated_at"])
+    entry = journal_record(
+        target=call,
+        actor=actor,
+        action="call.deadline_change",
+        message=reason,
+        data={"from": previous.isoformat(), "to": closes_at.isoformat()},
+    )
+    _notify_drafts_of_new_deadline(call, reason, entry)
+    return call
+
+
+def _notify_drafts_of_new_deadline(call, reason, entry):
+    drafts = call.dossiers.filter(status=DossierStatus.DRAFT).select_related("cluster__owner")
+    for dossier in drafts:
+        owner = dossier.cluster.owner
+        mail_queue(
+            template="call_deadline_changed",
+            to=owner.email,
+            language=owner.preferred_language,
+            context={"user": owner, "call": call, "dossier": dossier, "reason": reason},
+            # One e-mail per change: moving the date back to an earlier value tells them again.
+            key=f"deadline-changed:{dossier.pk}:{entry.pk}",
+        )
+
+
+def _a_year_later(moment):
+    """Same weekday and same Moroccan wall-clock time next year, whatever the UTC offset then:
+    a 15:00 deadline stays 15:00 even when next year's date falls during Ramadan."""
+    local = timezone.localtime(moment).replace(tzinfo=None) + timedelta(days=364)
+    return timezone.make_aware(local)
+
+
+@transaction.atomic
+def call_clone(*, actor, source):
+    """A new draft call for next year's edition, with the same rules and checklist."""
+    _require_administrator(actor)
+    year = source.edition_year + 1
+    if str(source.edition_year) in source.reference:
+        reference = source.reference.replace(str(source.edition_year), str(year))
+    else:
+        reference = f"{source.reference}-{year}"
+    if Call.objects.filter(reference=reference).exists():
+        reference = f"{reference}-{timezone.now():%Y%m%d%H%M%S}"
+    clone = Call(
+        **{name: getattr(source, name) for name in CALL_FIELDS if name != "specification"},
+    )
+    clone.reference = reference[:40]
+    clone.edition_year = year
+    clone.title = source.title.replace(str(source.edition_year), str(year))
+    clone.opens_at = _a_year_later(source.opens_at)
+    clone.closes_at = _a_year_later(source.closes_at)
+    clone.results_expected_on = (
+        source.results_expected_on + timedelta(days=364) if source.results_expected_on else None
+    )
+    clone.cloned_from = source
+    clone.full_clean()
+    clone.save()
+    RequiredDocument.objects.bulk_create(
+        RequiredDocument(
+            call=clone,
+            part=document.part,
+            label=document.label,
+            help_text=document.help_text,
+            mandatory=document.mandatory,
+            allowed_types=document.allowed_types,
+            max_size_mb=document.max_size_mb,
+            position=document.position,
+        )
+        for document in source.required_documents.all()
+    )
+    journal_record(
+        target=clone, actor=actor, action="call.clone", data={"source": source.reference}
+    )
+    return clone
+
+
+@transaction.atomic
+def required_document_save(*, actor, call, document=None, **fields):
+    _require_administrator(actor)
+    document = document or RequiredDocument(call=call)
+    if document.call_id != call.pk:
+        raise ApplicationError(_("Cette pièce n'appartient pas à cet appel."))
+    for name, value in fields.items():
+        setattr(document, name, value)
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def required_document_delete(*, actor, document):
+    _require_administrator(actor)
+    if document.call.is_published:
+        raise ApplicationError(
+            _("Un appel publié garde sa liste de pièces : rendez la pièce facultative plutôt.")
+        )
+    document.delete()

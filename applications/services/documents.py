@@ -1,0 +1,63 @@
+"""The files of a dossier: checked, fingerprinted, replaced until submission."""
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+
+from ..models import DossierDocument
+from ..uploads import MB, check_upload
+from .dossiers import _lock, ensure_editable
+
+
+def _check_dossier_total(dossier, new_size, replaced):
+    current = dossier.documents.aggregate(total=Sum("size"))["total"] or 0
+    freed = replaced.size if replaced else 0
+    limit = dossier.call.max_dossier_size_mb
+    if current - freed + new_size > limit * MB:
+        raise ApplicationError(
+            _("Le dossier dépasserait sa taille maximum de %(size)s Mo.") % {"size": limit},
+            field="file",
+        )
+
+
+@transaction.atomic
+def document_upload(*, actor, dossier, requirement, uploaded):
+    """Attach a file to one required document, replacing the previous one if any."""
+    dossier = _lock(dossier)
+    ensure_editable(actor, dossier)
+    if requirement.call_id != dossier.call_id:
+        raise ApplicationError(_("Cette pièce n'est pas demandée par cet appel."))
+    checked = check_upload(
+        uploaded, allowed_types=requirement.allowed_types, max_size_mb=requirement.max_size_mb
+    )
+    previous = DossierDocument.objects.filter(dossier=dossier, requirement=requirement).first()
+    _check_dossier_total(dossier, checked.size, previous)
+    document = previous or DossierDocument(dossier=dossier, requirement=requirement)
+    old_file = previous.file.name if previous else None
+    document.original_name = checked.name
+    document.size = checked.size
+    document.sha256 = checked.sha256
+    document.content_type = checked.content_type
+    document.uploaded_by = actor
+    document.uploaded_at = timezone.now()
+    document.file.save(checked.name, uploaded, save=False)
+    document.save()
+    dossier.save(update_fields=["updated_at"])
+    if old_file:
+        storage = document.file.storage
+        # The replaced file goes once the new one is safely recorded.
+        transaction.on_commit(lambda: storage.delete(old_file))
+    return document
+
+
+@transaction.atomic
+def document_delete(*, actor, document):
+    dossier = _lock(document.dossier)
+    ensure_editable(actor, dossier)
+    name, storage = document.file.name, document.file.storage
+    document.delete()
+    dossier.save(update_fields=["updated_at"])
+    transaction.on_commit(lambda: storage.delete(name))

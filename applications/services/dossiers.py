@@ -1,0 +1,174 @@
+"""Drafting a dossier: starting it, saving its sections, its projects, budget and KPIs."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+from core.journal import journal_record
+
+from ..choices import DossierStatus, Indicator
+from ..models import BudgetYear, Call, CollaborativeProject, Dossier, KpiTarget
+from ..sections import SECTIONS_BY_SLUG
+
+PROJECT_FIELDS = ("title", "partners", "budget", "duration_months")
+
+
+def deadline_passed_error(call):
+    return ApplicationError(
+        _(
+            "L'appel « %(title)s » est clôturé depuis le %(date)s (heure du Maroc) : "
+            "le dossier ne peut plus être modifié ni déposé. Votre brouillon est conservé."
+        )
+        % {
+            "title": call.title,
+            "date": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M"),
+        },
+        code="deadline",
+    )
+
+
+def ensure_call_open(call, now=None):
+    """The deadline is decided here, on the server, in UTC: 15:00:00.000 is already late."""
+    now = now or timezone.now()
+    if not call.is_published or now < call.opens_at:
+        raise ApplicationError(_("Cet appel n'est pas encore ouvert."), code="not_open")
+    if now >= call.closes_at:
+        raise deadline_passed_error(call)
+
+
+def ensure_editable(actor, dossier, now=None):
+    if not actor.has_perm("applications.change_dossier", dossier):
+        if dossier.status != DossierStatus.DRAFT:
+            raise ApplicationError(
+                _("Ce dossier a été déposé : il ne peut plus être modifié."), code="locked"
+            )
+        raise ApplicationError(_("Vous ne pouvez pas modifier ce dossier."), code="forbidden")
+    ensure_call_open(dossier.call, now)
+
+
+def _lock(dossier):
+    """Re-read the dossier under a row lock: two tabs, one truth."""
+    return Dossier.objects.select_for_update().select_related("call", "cluster").get(pk=dossier.pk)
+
+
+@transaction.atomic
+def dossier_start(*, actor, call, cluster):
+    """Open the cluster's dossier for a call, or return the one it already has."""
+    if not actor.has_perm("applications.change_cluster", cluster):
+        raise ApplicationError(_("Vous ne pouvez pas candidater pour ce cluster."))
+    existing = Dossier.objects.filter(call=call, cluster=cluster).first()
+    if existing:
+        return existing
+    ensure_call_open(call)
+    call = Call.objects.get(pk=call.pk)
+    dossier = Dossier(
+        call=call,
+        cluster=cluster,
+        reference=f"{call.reference}-{cluster.pk:04d}".upper(),
+    )
+    dossier.full_clean()
+    try:
+        with transaction.atomic():
+            dossier.save()
+    except IntegrityError:
+        # A second tab started the same dossier at the same instant.
+        return Dossier.objects.get(call=call, cluster=cluster)
+    journal_record(target=dossier, actor=actor, action="dossier.create", to_state=dossier.status)
+    return dossier
+
+
+@transaction.atomic
+def dossier_section_save(*, actor, dossier, slug, values):
+    """Save the text fields of one section; partial content is kept as a draft."""
+    dossier = _lock(dossier)
+    ensure_editable(actor, dossier)
+    section = SECTIONS_BY_SLUG[slug]
+    for name in section.fields:
+        setattr(dossier, name, (values.get(name) or "").strip())
+    dossier.full_clean()
+    dossier.save(update_fields=[*section.fields, "updated_at"])
+    return dossier
+
+
+@transaction.atomic
+def dossier_members_save(*, actor, dossier, members):
+    dossier = _lock(dossier)
+    ensure_editable(actor, dossier)
+    foreign = [member for member in members if member.cluster_id != dossier.cluster_id]
+    if foreign:
+        raise ApplicationError(_("Seuls les membres du cluster peuvent participer."))
+    dossier.participating_members.set(members)
+    dossier.save(update_fields=["updated_at"])
+    return dossier
+
+
+@transaction.atomic
+def project_save(*, actor, dossier, project=None, **fields):
+    dossier = _lock(dossier)
+    ensure_editable(actor, dossier)
+    project = project or CollaborativeProject(dossier=dossier)
+    if project.dossier_id != dossier.pk:
+        raise ApplicationError(_("Ce projet n'appartient pas à ce dossier."))
+    for name, value in fields.items():
+        if name not in PROJECT_FIELDS:
+            raise TypeError(f"project_save() got an unexpected field {name!r}")
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    dossier.save(update_fields=["updated_at"])
+    return project
+
+
+@transaction.atomic
+def project_delete(*, actor, project):
+    dossier = _lock(project.dossier)
+    ensure_editable(actor, dossier)
+    project.delete()
+    dossier.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def budget_save(*, actor, dossier, years):
+    """years: {year: (animation_budget, subsidy_requested)}, one entry per contract year."""
+    dossier = _lock(dossier)
+    ensure_editable(actor, dossier)
+    call = dossier.call
+    for year, (animation_budget, subsidy) in years.items():
+        if not 1 <= year <= call.contract_years:
+            raise ApplicationError(_("Année du contrat invalide."))
+        if subsidy > call.max_annual_subsidy:
+            raise ApplicationError(
+                _("La subvention demandée dépasse le maximum annuel de l'appel."),
+                field=f"subsidy_{year}",
+            )
+        if subsidy > animation_budget:
+            raise ApplicationError(
+                _("La subvention ne peut pas dépasser le budget de la structure d'animation."),
+                field=f"subsidy_{year}",
+            )
+        BudgetYear.objects.update_or_create(
+            dossier=dossier,
+            year=year,
+            defaults={"animation_budget": animation_budget, "subsidy_requested": subsidy},
+        )
+    dossier.save(update_fields=["updated_at"])
+    return dossier
+
+
+@transaction.atomic
+def kpis_save(*, actor, dossier, targets):
+    """targets: {(indicator, year): value}; an empty value removes the target."""
+    dossier = _lock(dossier)
+    ensure_editable(actor, dossier)
+    for (indicator, year), value in targets.items():
+        if indicator not in Indicator.values or not 1 <= year <= dossier.call.contract_years:
+            raise ApplicationError(_("Indicateur ou année invalide."))
+        if value is None:
+            KpiTarget.objects.filter(dossier=dossier, indicator=indicator, year=year).delete()
+            continue
+        KpiTarget.objects.update_or_create(
+            dossier=dossier, indicator=indicator, year=year, defaults={"target": value}
+        )
+    dossier.save(update_fields=["updated_at"])
+    return dossier

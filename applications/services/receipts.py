@@ -1,0 +1,41 @@
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+
+from core.mail import mail_queue
+from core.pdf import render_pdf
+
+from ..models import Receipt
+
+
+def receipt_pdf_render(*, receipt_id):
+    """Render the receipt PDF; a second render replaces the file, it never adds one."""
+    receipt = Receipt.objects.select_related("dossier__call", "dossier__cluster").get(pk=receipt_id)
+    content = render_pdf(
+        "pdf/receipt.html",
+        {"receipt": receipt, "dossier": receipt.dossier},
+        language=receipt.language,
+    )
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update().get(pk=receipt_id)
+        old_name = receipt.pdf.name
+        receipt.pdf.save(f"{receipt.number}.pdf", ContentFile(content), save=False)
+        receipt.save(update_fields=["pdf"])
+        if old_name:
+            storage = receipt.pdf.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return receipt
+
+
+@transaction.atomic
+def receipt_mail_queue(*, receipt):
+    dossier = receipt.dossier
+    owner = dossier.cluster.owner
+    path = reverse("applications:dossier_confirmation", kwargs={"pk": dossier.pk})
+    return mail_queue(
+        template="dossier_submitted",
+        to=owner.email,
+        language=owner.preferred_language,
+        context={"user": owner, "dossier": dossier, "receipt": receipt, "path": path},
+        key=f"receipt:{receipt.pk}",
+    )

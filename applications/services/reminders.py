@@ -1,0 +1,68 @@
+"""Deadline reminders to the owners of unsubmitted drafts: 7, 3 and 1 days before closing."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from core.mail import mail_queue
+from core.models import OutgoingMail
+
+from ..choices import DossierStatus
+from ..models import Dossier
+from ..sections import missing_items
+from ..selectors import dossier_for_page, open_calls
+
+REMINDER_DAYS = (7, 3, 1)
+
+
+def _due_reminder(call, now):
+    """The closest reminder whose moment has come: a dossier started 2 days before the deadline
+    gets the 3-day reminder, not the 7-day one as well."""
+    remaining = call.closes_at - now
+    return min((days for days in REMINDER_DAYS if remaining <= timedelta(days=days)), default=None)
+
+
+def _reminder_key(dossier, days):
+    # The deadline is in the key: after an extension, the reminders start again.
+    return f"deadline-reminder:{dossier.pk}:{dossier.call.closes_at:%Y%m%d%H%M}:{days}d"
+
+
+def deadline_reminders_send(*, now=None):
+    """Queue the reminders due now; returns the e-mails queued by this run (at most one per
+    dossier and reminder, however often it runs)."""
+    now = now or timezone.now()
+    queued = []
+    for call in open_calls(now):
+        days = _due_reminder(call, now)
+        if days is None:
+            continue
+        drafts = dossier_for_page(
+            Dossier.objects.filter(call=call, status=DossierStatus.DRAFT)
+        ).select_related("cluster__owner")
+        for dossier in drafts:
+            key = _reminder_key(dossier, days)
+            if OutgoingMail.objects.filter(key=key).exists():
+                continue
+            with transaction.atomic():
+                queued.append(_remind(dossier, days, key))
+    return queued
+
+
+def _remind(dossier, days, key):
+    owner = dossier.cluster.owner
+    with translation.override(owner.preferred_language):
+        missing = [f"{section.title} : {item}" for section, item in missing_items(dossier)]
+    return mail_queue(
+        template="deadline_reminder",
+        to=owner.email,
+        language=owner.preferred_language,
+        context={
+            "user": owner,
+            "dossier": dossier,
+            "call": dossier.call,
+            "days": days,
+            "missing": missing,
+        },
+        key=key,
+    )

@@ -1,0 +1,110 @@
+"""Submitting, withdrawing and reopening a dossier: the state machine, written once."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+from core.journal import journal_record
+from core.states import StateMachine
+
+from ..choices import DossierStatus
+from ..models import Dossier, Receipt
+from ..sections import missing_items
+from ..selectors import dossier_for_page
+from .dossiers import _lock, ensure_call_open
+
+DOSSIER_STATES = StateMachine(
+    {
+        (DossierStatus.DRAFT, "submit"): DossierStatus.SUBMITTED,
+        (DossierStatus.SUBMITTED, "withdraw"): DossierStatus.WITHDRAWN,
+        (DossierStatus.WITHDRAWN, "reopen"): DossierStatus.DRAFT,
+    }
+)
+
+
+def _transition(*, actor, dossier, action, message="", data=None):
+    from_state = dossier.status
+    dossier.status = DOSSIER_STATES.target(from_state, action)
+    journal_record(
+        target=dossier,
+        actor=actor,
+        action=f"dossier.{action}",
+        from_state=from_state,
+        to_state=dossier.status,
+        message=message,
+        data=data,
+    )
+
+
+@transaction.atomic
+def dossier_submit(*, actor, dossier, declaration, now=None):
+    """Submit before the deadline; a late or incomplete dossier stays a draft, untouched."""
+    now = now or timezone.now()
+    dossier = _lock(dossier)
+    if not actor.has_perm("applications.change_dossier", dossier):
+        raise ApplicationError(_("Ce dossier ne peut pas être déposé."), code="forbidden")
+    ensure_call_open(dossier.call, now)
+    if not declaration:
+        raise ApplicationError(
+            _("Cochez la déclaration sur l'honneur pour déposer le dossier."),
+            field="declaration",
+        )
+    loaded = dossier_for_page(Dossier.objects.filter(pk=dossier.pk)).get()
+    missing = missing_items(loaded)
+    if missing:
+        raise ApplicationError(
+            _("Le dossier est incomplet : %(count)s élément(s) manquant(s).")
+            % {"count": len(missing)},
+            code="incomplete",
+        )
+    _transition(actor=actor, dossier=dossier, action="submit")
+    dossier.submitted_at = now
+    dossier.save(update_fields=["status", "submitted_at", "updated_at"])
+    receipt = _receipt_create(dossier=loaded, submitted_at=now, language=actor.preferred_language)
+    from ..tasks import receipt_render
+
+    transaction.on_commit(lambda: receipt_render.delay(receipt.pk))
+    return dossier
+
+
+def _receipt_create(*, dossier, submitted_at, language):
+    number = f"{dossier.reference}-AR{dossier.receipts.count() + 1:02d}"
+    files = [
+        {
+            "part": document.requirement.get_part_display(),
+            "label": document.requirement.label,
+            "name": document.original_name,
+            "size": document.size,
+            "sha256": document.sha256,
+        }
+        for document in dossier.documents.all()
+    ]
+    return Receipt.objects.create(
+        dossier=dossier, number=number, submitted_at=submitted_at, files=files, language=language
+    )
+
+
+@transaction.atomic
+def dossier_withdraw(*, actor, dossier, reason, now=None):
+    dossier = _lock(dossier)
+    if not actor.has_perm("applications.withdraw_dossier", dossier):
+        raise ApplicationError(_("Ce dossier ne peut pas être retiré."), code="forbidden")
+    ensure_call_open(dossier.call, now)
+    if not reason.strip():
+        raise ApplicationError(_("Indiquez le motif du retrait."), field="reason")
+    _transition(actor=actor, dossier=dossier, action="withdraw", message=reason.strip())
+    dossier.save(update_fields=["status", "updated_at"])
+    return dossier
+
+
+@transaction.atomic
+def dossier_reopen(*, actor, dossier, now=None):
+    dossier = _lock(dossier)
+    if not actor.has_perm("applications.reopen_dossier", dossier):
+        raise ApplicationError(_("Ce dossier ne peut pas être rouvert."), code="forbidden")
+    ensure_call_open(dossier.call, now)
+    _transition(actor=actor, dossier=dossier, action="reopen")
+    dossier.submitted_at = None
+    dossier.save(update_fields=["status", "submitted_at", "updated_at"])
+    return dossier

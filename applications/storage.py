@@ -1,0 +1,21 @@
+"""Where uploaded files go. Names are random: a path never reveals or collides with another."""
+
+import uuid
+from pathlib import PurePosixPath
+
+
+def _random_name(filename):
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"{uuid.uuid4().hex}{suffix}"
+
+
+def specification_path(call, filename):
+    return f"calls/{call.reference}/{_random_name(filename)}"
+
+
+def document_path(document, filename):
+    return f"dossiers/{document.dossier_id}/{_random_name(filename)}"
+
+
+def receipt_path(receipt, filename):
+    return f"receipts/{receipt.dossier_id}/{_random_name(filename)}"

@@ -1,0 +1,385 @@
+"""The director's dossier: task list, sections, files, check-your-answers, submission."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError
+from core.journal import journal_for
+from core.permissions import permission_required
+
+from ..choices import DocumentPart
+from ..forms.dossier import (
+    BudgetForm,
+    KpiForm,
+    MembersForm,
+    ProjectForm,
+    SectionTextForm,
+    SubmitForm,
+    UploadForm,
+    WithdrawForm,
+)
+from ..models import Call
+from ..sections import SECTIONS_BY_SLUG, missing_items, task_list
+from ..selectors import cluster_for_user, critical_mass, dossier_for_page, dossiers_visible_to
+from ..services import dossiers as services
+from ..services.documents import document_delete, document_upload
+from ..services.submission import dossier_reopen, dossier_submit, dossier_withdraw
+
+
+def _dossier(request, pk):
+    """The dossier if this person may see it; 404 otherwise, whoever's it is."""
+    dossier = get_object_or_404(dossier_for_page(dossiers_visible_to(request.user)), pk=pk)
+    if not request.user.has_perm("applications.view_dossier", dossier):
+        raise Http404
+    return dossier
+
+
+def _can_edit(request, dossier):
+    return request.user.has_perm("applications.change_dossier", dossier) and dossier.call.is_open()
+
+
+def _refuse(request, dossier, error):
+    messages.error(request, error.message)
+    return redirect("applications:dossier_detail", pk=dossier.pk)
+
+
+@permission_required("applications.create_cluster")
+def dossier_list(request):
+    dossiers = dossiers_visible_to(request.user).order_by("-call__closes_at")
+    return render(
+        request,
+        "applications/dossier/list.html",
+        {"dossiers": dossiers, "cluster": cluster_for_user(request.user)},
+    )
+
+
+@permission_required("applications.create_cluster")
+def dossier_start(request, reference):
+    call = get_object_or_404(Call.objects.exclude(status=Call.Status.DRAFT), reference=reference)
+    cluster = cluster_for_user(request.user)
+    if cluster is None:
+        messages.info(
+            request, _("Décrivez d'abord votre cluster : le dossier s'appuie sur son profil.")
+        )
+        return redirect("applications:cluster_profile")
+    if request.method == "POST":
+        try:
+            dossier = services.dossier_start(actor=request.user, call=call, cluster=cluster)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("applications:dossier_detail", pk=dossier.pk)
+    context = {"call": call, "cluster": cluster, "mass": critical_mass(cluster)}
+    return render(request, "applications/dossier/start.html", context)
+
+
+@login_required
+def dossier_detail(request, pk):
+    dossier = _dossier(request, pk)
+    rows, progress = task_list(dossier)
+    context = {
+        "dossier": dossier,
+        "rows": rows,
+        "progress": progress,
+        "can_edit": _can_edit(request, dossier),
+        "journal": journal_for(dossier),
+    }
+    return render(request, "applications/dossier/detail.html", context)
+
+
+def _section_form(section, dossier, data=None):
+    if section.kind in ("text", "innovation"):
+        return SectionTextForm(data, instance=dossier, section=section)
+    if section.kind == "members":
+        initial = {"members": list(dossier.participating_members.all())}
+        return MembersForm(data, cluster=dossier.cluster, initial=initial)
+    if section.kind == "budget":
+        return BudgetForm(data, dossier=dossier)
+    if section.kind == "kpis":
+        return KpiForm(data, dossier=dossier)
+    return None
+
+
+def _save_section(request, section, dossier, form):
+    if section.kind in ("text", "innovation"):
+        services.dossier_section_save(
+            actor=request.user, dossier=dossier, slug=section.slug, values=form.cleaned_data
+        )
+    elif section.kind == "members":
+        services.dossier_members_save(
+            actor=request.user, dossier=dossier, members=list(form.cleaned_data["members"])
+        )
+    elif section.kind == "budget":
+        services.budget_save(actor=request.user, dossier=dossier, years=form.years_data())
+    elif section.kind == "kpis":
+        services.kpis_save(actor=request.user, dossier=dossier, targets=form.targets())
+
+
+@login_required
+def dossier_section(request, pk, slug):
+    dossier = _dossier(request, pk)
+    section = SECTIONS_BY_SLUG.get(slug) or _not_found()
+    editable = _can_edit(request, dossier)
+    form = _section_form(section, dossier, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not editable:
+            return _refuse(request, dossier, _editing_error(request, dossier))
+        if form.is_valid():
+            try:
+                _save_section(request, section, dossier, form)
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                if request.htmx:
+                    return render(request, "applications/dossier/_autosaved.html")
+                messages.success(
+                    request,
+                    _("La section « %(title)s » est enregistrée.") % {"title": section.title},
+                )
+                return redirect("applications:dossier_detail", pk=dossier.pk)
+        if request.htmx:
+            return render(request, "applications/dossier/_autosaved.html", {"failed": True})
+    context = {
+        "dossier": dossier,
+        "section": section,
+        "form": form,
+        "editable": editable,
+        "upload_forms": _upload_rows(dossier, section) if section.kind == "documents" else None,
+        "project_form": ProjectForm() if section.kind == "innovation" else None,
+    }
+    return render(request, "applications/dossier/section.html", context)
+
+
+def _not_found():
+    raise Http404
+
+
+def _editing_error(request, dossier):
+    try:
+        services.ensure_editable(request.user, dossier)
+    except ApplicationError as error:
+        return error
+    return ApplicationError(_("Vous ne pouvez pas modifier ce dossier."))
+
+
+def _upload_rows(dossier, section, failed=None):
+    """Each required document of the section, with its file if given and its upload form."""
+    given = {document.requirement_id: document for document in dossier.documents.all()}
+    rows = []
+    for requirement in dossier.call.required_documents.all():
+        if requirement.part != section.part:
+            continue
+        form = failed[1] if failed and failed[0] == requirement.pk else None
+        rows.append(
+            (requirement, given.get(requirement.pk), form or UploadForm(requirement=requirement))
+        )
+    return rows
+
+
+@login_required
+@require_POST
+def document_upload_view(request, pk, requirement_pk):
+    dossier = _dossier(request, pk)
+    requirement = get_object_or_404(dossier.call.required_documents, pk=requirement_pk)
+    slug = (
+        "pieces-administratives"
+        if requirement.part == DocumentPart.ADMINISTRATIVE
+        else "pieces-techniques"
+    )
+    form = UploadForm(request.POST, request.FILES, requirement=requirement)
+    if form.is_valid():
+        try:
+            document_upload(
+                actor=request.user,
+                dossier=dossier,
+                requirement=requirement,
+                uploaded=form.cleaned_data["file"],
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(
+                request,
+                _("Le fichier « %(label)s » est enregistré.") % {"label": requirement.label},
+            )
+            return redirect("applications:dossier_section", pk=dossier.pk, slug=slug)
+    section = SECTIONS_BY_SLUG[slug]
+    context = {
+        "dossier": dossier,
+        "section": section,
+        "editable": _can_edit(request, dossier),
+        "upload_forms": _upload_rows(dossier, section, failed=(requirement.pk, form)),
+        "failed_form": form,
+        "failed_requirement": requirement.pk,
+    }
+    # 200, not 400: htmx swaps the page in, with the error next to the file input.
+    return render(request, "applications/dossier/section.html", context)
+
+
+@login_required
+@require_POST
+def document_delete_view(request, pk, document_pk):
+    dossier = _dossier(request, pk)
+    document = get_object_or_404(dossier.documents, pk=document_pk)
+    slug = (
+        "pieces-administratives"
+        if document.requirement.part == DocumentPart.ADMINISTRATIVE
+        else "pieces-techniques"
+    )
+    try:
+        document_delete(actor=request.user, document=document)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Le fichier a été supprimé."))
+    return redirect("applications:dossier_section", pk=dossier.pk, slug=slug)
+
+
+@login_required
+def document_download(request, pk, document_pk):
+    dossier = _dossier(request, pk)
+    document = get_object_or_404(dossier.documents, pk=document_pk)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+@login_required
+def project_edit(request, pk, project_pk=None):
+    dossier = _dossier(request, pk)
+    project = get_object_or_404(dossier.projects, pk=project_pk) if project_pk else None
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.project_save(actor=request.user, dossier=dossier, project=project, **fields)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Le projet est enregistré."))
+            return redirect("applications:dossier_section", pk=dossier.pk, slug="innovation")
+    return render(
+        request,
+        "applications/dossier/project_form.html",
+        {"dossier": dossier, "form": form, "project": project},
+    )
+
+
+@login_required
+@require_POST
+def project_delete(request, pk, project_pk):
+    dossier = _dossier(request, pk)
+    project = get_object_or_404(dossier.projects, pk=project_pk)
+    try:
+        services.project_delete(actor=request.user, project=project)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Le projet a été supprimé."))
+    return redirect("applications:dossier_section", pk=dossier.pk, slug="innovation")
+
+
+@login_required
+def dossier_review(request, pk):
+    """Check your answers: the whole dossier, what is missing, the declaration, submit."""
+    received_at = timezone.now()
+    dossier = _dossier(request, pk)
+    form = SubmitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier_submit(
+                actor=request.user,
+                dossier=dossier,
+                declaration=form.cleaned_data["declaration"],
+                now=received_at,
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect("applications:dossier_confirmation", pk=dossier.pk)
+    rows, progress = task_list(dossier)
+    context = {
+        "dossier": dossier,
+        "form": form,
+        "rows": rows,
+        "progress": progress,
+        "missing": missing_items(dossier),
+        "mass": critical_mass(dossier.cluster),
+        "can_edit": _can_edit(request, dossier),
+    }
+    return render(request, "applications/dossier/review.html", context)
+
+
+@login_required
+def dossier_confirmation(request, pk):
+    dossier = _dossier(request, pk)
+    receipt = dossier.receipts.all()[0] if dossier.receipts.all() else None
+    return render(
+        request, "applications/dossier/confirmation.html", {"dossier": dossier, "receipt": receipt}
+    )
+
+
+@login_required
+def receipt_download(request, pk, receipt_pk):
+    dossier = _dossier(request, pk)
+    receipt = get_object_or_404(dossier.receipts, pk=receipt_pk)
+    if not receipt.pdf:
+        messages.info(
+            request,
+            _("L'accusé de réception est en cours de préparation : réessayez dans un instant."),
+        )
+        return redirect("applications:dossier_confirmation", pk=dossier.pk)
+    return FileResponse(
+        receipt.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{receipt.number}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def dossier_withdraw_view(request, pk):
+    dossier = _dossier(request, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier_withdraw(
+                actor=request.user, dossier=dossier, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Votre dossier a été retiré. Vous pouvez le rouvrir tant que l'appel est ouvert."
+                ),
+            )
+            return redirect("applications:dossier_detail", pk=dossier.pk)
+    return render(request, "applications/dossier/withdraw.html", {"dossier": dossier, "form": form})
+
+
+@login_required
+@require_POST
+def dossier_reopen_view(request, pk):
+    dossier = _dossier(request, pk)
+    try:
+        dossier_reopen(actor=request.user, dossier=dossier)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Votre dossier est de nouveau un brouillon : complétez-le puis déposez-le avant la clôture."
+            ),
+        )
+    return redirect("applications:dossier_detail", pk=dossier.pk)

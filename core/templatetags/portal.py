@@ -1,0 +1,77 @@
+"""Formatting shared by every page: amounts in MAD, Moroccan deadlines, status tags."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+# One colour per state, everywhere in the portal (UX.md: consistent status tags).
+STATUS_STYLES = {
+    "draft": "text-bg-secondary",
+    "upcoming": "text-bg-info",
+    "open": "text-bg-success",
+    "published": "text-bg-success",
+    "closed": "text-bg-dark",
+    "results": "text-bg-primary",
+    "results_published": "text-bg-primary",
+    "submitted": "text-bg-primary",
+    "withdrawn": "text-bg-warning",
+    "not_started": "text-bg-light border",
+    "in_progress": "text-bg-warning",
+    "complete": "text-bg-success",
+}
+
+
+@register.filter
+def mad(value):
+    """2000000 → "2 000 000,00 MAD" in French, "2,000,000.00 MAD" in English."""
+    if value in (None, ""):
+        return "—"
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{number}\u00a0MAD"
+
+
+@register.filter
+def status_style(state):
+    return STATUS_STYLES.get(str(state), "text-bg-secondary")
+
+
+@register.inclusion_tag("partials/deadline.html")
+def deadline(closes_at, now=None):
+    """The closing date in Moroccan time, with a countdown and a warning in the last 48 hours."""
+    now = now or timezone.now()
+    remaining = closes_at - now
+    seconds = int(remaining.total_seconds())
+    return {
+        "closes_at": closes_at,
+        "closed": seconds <= 0,
+        "urgent": 0 < seconds <= 48 * 3600,
+        "days": max(seconds, 0) // 86400,
+        "hours": max(seconds, 0) % 86400 // 3600,
+        "iso": closes_at.isoformat(),
+    }
+
+
+@register.simple_tag
+def moroccan_time(value, fmt="DATETIME_FORMAT"):
+    if value is None:
+        return "—"
+    return formats.date_format(timezone.localtime(value), fmt)
+
+
+@register.filter
+def filesize(size):
+    if size is None:
+        return "—"
+    if size < 1024:
+        return _("%(size)s octets") % {"size": size}
+    if size < 1024 * 1024:
+        return _("%(size)s Ko") % {"size": formats.number_format(size / 1024, 0)}
+    return _("%(size)s Mo") % {"size": formats.number_format(size / 1024 / 1024, 1)}
