@@ -38,23 +38,43 @@ def login(page, email, language):
     page.wait_for_url(re.compile(r".*/espace/$"))
 
 
+def goto(page, path, language):
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": BASE}])
+    page.goto(f"{BASE}{path}")
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="fr-FR")
         for language in ("fr", "ar"):
-            page.context.add_cookies([{"name": "django_language", "value": language, "url": BASE}])
-            page.goto(f"{BASE}/")
+            goto(page, "/", language)
             shoot(page, f"home-{language}")
-        page.context.add_cookies([{"name": "django_language", "value": "fr", "url": BASE}])
-        page.goto(f"{BASE}/comptes/inscription/")
+        goto(page, "/appels/", "fr")
+        page.locator("main a[href^='/appels/aap-']").first.click()
+        shoot(page, "call-fr")
+        goto(page, "/comptes/inscription/", "fr")
         page.locator("main form button[type=submit]").click()
         shoot(page, "register-errors-fr")
-        login(page, "directeur@demo.clusters.ma", "ar")
-        shoot(page, "dashboard-director-ar")
+
+        login(page, "directeur@demo.clusters.ma", "fr")
+        shoot(page, "dashboard-director-fr")
+        page.locator("main a[href^='/dossiers/']").first.click()
+        shoot(page, "dossier-task-list-fr")
+        dossier_path = page.url.replace(BASE, "")
+        goto(page, f"{dossier_path}sections/pieces-administratives/", "fr")
+        shoot(page, "dossier-documents-fr")
+        goto(page, f"{dossier_path}verifier/", "ar")
+        shoot(page, "dossier-review-ar")
+        goto(page, "/mon-cluster/", "ar")
+        shoot(page, "cluster-profile-ar")
+
         login(page, "admin@demo.clusters.ma", "fr")
-        page.goto(f"{BASE}/comptes/utilisateurs/")
+        shoot(page, "dashboard-administrator-fr")
+        goto(page, "/gestion/appels/", "fr")
+        shoot(page, "backoffice-calls-fr")
+        goto(page, "/comptes/utilisateurs/", "fr")
         shoot(page, "users-administrator-fr")
         browser.close()
 

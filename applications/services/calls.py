@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 from core.journal import journal_record
 from core.mail import mail_queue
+from core.services import assign_fields
 
 from ..choices import DossierStatus
 from ..models import Call, RequiredDocument
@@ -56,10 +57,7 @@ def call_save(*, actor, call=None, **fields):
             ),
             field="closes_at",
         )
-    for name, value in fields.items():
-        if name not in CALL_FIELDS:
-            raise TypeError(f"call_save() got an unexpected field {name!r}")
-        setattr(call, name, value)
+    assign_fields(call, fields, CALL_FIELDS)
     call.full_clean()
     call.save()
     journal_record(target=call, actor=actor, action="call.create" if creating else "call.update")

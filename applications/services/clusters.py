@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import ApplicationError
+from core.services import assign_fields
 
 from ..models import Cluster, ClusterMember
 
@@ -46,10 +47,7 @@ def cluster_save(*, actor, cluster=None, **fields):
         cluster = Cluster(owner=actor)
     else:
         _require_editor(actor, cluster)
-    for name, value in fields.items():
-        if name not in CLUSTER_FIELDS:
-            raise TypeError(f"cluster_save() got an unexpected field {name!r}")
-        setattr(cluster, name, value)
+    assign_fields(cluster, fields, CLUSTER_FIELDS)
     cluster.full_clean()
     cluster.save()
     return cluster
@@ -61,10 +59,7 @@ def member_save(*, actor, cluster, member=None, **fields):
     member = member or ClusterMember(cluster=cluster)
     if member.cluster_id != cluster.pk:
         raise ApplicationError(_("Ce membre n'appartient pas à ce cluster."))
-    for name, value in fields.items():
-        if name not in MEMBER_FIELDS:
-            raise TypeError(f"member_save() got an unexpected field {name!r}")
-        setattr(member, name, value)
+    assign_fields(member, fields, MEMBER_FIELDS)
     member.full_clean()
     member.save()
     return member

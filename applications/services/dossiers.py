@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.journal import journal_record
+from core.services import assign_fields
 
 from ..choices import DossierStatus, Indicator
 from ..models import BudgetYear, Call, CollaborativeProject, Dossier, KpiTarget
@@ -110,10 +111,7 @@ def project_save(*, actor, dossier, project=None, **fields):
     project = project or CollaborativeProject(dossier=dossier)
     if project.dossier_id != dossier.pk:
         raise ApplicationError(_("Ce projet n'appartient pas à ce dossier."))
-    for name, value in fields.items():
-        if name not in PROJECT_FIELDS:
-            raise TypeError(f"project_save() got an unexpected field {name!r}")
-        setattr(project, name, value)
+    assign_fields(project, fields, PROJECT_FIELDS)
     project.full_clean()
     project.save()
     dossier.save(update_fields=["updated_at"])

@@ -43,12 +43,45 @@
     }
   }
 
+  // Deadlines count down live; the server still decides what is late.
+  function refreshCountdowns() {
+    if (typeof window.ngettext !== "function") {
+      return;
+    }
+    document.querySelectorAll("[data-deadline]").forEach(function (box) {
+      var left = Date.parse(box.dataset.deadline) - Date.now();
+      var text = box.querySelector(".deadline-countdown");
+      if (!text || isNaN(left)) {
+        return;
+      }
+      if (left <= 0) {
+        text.textContent = window.gettext("clôturé");
+        box.classList.add("deadline-closed");
+        return;
+      }
+      var days = Math.floor(left / 86400000);
+      var hours = Math.floor((left % 86400000) / 3600000);
+      var minutes = Math.floor((left % 3600000) / 60000);
+      var parts = [
+        window.interpolate(window.ngettext("%s jour", "%s jours", days), [days]),
+        window.interpolate(window.ngettext("%s heure", "%s heures", hours), [hours]),
+      ];
+      if (days === 0) {
+        parts.push(window.interpolate(window.ngettext("%s minute", "%s minutes", minutes), [minutes]));
+      }
+      text.textContent = window.interpolate(window.gettext("encore %s"), [parts.join(" ")]);
+      box.classList.toggle("deadline-urgent", left <= 48 * 3600000);
+    });
+  }
+
   function ready() {
+    refreshCountdowns();
     focusErrorSummary();
     linkErrorsToFields();
   }
 
   document.addEventListener("DOMContentLoaded", ready);
+  window.setInterval(refreshCountdowns, 30000);
   document.addEventListener("htmx:afterSettle", ready);
   document.addEventListener("htmx:xhr:progress", showUploadProgress);
   document.addEventListener("htmx:sendError", showSaveFailure);
