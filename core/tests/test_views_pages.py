@@ -38,10 +38,10 @@ def test_home_page_offers_register_and_login_to_visitors(client):
 @pytest.mark.parametrize(
     ("person", "sees", "does_not_see"),
     [
-        ("director", "Mon espace cluster", "Utilisateurs"),
+        ("director", "Mes dossiers", "Gestion des appels"),
         ("evaluator", "Mes évaluations", "Utilisateurs"),
         ("committee_member", "Comité de sélection", "Utilisateurs"),
-        ("administrator", "Utilisateurs", "Mon espace cluster"),
+        ("administrator", "Gestion des appels", "Mes dossiers"),
     ],
 )
 def test_navigation_follows_the_role(client, request, person, sees, does_not_see):
@@ -85,3 +85,13 @@ def test_server_error_page_is_friendly():
 
     assert response.status_code == 500
     assert "The portal has encountered an error" in page_text(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "expected"), [("ar", "يتبقى %s"), ("en", "%s left")])
+def test_countdown_words_are_translated_for_the_browser(client, language, expected):
+    client.cookies["django_language"] = language
+
+    catalog = client.get(reverse("javascript-catalog")).content.decode("unicode_escape")
+
+    assert expected in catalog
