@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.mail import mail_queue
+from core.services import full_clean_or_refuse
 
 from .models import STAFF_ROLES, Role, User
 from .tokens import email_verification_payload, email_verification_token
@@ -46,7 +47,7 @@ def user_register_director(*, email, full_name, password, phone="", language):
         role=Role.DIRECTOR,
     )
     user.set_password(password)
-    user.full_clean()
+    full_clean_or_refuse(user)
     try:
         with transaction.atomic():
             user.save()
@@ -124,7 +125,7 @@ def user_invite(*, inviter, email, full_name, role, language):
         invited_by=inviter,
     )
     user.set_unusable_password()
-    user.full_clean()
+    full_clean_or_refuse(user)
     user.save()
     invitation_mail_queue(user=user)
     return user
@@ -174,7 +175,7 @@ def user_profile_update(*, user, full_name, phone, preferred_language):
     user.full_name = full_name.strip()
     user.phone = phone.strip()
     user.preferred_language = preferred_language
-    user.full_clean()
+    full_clean_or_refuse(user)
     user.save(update_fields=["full_name", "phone", "preferred_language"])
     return user
 

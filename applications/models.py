@@ -238,6 +238,11 @@ class Dossier(TimeStampedModel):
     participating_members = models.ManyToManyField(
         ClusterMember, verbose_name=_("membres participants"), blank=True, related_name="+"
     )
+    # The participating members as they were when submitted: later edits of the cluster's
+    # member list must not change what the ministry received.
+    participants_snapshot = models.JSONField(
+        _("membres participants au dépôt"), default=list, blank=True
+    )
     perimeter = models.TextField(_("périmètre géographique"), blank=True)
     governance = models.TextField(_("gouvernance et pilotage"), blank=True)
     strategy = models.TextField(
@@ -377,6 +382,13 @@ class Receipt(models.Model):
     files = models.JSONField(_("pièces"), default=list)
     pdf = models.FileField(_("PDF"), upload_to=receipt_path, blank=True, max_length=300)
     language = models.CharField(_("langue"), max_length=5, default="fr")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposé par"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("accusé de réception")

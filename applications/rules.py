@@ -51,7 +51,11 @@ rules.add_perm("applications.create_cluster", is_director)
 rules.add_perm("applications.change_cluster", is_director & is_cluster_editor)
 rules.add_perm("applications.manage_co_editors", is_director & is_cluster_owner)
 
-rules.add_perm("applications.view_dossier", (is_director & is_dossier_editor) | is_administrator)
+# A draft belongs to its cluster until submitted: the ministry reads dossiers once deposited.
+rules.add_perm(
+    "applications.view_dossier",
+    (is_director & is_dossier_editor) | (is_administrator & ~dossier_is_draft),
+)
 rules.add_perm("applications.change_dossier", is_director & is_dossier_editor & dossier_is_draft)
 rules.add_perm(
     "applications.withdraw_dossier", is_director & is_dossier_editor & dossier_is_submitted

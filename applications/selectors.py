@@ -37,6 +37,12 @@ def cluster_for_user(user):
     )
 
 
+def cluster_editors(cluster):
+    """The director and the co-editors: the people to tell about the cluster's dossiers.
+    Prefetch `co_editors` when calling this in a loop."""
+    return [cluster.owner, *cluster.co_editors.all()]
+
+
 def critical_mass(cluster):
     """Members by type and the share of companies, counted in one query."""
     counts = {
@@ -55,7 +61,7 @@ def dossiers_visible_to(user):
     if not user.is_authenticated:
         return dossiers.none()
     if user.is_administrator:
-        return dossiers
+        return dossiers.exclude(status=DossierStatus.DRAFT)
     if user.is_director:
         return dossiers.filter(Q(cluster__owner=user) | Q(cluster__co_editors=user)).distinct()
     return dossiers.none()

@@ -4,8 +4,9 @@ from .services.receipts import receipt_mail_queue, receipt_pdf_render
 from .services.reminders import deadline_reminders_send
 
 
-@shared_task(bind=True, max_retries=3)
-def receipt_render(self, receipt_id):
+# Storage away for a moment (disk, S3): try again later; any other failure is a bug to see.
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=1800, max_retries=6)
+def receipt_render(receipt_id):
     receipt = receipt_pdf_render(receipt_id=receipt_id)
     receipt_mail_queue(receipt=receipt)
 

@@ -1,10 +1,12 @@
 """E-mail: render `emails/<name>/` templates in the recipient's language, send from a task."""
 
 import logging
+import mimetypes
 import smtplib
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template import TemplateDoesNotExist
@@ -45,11 +47,12 @@ def _render(template, context):
     return " ".join(subject.split()), text, html
 
 
-def mail_queue(*, template, to, language, context=None, key=None, sensitive=False):
+def mail_queue(*, template, to, language, context=None, key=None, sensitive=False, attachment=None):
     """Render an e-mail now, record it, and send it from a task once the transaction commits.
 
     `key` makes the e-mail unique: queueing the same key twice sends it once. A `sensitive`
-    e-mail (one with a login link) keeps no body once sent.
+    e-mail (one with a login link) keeps no body once sent. `attachment` is a pair
+    (name in the default storage, file name shown to the recipient).
     """
     from .tasks import outgoing_mail_send
 
@@ -69,6 +72,8 @@ def mail_queue(*, template, to, language, context=None, key=None, sensitive=Fals
         body_text=text,
         body_html=html,
         sensitive=sensitive,
+        attachment=attachment[0] if attachment else "",
+        attachment_name=attachment[1] if attachment else "",
     )
     mail.full_clean()
     mail.save()
@@ -94,6 +99,11 @@ def outgoing_mail_deliver(*, mail_id):
         )
         if mail.body_html:
             message.attach_alternative(mail.body_html, "text/html")
+        if mail.attachment:
+            with default_storage.open(mail.attachment, "rb") as attached:
+                content = attached.read()
+            kind = mimetypes.guess_type(mail.attachment_name)[0] or "application/octet-stream"
+            message.attach(mail.attachment_name, content, kind)
         message.send()
         mail.status = OutgoingMail.Status.SENT
         mail.sent_at = timezone.now()

@@ -38,6 +38,9 @@ class OutgoingMail(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    # A file of the default storage sent along, e.g. a receipt PDF.
+    attachment = models.CharField(_("pièce jointe"), max_length=300, blank=True)
+    attachment_name = models.CharField(_("nom de la pièce jointe"), max_length=200, blank=True)
     # Bodies holding a login link are erased once sent: the log must not open accounts.
     sensitive = models.BooleanField(_("contenu sensible"), default=False)
 

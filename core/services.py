@@ -1,5 +1,9 @@
 """Small helpers every app's services use."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from .errors import ApplicationError
+
 
 def assign_fields(instance, fields, allowed):
     """Copy `fields` onto `instance`; a name outside `allowed` is a programming error."""
@@ -9,3 +13,15 @@ def assign_fields(instance, fields, allowed):
     for name, value in fields.items():
         setattr(instance, name, value)
     return instance
+
+
+def full_clean_or_refuse(instance, **kwargs):
+    """Model validation as the user's error: a ValidationError becomes an ApplicationError
+    naming the first field at fault, so views show it instead of failing with a 500."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise ApplicationError(
+            " ".join(messages), field=None if field == NON_FIELD_ERRORS else field
+        ) from error

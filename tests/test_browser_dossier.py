@@ -127,3 +127,32 @@ def test_director_fills_submits_and_downloads_the_receipt(
     _shot(page, "dossier-confirmation-ar")
     page.goto(f"{live_server.url}/dossiers/{dossier.pk}/")
     _shot(page, "dossier-detail-ar")
+
+
+def test_text_typed_while_the_connection_is_lost_is_offered_back(
+    live_server, page, director, candidature
+):
+    from applications.tests.factories import DossierFactory
+
+    dossier = DossierFactory(call=candidature, cluster=director.owned_clusters.get())
+    _log_in(page, live_server, director)
+    section = f"{live_server.url}/dossiers/{dossier.pk}/sections/gouvernance/"
+    page.goto(section)
+    # The connection drops: background saves never reach the server.
+    page.route(
+        re.compile(r".*/sections/gouvernance/$"),
+        lambda route: route.abort() if route.request.method == "POST" else route.continue_(),
+    )
+    page.get_by_role("textbox").fill("Conseil d'administration de 9 membres")
+    page.get_by_text("Connexion perdue").wait_for()
+
+    page.unroute(re.compile(r".*/sections/gouvernance/$"))
+    page.goto(section)
+    page.get_by_text("Un texte plus récent, non enregistré").wait_for()
+    _shot(page, "dossier-restore-fr")
+    page.get_by_role("button", name="Le restaurer").click()
+
+    assert page.get_by_role("textbox").input_value() == "Conseil d'administration de 9 membres"
+    page.get_by_text("Brouillon enregistré").wait_for()
+    dossier.refresh_from_db()
+    assert dossier.governance == "Conseil d'administration de 9 membres"

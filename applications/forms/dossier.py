@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.templatetags.portal import mad
+
 from ..choices import Indicator
 from ..models import CollaborativeProject, Dossier
 from ..uploads import EXTENSIONS
@@ -75,6 +77,9 @@ class BudgetForm(forms.Form):
                 _("Année %(year)s — subvention demandée (MAD)") % {"year": year},
                 max_value=dossier.call.max_annual_subsidy,
             )
+            subsidy.error_messages["max_value"] = _(
+                "La subvention demandée dépasse le maximum annuel de l'appel (%(limit)s)."
+            ) % {"limit": mad(dossier.call.max_annual_subsidy)}
             if year in existing:
                 budget.initial = existing[year].animation_budget
                 subsidy.initial = existing[year].subsidy_requested
@@ -84,6 +89,8 @@ class BudgetForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for year in self.years:
+            if f"budget_{year}" in self.errors or f"subsidy_{year}" in self.errors:
+                continue  # that year already has its own, more precise message
             budget, subsidy = cleaned.get(f"budget_{year}"), cleaned.get(f"subsidy_{year}")
             if (budget is None) != (subsidy is None):
                 self.add_error(
@@ -98,11 +105,12 @@ class BudgetForm(forms.Form):
         return cleaned
 
     def years_data(self):
-        return {
-            year: (self.cleaned_data[f"budget_{year}"], self.cleaned_data[f"subsidy_{year}"])
-            for year in self.years
-            if self.cleaned_data.get(f"budget_{year}") is not None
-        }
+        """{year: (budget, subsidy)}, or {year: None} for a year left empty."""
+        data = {}
+        for year in self.years:
+            budget = self.cleaned_data.get(f"budget_{year}")
+            data[year] = None if budget is None else (budget, self.cleaned_data[f"subsidy_{year}"])
+        return data
 
 
 class KpiForm(forms.Form):

@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 from core.journal import journal_record
 from core.mail import mail_queue
-from core.services import assign_fields
+from core.services import assign_fields, full_clean_or_refuse
 
 from ..choices import DossierStatus
 from ..models import Call, RequiredDocument
+from ..selectors import cluster_editors
 
 CALL_FIELDS = (
     "reference",
@@ -58,7 +59,7 @@ def call_save(*, actor, call=None, **fields):
             field="closes_at",
         )
     assign_fields(call, fields, CALL_FIELDS)
-    call.full_clean()
+    full_clean_or_refuse(call)
     call.save()
     journal_record(target=call, actor=actor, action="call.create" if creating else "call.update")
     return call
@@ -113,7 +114,7 @@ def call_deadline_change(*, actor, call, closes_at, reason):
     if closes_at == previous:
         raise ApplicationError(_("C'est déjà la date de clôture de l'appel."), field="closes_at")
     call.closes_at = closes_at
-    call.full_clean()
+    full_clean_or_refuse(call)
     call.save(update_fields=["closes_at", "updated_at"])
     entry = journal_record(
         target=call,
@@ -127,17 +128,22 @@ def call_deadline_change(*, actor, call, closes_at, reason):
 
 
 def _notify_drafts_of_new_deadline(call, reason, entry):
-    drafts = call.dossiers.filter(status=DossierStatus.DRAFT).select_related("cluster__owner")
-    for dossier in drafts:
-        owner = dossier.cluster.owner
-        mail_queue(
-            template="call_deadline_changed",
-            to=owner.email,
-            language=owner.preferred_language,
-            context={"user": owner, "call": call, "dossier": dossier, "reason": reason},
-            # One e-mail per change: moving the date back to an earlier value tells them again.
-            key=f"deadline-changed:{dossier.pk}:{entry.pk}",
-        )
+    """Everyone who can still submit (drafts, and withdrawn dossiers that may be reopened)."""
+    pending = (
+        call.dossiers.filter(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN])
+        .select_related("cluster__owner")
+        .prefetch_related("cluster__co_editors")
+    )
+    for dossier in pending:
+        for person in cluster_editors(dossier.cluster):
+            mail_queue(
+                template="call_deadline_changed",
+                to=person.email,
+                language=person.preferred_language,
+                context={"user": person, "call": call, "dossier": dossier, "reason": reason},
+                # One e-mail per change: moving the date back to an earlier value tells them again.
+                key=f"deadline-changed:{dossier.pk}:{entry.pk}:{person.pk}",
+            )
 
 
 def _a_year_later(moment):
@@ -147,21 +153,29 @@ def _a_year_later(moment):
     return timezone.make_aware(local)
 
 
+def _clone_reference(source, year):
+    """Next year's reference: the year replaced, or added; unique and within 40 characters."""
+    limit = Call._meta.get_field("reference").max_length
+    if str(source.edition_year) in source.reference:
+        base, suffix = source.reference.replace(str(source.edition_year), str(year)), ""
+    else:
+        base, suffix = source.reference, f"-{year}"
+    reference = f"{base[: limit - len(suffix)]}{suffix}"
+    if Call.objects.filter(reference=reference).exists():
+        suffix = f"{suffix}-{timezone.now():%Y%m%d%H%M%S}"
+        reference = f"{base[: limit - len(suffix)]}{suffix}"
+    return reference
+
+
 @transaction.atomic
 def call_clone(*, actor, source):
     """A new draft call for next year's edition, with the same rules and checklist."""
     _require_administrator(actor)
     year = source.edition_year + 1
-    if str(source.edition_year) in source.reference:
-        reference = source.reference.replace(str(source.edition_year), str(year))
-    else:
-        reference = f"{source.reference}-{year}"
-    if Call.objects.filter(reference=reference).exists():
-        reference = f"{reference}-{timezone.now():%Y%m%d%H%M%S}"
     clone = Call(
         **{name: getattr(source, name) for name in CALL_FIELDS if name != "specification"},
     )
-    clone.reference = reference[:40]
+    clone.reference = _clone_reference(source, year)
     clone.edition_year = year
     clone.title = source.title.replace(str(source.edition_year), str(year))
     clone.opens_at = _a_year_later(source.opens_at)
@@ -170,7 +184,7 @@ def call_clone(*, actor, source):
         source.results_expected_on + timedelta(days=364) if source.results_expected_on else None
     )
     clone.cloned_from = source
-    clone.full_clean()
+    full_clean_or_refuse(clone)
     clone.save()
     RequiredDocument.objects.bulk_create(
         RequiredDocument(
@@ -199,7 +213,7 @@ def required_document_save(*, actor, call, document=None, **fields):
         raise ApplicationError(_("Cette pièce n'appartient pas à cet appel."))
     for name, value in fields.items():
         setattr(document, name, value)
-    document.full_clean()
+    full_clean_or_refuse(document)
     document.save()
     return document
 

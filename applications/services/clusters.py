@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import ApplicationError
-from core.services import assign_fields
+from core.services import assign_fields, full_clean_or_refuse
 
 from ..models import Cluster, ClusterMember
 
@@ -48,7 +48,7 @@ def cluster_save(*, actor, cluster=None, **fields):
     else:
         _require_editor(actor, cluster)
     assign_fields(cluster, fields, CLUSTER_FIELDS)
-    cluster.full_clean()
+    full_clean_or_refuse(cluster)
     cluster.save()
     return cluster
 
@@ -60,7 +60,7 @@ def member_save(*, actor, cluster, member=None, **fields):
     if member.cluster_id != cluster.pk:
         raise ApplicationError(_("Ce membre n'appartient pas à ce cluster."))
     assign_fields(member, fields, MEMBER_FIELDS)
-    member.full_clean()
+    full_clean_or_refuse(member)
     member.save()
     return member
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.journal import journal_record
-from core.services import assign_fields
+from core.services import assign_fields, full_clean_or_refuse
 
 from ..choices import DossierStatus, Indicator
 from ..models import BudgetYear, Call, CollaborativeProject, Dossier, KpiTarget
@@ -68,7 +68,7 @@ def dossier_start(*, actor, call, cluster):
         cluster=cluster,
         reference=f"{call.reference}-{cluster.pk:04d}".upper(),
     )
-    dossier.full_clean()
+    full_clean_or_refuse(dossier)
     try:
         with transaction.atomic():
             dossier.save()
@@ -87,7 +87,7 @@ def dossier_section_save(*, actor, dossier, slug, values):
     section = SECTIONS_BY_SLUG[slug]
     for name in section.fields:
         setattr(dossier, name, (values.get(name) or "").strip())
-    dossier.full_clean()
+    full_clean_or_refuse(dossier)
     dossier.save(update_fields=[*section.fields, "updated_at"])
     return dossier
 
@@ -112,7 +112,7 @@ def project_save(*, actor, dossier, project=None, **fields):
     if project.dossier_id != dossier.pk:
         raise ApplicationError(_("Ce projet n'appartient pas à ce dossier."))
     assign_fields(project, fields, PROJECT_FIELDS)
-    project.full_clean()
+    full_clean_or_refuse(project)
     project.save()
     dossier.save(update_fields=["updated_at"])
     return project
@@ -128,13 +128,17 @@ def project_delete(*, actor, project):
 
 @transaction.atomic
 def budget_save(*, actor, dossier, years):
-    """years: {year: (animation_budget, subsidy_requested)}, one entry per contract year."""
+    """years: {year: (animation_budget, subsidy_requested)}; None for a year left empty."""
     dossier = _lock(dossier)
     ensure_editable(actor, dossier)
     call = dossier.call
-    for year, (animation_budget, subsidy) in years.items():
+    for year, amounts in years.items():
         if not 1 <= year <= call.contract_years:
             raise ApplicationError(_("Année du contrat invalide."))
+        if amounts is None:
+            BudgetYear.objects.filter(dossier=dossier, year=year).delete()
+            continue
+        animation_budget, subsidy = amounts
         if subsidy > call.max_annual_subsidy:
             raise ApplicationError(
                 _("La subvention demandée dépasse le maximum annuel de l'appel."),

@@ -29,13 +29,18 @@ def receipt_pdf_render(*, receipt_id):
 
 @transaction.atomic
 def receipt_mail_queue(*, receipt):
+    """The receipt goes to the cluster's director, and to the co-editor who submitted, if any."""
     dossier = receipt.dossier
-    owner = dossier.cluster.owner
+    recipients = {dossier.cluster.owner, *([receipt.submitted_by] if receipt.submitted_by else [])}
     path = reverse("applications:dossier_confirmation", kwargs={"pk": dossier.pk})
-    return mail_queue(
-        template="dossier_submitted",
-        to=owner.email,
-        language=owner.preferred_language,
-        context={"user": owner, "dossier": dossier, "receipt": receipt, "path": path},
-        key=f"receipt:{receipt.pk}",
-    )
+    return [
+        mail_queue(
+            template="dossier_submitted",
+            to=person.email,
+            language=person.preferred_language,
+            context={"user": person, "dossier": dossier, "receipt": receipt, "path": path},
+            key=f"receipt:{receipt.pk}:{person.pk}",
+            attachment=(receipt.pdf.name, f"{receipt.number}.pdf"),
+        )
+        for person in sorted(recipients, key=lambda person: person.pk)
+    ]

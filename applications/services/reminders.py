@@ -11,7 +11,7 @@ from core.models import OutgoingMail
 from ..choices import DossierStatus
 from ..models import Dossier
 from ..sections import missing_items
-from ..selectors import dossier_for_page, open_calls
+from ..selectors import cluster_editors, dossier_for_page, open_calls
 
 REMINDER_DAYS = (7, 3, 1)
 
@@ -23,42 +23,44 @@ def _due_reminder(call, now):
     return min((days for days in REMINDER_DAYS if remaining <= timedelta(days=days)), default=None)
 
 
-def _reminder_key(dossier, days):
+def _reminder_key(dossier, days, person):
     # The deadline is in the key: after an extension, the reminders start again.
-    return f"deadline-reminder:{dossier.pk}:{dossier.call.closes_at:%Y%m%d%H%M}:{days}d"
+    return f"deadline-reminder:{dossier.pk}:{dossier.call.closes_at:%Y%m%d%H%M}:{days}d:{person.pk}"
 
 
 def deadline_reminders_send(*, now=None):
     """Queue the reminders due now; returns the e-mails queued by this run (at most one per
-    dossier and reminder, however often it runs)."""
+    dossier, reminder and person, however often it runs)."""
     now = now or timezone.now()
     queued = []
     for call in open_calls(now):
         days = _due_reminder(call, now)
         if days is None:
             continue
-        drafts = dossier_for_page(
-            Dossier.objects.filter(call=call, status=DossierStatus.DRAFT)
-        ).select_related("cluster__owner")
+        drafts = (
+            dossier_for_page(Dossier.objects.filter(call=call, status=DossierStatus.DRAFT))
+            .select_related("cluster__owner")
+            .prefetch_related("cluster__co_editors")
+        )
         for dossier in drafts:
-            key = _reminder_key(dossier, days)
-            if OutgoingMail.objects.filter(key=key).exists():
-                continue
-            with transaction.atomic():
-                queued.append(_remind(dossier, days, key))
+            for person in cluster_editors(dossier.cluster):
+                key = _reminder_key(dossier, days, person)
+                if OutgoingMail.objects.filter(key=key).exists():
+                    continue
+                with transaction.atomic():
+                    queued.append(_remind(dossier, days, key, person))
     return queued
 
 
-def _remind(dossier, days, key):
-    owner = dossier.cluster.owner
-    with translation.override(owner.preferred_language):
+def _remind(dossier, days, key, person):
+    with translation.override(person.preferred_language):
         missing = [f"{section.title} : {item}" for section, item in missing_items(dossier)]
     return mail_queue(
         template="deadline_reminder",
-        to=owner.email,
-        language=owner.preferred_language,
+        to=person.email,
+        language=person.preferred_language,
         context={
-            "user": owner,
+            "user": person,
             "dossier": dossier,
             "call": dossier.call,
             "days": days,

@@ -60,15 +60,24 @@ def dossier_submit(*, actor, dossier, declaration, now=None):
         )
     _transition(actor=actor, dossier=dossier, action="submit")
     dossier.submitted_at = now
-    dossier.save(update_fields=["status", "submitted_at", "updated_at"])
-    receipt = _receipt_create(dossier=loaded, submitted_at=now, language=actor.preferred_language)
+    dossier.participants_snapshot = [
+        {
+            "name": member.name,
+            "member_type": member.member_type,
+            "city": member.city,
+            "joined_year": member.joined_year,
+        }
+        for member in loaded.participating_members.all()
+    ]
+    dossier.save(update_fields=["status", "submitted_at", "participants_snapshot", "updated_at"])
+    receipt = _receipt_create(dossier=loaded, submitted_at=now, actor=actor)
     from ..tasks import receipt_render
 
     transaction.on_commit(lambda: receipt_render.delay(receipt.pk))
     return dossier
 
 
-def _receipt_create(*, dossier, submitted_at, language):
+def _receipt_create(*, dossier, submitted_at, actor):
     number = f"{dossier.reference}-AR{dossier.receipts.count() + 1:02d}"
     files = [
         {
@@ -81,7 +90,12 @@ def _receipt_create(*, dossier, submitted_at, language):
         for document in dossier.documents.all()
     ]
     return Receipt.objects.create(
-        dossier=dossier, number=number, submitted_at=submitted_at, files=files, language=language
+        dossier=dossier,
+        number=number,
+        submitted_at=submitted_at,
+        files=files,
+        language=actor.preferred_language,
+        submitted_by=actor,
     )
 
 

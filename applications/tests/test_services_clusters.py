@@ -1,5 +1,4 @@
 import pytest
-from django.core.exceptions import ValidationError
 
 from accounts.tests.factories import DirectorFactory
 from applications.choices import MemberType, Region, Sector
@@ -68,8 +67,9 @@ def test_only_directors_create_clusters(request, person):
 def test_cluster_update_checks_the_model_rules(director):
     cluster = ClusterFactory(owner=director)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ApplicationError) as refused:
         cluster_save(actor=director, cluster=cluster, founded_year=1800)
+    assert refused.value.field == "founded_year"
     cluster.refresh_from_db()
     assert cluster.founded_year == 2015
 
@@ -140,8 +140,9 @@ def test_outsider_cannot_add_or_delete_members(director, outsider):
 def test_member_year_is_checked(director):
     cluster = ClusterFactory(owner=director)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ApplicationError) as refused:
         member_save(actor=director, cluster=cluster, **{**MEMBER, "joined_year": 1800})
+    assert refused.value.field == "joined_year"
     assert not ClusterMember.objects.exists()
 
 

@@ -12,15 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.permissions import permission_required
 
 from ..choices import MemberType
+from ..eligibility import eligibility_gaps
 from ..forms.cluster import ClusterForm, CoEditorForm, MemberFilterForm, MemberForm
 from ..selectors import cluster_for_user, critical_mass, open_calls
 from ..services import clusters as services
@@ -73,38 +72,11 @@ def _cluster_form(request, cluster):
     )
 
 
-def _call_checks(figures):
-    """For each open call, what the cluster still lacks to meet its minimums."""
-    checks = []
-    for call in open_calls():
-        gaps = []
-        missing = call.min_members - figures["total"]
-        if missing > 0:
-            gaps.append(
-                ngettext(
-                    "Il manque %(missing)s membre pour atteindre le minimum de %(min)s "
-                    "de l'appel « %(call)s ».",
-                    "Il manque %(missing)s membres pour atteindre le minimum de %(min)s "
-                    "de l'appel « %(call)s ».",
-                    missing,
-                )
-                % {"missing": missing, "min": call.min_members, "call": call.title}
-            )
-        # Compared exactly, not on the rounded share shown to the user.
-        if 100 * figures["companies"] < call.min_company_share * figures["total"]:
-            gaps.append(
-                _(
-                    "Les entreprises représentent %(share)s %% des membres ; "
-                    "l'appel « %(call)s » en demande au moins %(min)s %%."
-                )
-                % {
-                    "share": floatformat(figures["company_share"], -1),
-                    "min": floatformat(call.min_company_share, -1),
-                    "call": call.title,
-                }
-            )
-        checks.append({"call": call, "gaps": gaps})
-    return checks
+def _call_checks(cluster, figures):
+    """For each open call, what the cluster still lacks to meet its rules."""
+    return [
+        {"call": call, "gaps": eligibility_gaps(cluster, call, figures)} for call in open_calls()
+    ]
 
 
 @permission_required(DIRECTORS_ONLY)
@@ -117,7 +89,7 @@ def cluster_profile(request):
     context = {
         "cluster": cluster,
         "figures": figures,
-        "call_checks": _call_checks(figures),
+        "call_checks": _call_checks(cluster, figures),
         "can_manage_co_editors": request.user.has_perm("applications.manage_co_editors", cluster),
     }
     return render(request, "applications/cluster/profile.html", context)

@@ -12,7 +12,8 @@ from core.errors import ApplicationError
 from core.journal import journal_for
 from core.permissions import permission_required
 
-from ..choices import DocumentPart
+from ..choices import DocumentPart, DossierStatus
+from ..eligibility import eligibility_gaps
 from ..forms.dossier import (
     BudgetForm,
     KpiForm,
@@ -43,11 +44,6 @@ def _can_edit(request, dossier):
     return request.user.has_perm("applications.change_dossier", dossier) and dossier.call.is_open()
 
 
-def _refuse(request, dossier, error):
-    messages.error(request, error.message)
-    return redirect("applications:dossier_detail", pk=dossier.pk)
-
-
 @permission_required("applications.create_cluster")
 def dossier_list(request):
     dossiers = dossiers_visible_to(request.user).order_by("-call__closes_at")
@@ -74,7 +70,13 @@ def dossier_start(request, reference):
             messages.error(request, error.message)
         else:
             return redirect("applications:dossier_detail", pk=dossier.pk)
-    context = {"call": call, "cluster": cluster, "mass": critical_mass(cluster)}
+    mass = critical_mass(cluster)
+    context = {
+        "call": call,
+        "cluster": cluster,
+        "mass": mass,
+        "gaps": eligibility_gaps(cluster, call, mass),
+    }
     return render(request, "applications/dossier/start.html", context)
 
 
@@ -126,9 +128,12 @@ def dossier_section(request, pk, slug):
     section = SECTIONS_BY_SLUG.get(slug) or _not_found()
     editable = _can_edit(request, dossier)
     form = _section_form(section, dossier, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form is None:
+        # Files are sent to their own URL; a stray POST here just shows the section again.
+        return redirect("applications:dossier_section", pk=dossier.pk, slug=slug)
+    if request.method == "POST" and not editable:
+        return _refuse_keeping_input(request, dossier, section, form)
     if request.method == "POST":
-        if not editable:
-            return _refuse(request, dossier, _editing_error(request, dossier))
         if form.is_valid():
             try:
                 _save_section(request, section, dossier, form)
@@ -152,6 +157,17 @@ def dossier_section(request, pk, slug):
         "upload_forms": _upload_rows(dossier, section) if section.kind == "documents" else None,
         "project_form": ProjectForm() if section.kind == "innovation" else None,
     }
+    return render(request, "applications/dossier/section.html", context)
+
+
+def _refuse_keeping_input(request, dossier, section, form):
+    """A save refused (deadline passed, dossier submitted elsewhere): say why, and give back
+    what was typed, so the person can keep a copy; nothing is lost silently."""
+    error = _editing_error(request, dossier)
+    if request.htmx:
+        return render(request, "applications/dossier/_autosaved.html", {"refused": error.message})
+    messages.error(request, error.message)
+    context = {"dossier": dossier, "section": section, "form": form, "editable": False}
     return render(request, "applications/dossier/section.html", context)
 
 
@@ -292,6 +308,9 @@ def dossier_review(request, pk):
     """Check your answers: the whole dossier, what is missing, the declaration, submit."""
     received_at = timezone.now()
     dossier = _dossier(request, pk)
+    if request.method == "POST" and dossier.status == DossierStatus.SUBMITTED:
+        # A second click on "Soumettre": the first one went through.
+        return redirect("applications:dossier_confirmation", pk=dossier.pk)
     form = SubmitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -312,7 +331,7 @@ def dossier_review(request, pk):
         "rows": rows,
         "progress": progress,
         "missing": missing_items(dossier),
-        "mass": critical_mass(dossier.cluster),
+        "gaps": eligibility_gaps(dossier.cluster, dossier.call),
         "can_edit": _can_edit(request, dossier),
     }
     return render(request, "applications/dossier/review.html", context)

@@ -74,7 +74,65 @@
     });
   }
 
+  // A copy of every dossier text kept in this browser until the server has it: a lost
+  // connection or a closed tab never loses what was typed.
+  function backupKey(area) {
+    return "portal-draft:" + window.location.pathname + ":" + area.name;
+  }
+
+  function offerRestore(area, saved) {
+    var box = document.createElement("div");
+    box.className = "alert alert-warning d-flex flex-wrap align-items-center gap-2 mt-1";
+    box.setAttribute("role", "status");
+    box.textContent = window.gettext("Un texte plus récent, non enregistré, a été retrouvé sur cet appareil.") + " ";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-sm btn-warning";
+    button.textContent = window.gettext("Le restaurer");
+    button.addEventListener("click", function () {
+      area.value = saved;
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+      box.remove();
+      area.focus();
+    });
+    box.appendChild(button);
+    area.insertAdjacentElement("afterend", box);
+  }
+
+  function keepTextBackups() {
+    if (!window.localStorage || typeof window.gettext !== "function") {
+      return;
+    }
+    document.querySelectorAll(".section-form textarea").forEach(function (area) {
+      if (area.dataset.backup) {
+        return;
+      }
+      area.dataset.backup = "on";
+      var saved = window.localStorage.getItem(backupKey(area));
+      if (saved !== null && saved === area.value) {
+        window.localStorage.removeItem(backupKey(area));
+      } else if (saved !== null && !area.closest("fieldset[disabled]")) {
+        offerRestore(area, saved);
+      }
+      area.addEventListener("input", function () {
+        window.localStorage.setItem(backupKey(area), area.value);
+      });
+    });
+  }
+
+  // Once the server confirms a background save, the browser copy is no longer needed.
+  function dropSavedBackups(event) {
+    var form = event.target.closest && event.target.closest(".section-form");
+    var answer = event.detail.xhr ? event.detail.xhr.responseText : "";
+    if (form && event.detail.successful && answer.indexOf("text-danger") === -1) {
+      form.querySelectorAll("textarea").forEach(function (area) {
+        window.localStorage.removeItem(backupKey(area));
+      });
+    }
+  }
+
   function ready() {
+    keepTextBackups();
     refreshCountdowns();
     focusErrorSummary();
     linkErrorsToFields();
@@ -85,5 +143,6 @@
   document.addEventListener("htmx:afterSettle", ready);
   document.addEventListener("htmx:xhr:progress", showUploadProgress);
   document.addEventListener("htmx:sendError", showSaveFailure);
+  document.addEventListener("htmx:afterRequest", dropSavedBackups);
   document.addEventListener("htmx:responseError", showSaveFailure);
 })();
