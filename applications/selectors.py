@@ -78,3 +78,12 @@ def dossier_for_page(queryset):
         "participating_members",
         "receipts",
     )
+
+
+def deposited_dossiers(call):
+    """The dossiers the ministry may read for a call: submitted or withdrawn, never drafts."""
+    return (
+        call.dossiers.exclude(status=DossierStatus.DRAFT)
+        .select_related("cluster")
+        .order_by("submitted_at", "reference")
+    )

@@ -207,3 +207,20 @@ def test_years_of_state_support_are_checked(director, first_supported_year, acce
         assert gaps == []
     else:
         assert any(expected in gap for gap in gaps), gaps
+
+
+@pytest.mark.django_db
+def test_back_office_call_page_lists_deposited_dossiers_not_drafts(
+    client, administrator, director, outsider, django_assert_max_num_queries
+):
+    submitted = complete(draft_for(director), director)
+    dossier_submit(actor=director, dossier=submitted, declaration=True)
+    hidden = draft_for(outsider, submitted.call)
+    client.force_login(administrator)
+    url = reverse("applications:backoffice_call_detail", kwargs={"pk": submitted.call.pk})
+
+    with django_assert_max_num_queries(20):
+        page = page_text(client.get(url))
+
+    assert submitted.reference in page
+    assert hidden.reference not in page

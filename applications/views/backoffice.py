@@ -55,6 +55,7 @@ def call_detail(request, pk):
             "call": call,
             "now": now,
             "documents": call.required_documents.all(),
+            "dossiers": selectors.deposited_dossiers(call),
             "timeline": _timeline(call),
         },
     )
