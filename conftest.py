@@ -71,3 +71,13 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # A browser set to French, as most of the portal's users have it.
     return {**browser_context_args, "locale": "fr-FR", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """A request in English leaves English active in the thread: each test starts in French."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

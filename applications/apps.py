@@ -42,5 +42,13 @@ class ApplicationsConfig(AppConfig):
                 "dossier.submit": _("Dossier déposé"),
                 "dossier.withdraw": _("Dossier retiré"),
                 "dossier.reopen": _("Dossier rouvert en brouillon"),
+                "dossier.request_documents": _("Compléments demandés au cluster"),
+                "dossier.documents_sent": _("Compléments envoyés par le cluster"),
+                "dossier.declare_admissible": _("Dossier déclaré recevable"),
+                "dossier.declare_inadmissible": _("Dossier déclaré irrecevable"),
+                "dossier.start_evaluation": _("Évaluation commencée"),
+                "dossier.select": _("Dossier retenu"),
+                "dossier.waitlist": _("Dossier placé en liste d'attente"),
+                "dossier.reject": _("Dossier non retenu"),
             }
         )

@@ -11,7 +11,7 @@ from .selectors import (
 )
 
 
-def director_panel(request):
+def director_panel(request, **_page):
     cluster = cluster_for_user(request.user)
     dossiers = list(
         dossier_for_page(dossiers_visible_to(request.user)).order_by("-call__closes_at")
@@ -25,9 +25,9 @@ def director_panel(request):
     }
 
 
-def administrator_panel(request):
+def administrator_panel(request, **_page):
     return {"calls": calls_for_administration()[:6]}
 
 
-def home_panel(request):
+def home_panel(request, **_page):
     return {"calls": list(open_calls())}

@@ -397,3 +397,34 @@ class Receipt(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class DocumentRequest(models.Model):
+    """Demande de compléments: the ministry asks for some documents again, by a date.
+
+    Until `reply_by` the director may add or replace exactly these documents, then send the
+    dossier back; nothing else of the dossier reopens.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="document_requests")
+    requirements = models.ManyToManyField(
+        RequiredDocument, verbose_name=_("pièces demandées"), related_name="+"
+    )
+    message = models.TextField(_("message au cluster"))
+    reply_by = models.DateTimeField(_("réponse attendue avant le"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande de compléments")
+        verbose_name_plural = _("demandes de compléments")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.dossier} ({self.created_at:%Y-%m-%d})"
+
+    def is_open(self, now=None):
+        return self.answered_at is None and (now or timezone.now()) < self.reply_by

@@ -14,7 +14,7 @@ class Panel:
     page: str
     roles: tuple | None  # None: shown to everyone, visitors included
     template: str
-    context: object  # callable(request) -> dict
+    context: object  # callable(request, **page_objects) -> dict, or None to show nothing
     order: int = 100
 
 
@@ -25,10 +25,15 @@ def register_panel(*, template, context, page=DASHBOARD, roles=None, order=100):
     _PANELS.append(Panel(page, tuple(roles) if roles else None, template, context, order))
 
 
-def panels_for(request, page=DASHBOARD):
+def panels_for(request, page=DASHBOARD, **page_objects):
+    """[(template, context)] of the panels of a page; `page_objects` (the call, the dossier…)
+    are handed to each panel's context function."""
     role = getattr(request.user, "role", None)
-    return [
-        (panel.template, panel.context(request))
-        for panel in sorted(_PANELS, key=lambda panel: panel.order)
-        if panel.page == page and (panel.roles is None or role in panel.roles)
-    ]
+    panels = []
+    for panel in sorted(_PANELS, key=lambda panel: panel.order):
+        if panel.page != page or (panel.roles is not None and role not in panel.roles):
+            continue
+        context = panel.context(request, **page_objects)
+        if context is not None:
+            panels.append((panel.template, context))
+    return panels

@@ -14,11 +14,32 @@ from ..sections import missing_items
 from ..selectors import dossier_for_page
 from .dossiers import _lock, ensure_call_open
 
+S = DossierStatus
+# The whole life of a dossier, in one table. After the deadline the ministry's examination
+# (the evaluation app) moves it on through `dossier_transition`.
 DOSSIER_STATES = StateMachine(
     {
-        (DossierStatus.DRAFT, "submit"): DossierStatus.SUBMITTED,
-        (DossierStatus.SUBMITTED, "withdraw"): DossierStatus.WITHDRAWN,
-        (DossierStatus.WITHDRAWN, "reopen"): DossierStatus.DRAFT,
+        (S.DRAFT, "submit"): S.SUBMITTED,
+        (S.SUBMITTED, "withdraw"): S.WITHDRAWN,
+        (S.WITHDRAWN, "reopen"): S.DRAFT,
+        (S.SUBMITTED, "request_documents"): S.DOCUMENTS_REQUESTED,
+        (S.DOCUMENTS_REQUESTED, "documents_sent"): S.SUBMITTED,
+        (S.SUBMITTED, "declare_admissible"): S.ADMISSIBLE,
+        (S.SUBMITTED, "declare_inadmissible"): S.INADMISSIBLE,
+        (S.DOCUMENTS_REQUESTED, "declare_inadmissible"): S.INADMISSIBLE,
+        (S.ADMISSIBLE, "start_evaluation"): S.UNDER_EVALUATION,
+        **{
+            (state, "select"): S.SELECTED
+            for state in (S.UNDER_EVALUATION, S.WAITING_LIST, S.REJECTED)
+        },
+        **{
+            (state, "waitlist"): S.WAITING_LIST
+            for state in (S.UNDER_EVALUATION, S.SELECTED, S.REJECTED)
+        },
+        **{
+            (state, "reject"): S.REJECTED
+            for state in (S.UNDER_EVALUATION, S.SELECTED, S.WAITING_LIST)
+        },
     }
 )
 
@@ -35,6 +56,17 @@ def _transition(*, actor, dossier, action, message="", data=None):
         message=message,
         data=data,
     )
+
+
+@transaction.atomic
+def dossier_transition(*, actor, dossier, action, message="", data=None):
+    """Move a dossier along the table above, under a row lock, and journal it.
+
+    Callers check who may act; this refuses any move the table does not allow."""
+    dossier = _lock(dossier)
+    _transition(actor=actor, dossier=dossier, action=action, message=message, data=data)
+    dossier.save(update_fields=["status", "updated_at"])
+    return dossier
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.dashboard import panels_for
 from core.errors import ApplicationError
 from core.journal import journal_for
 from core.permissions import permission_required
@@ -90,6 +91,8 @@ def dossier_detail(request, pk):
         "progress": progress,
         "can_edit": _can_edit(request, dossier),
         "journal": journal_for(dossier),
+        # Later stages (requests for documents, results) add their own sections.
+        "panels": panels_for(request, "dossier_detail", dossier=dossier),
     }
     return render(request, "applications/dossier/detail.html", context)
 

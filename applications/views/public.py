@@ -6,6 +6,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dashboard import panels_for
+
 from .. import selectors
 from ..models import Call
 
@@ -71,6 +73,8 @@ def call_detail(request, reference):
             "documents": call.required_documents.all(),
             "can_apply": call.is_open(now) and (not user.is_authenticated or user.is_director),
             "dossier_start_url": _dossier_start_url(call),
+            # Later stages (the results) add their own sections to the call's page.
+            "panels": panels_for(request, "call_detail", call=call),
         },
     )
 

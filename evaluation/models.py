@@ -1,0 +1,254 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+SCORE = {"max_digits": 6, "decimal_places": 2}
+
+
+class Grid(TimeStampedModel):
+    """A call's evaluation grid: weighted criteria scored on one scale, totalled out of 100."""
+
+    call = models.OneToOneField("applications.Call", on_delete=models.CASCADE, related_name="grid")
+    scale_max = models.PositiveSmallIntegerField(
+        _("note maximum"), default=4, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    # Words for each score, from 0 to scale_max ("absent", "faible"…).
+    scale_labels = models.JSONField(_("libellés des notes"), default=list, blank=True)
+    min_total = models.DecimalField(
+        _("total minimum pour être éligible (sur 100)"), default=Decimal("60"), **SCORE
+    )
+    criterion_min_ratio = models.DecimalField(
+        _("part minimum de chaque critère"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.40"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_(
+            "Un critère noté en dessous de cette part de son maximum rend le dossier inéligible."
+        ),
+    )
+    divergence_threshold = models.DecimalField(
+        _("écart entre évaluateurs qui appelle un consensus (points)"),
+        default=Decimal("15"),
+        **SCORE,
+    )
+    evaluation_deadline = models.DateTimeField(_("date limite d'évaluation"), null=True, blank=True)
+    frozen_at = models.DateTimeField(_("figée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("grille d'évaluation")
+        verbose_name_plural = _("grilles d'évaluation")
+
+    def __str__(self):
+        return str(self.call)
+
+    @property
+    def is_frozen(self):
+        return self.frozen_at is not None
+
+
+class Criterion(models.Model):
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="criteria")
+    label = models.CharField(_("critère"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("poids"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    min_score = models.DecimalField(
+        _("note minimum (facultative)"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : la part minimum de la grille s'applique."),
+        **SCORE,
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("critère")
+        verbose_name_plural = _("critères")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class ConflictDeclaration(models.Model):
+    """An evaluator's word about one cluster, given before opening its dossier."""
+
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflict_declarations"
+    )
+    cluster = models.ForeignKey(
+        "applications.Cluster", on_delete=models.PROTECT, related_name="conflict_declarations"
+    )
+    has_conflict = models.BooleanField(_("conflit d'intérêts"))
+    statement = models.TextField(_("précisions"), blank=True)
+    declared_at = models.DateTimeField(_("déclaré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("déclaration d'intérêts")
+        verbose_name_plural = _("déclarations d'intérêts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluator", "cluster"], name="conflict_one_declaration_per_cluster"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluator} / {self.cluster}"
+
+
+class Assignment(TimeStampedModel):
+    """An evaluator asked to score one dossier."""
+
+    class Status(models.TextChoices):
+        AWAITING_DECLARATION = "awaiting_declaration", _("Déclaration d'intérêts attendue")
+        ACTIVE = "active", _("En cours")
+        WITHDRAWN_CONFLICT = "withdrawn_conflict", _("Retirée : conflit d'intérêts")
+        REMOVED = "removed", _("Retirée par l'administrateur")
+
+    dossier = models.ForeignKey(
+        "applications.Dossier", on_delete=models.PROTECT, related_name="assignments"
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("état"), max_length=30, choices=Status.choices, default=Status.AWAITING_DECLARATION
+    )
+
+    class Meta:
+        verbose_name = _("attribution")
+        verbose_name_plural = _("attributions")
+        ordering = ["created_at"]
+        constraints = [
+            # One live assignment per evaluator and dossier; withdrawn ones stay for the record.
+            models.UniqueConstraint(
+                fields=["dossier", "evaluator"],
+                condition=Q(status__in=["awaiting_declaration", "active"]),
+                name="assignment_one_live_per_evaluator",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier} → {self.evaluator}"
+
+    @property
+    def is_live(self):
+        return self.status in (self.Status.AWAITING_DECLARATION, self.Status.ACTIVE)
+
+
+class Review(TimeStampedModel):
+    """One evaluator's scoring of one dossier; final once submitted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        SUBMITTED = "submitted", _("Soumise")
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")
+    status = models.CharField(
+        _("état"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    # Weighted total out of 100, computed by the service from the scores when submitted.
+    total = models.DecimalField(_("total pondéré"), null=True, blank=True, **SCORE)
+    comment = models.TextField(_("appréciation générale"), blank=True)
+    submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("évaluation")
+        verbose_name_plural = _("évaluations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (Q(total__isnull=False) & Q(submitted_at__isnull=False)),
+                name="review_submitted_has_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | (Q(total__gte=0) & Q(total__lte=100)),
+                name="review_total_out_of_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment}"
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    value = models.PositiveSmallIntegerField(_("note"))
+    justification = models.TextField(_("justification"))
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="score_one_per_criterion"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.value}"
+
+
+class Consensus(TimeStampedModel):
+    """The selection committee's score for a dossier whose evaluators diverged."""
+
+    dossier = models.OneToOneField(
+        "applications.Dossier", on_delete=models.PROTECT, related_name="consensus"
+    )
+    score = models.DecimalField(
+        _("note de consensus (sur 100)"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        **SCORE,
+    )
+    justification = models.TextField(_("justification"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consensus")
+        verbose_name_plural = _("consensus")
+
+    def __str__(self):
+        return f"{self.dossier}: {self.score}"
+
+
+class Decision(TimeStampedModel):
+    """The outcome for one dossier, decided by the committee; published with the results."""
+
+    class Outcome(models.TextChoices):
+        SELECTED = "selected", _("Retenu")
+        WAITING_LIST = "waiting_list", _("Liste d'attente")
+        REJECTED = "rejected", _("Non retenu")
+
+    dossier = models.OneToOneField(
+        "applications.Dossier", on_delete=models.PROTECT, related_name="decision"
+    )
+    outcome = models.CharField(_("décision"), max_length=20, choices=Outcome.choices)
+    # The subsidy over the whole contract, as asked in the dossier when selected (MAD).
+    subsidy_total = models.DecimalField(
+        _("subvention totale (MAD)"), max_digits=14, decimal_places=2
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    letter = models.FileField(
+        _("lettre de décision"), upload_to="decisions/", blank=True, max_length=300
+    )
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+
+    def __str__(self):
+        return f"{self.dossier}: {self.outcome}"

@@ -1,0 +1,124 @@
+"""Reads of the evaluation, computed by the database: one query for a call's whole ranking."""
+
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce
+
+from applications.choices import DossierStatus
+from applications.models import BudgetYear, Dossier
+
+from .models import Assignment, Review, Score
+
+# Dossiers that take part in the evaluation of a call.
+RANKED_STATUSES = (
+    DossierStatus.ADMISSIBLE,
+    DossierStatus.UNDER_EVALUATION,
+    DossierStatus.SELECTED,
+    DossierStatus.WAITING_LIST,
+    DossierStatus.REJECTED,
+)
+SCORE_FIELD = DecimalField(max_digits=6, decimal_places=2)
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _per_dossier(queryset, **aggregate):
+    """A correlated subquery: one aggregate of the rows that belong to the outer dossier."""
+    ((name, expression),) = aggregate.items()
+    return Subquery(
+        queryset.filter(dossier_ref=OuterRef("pk"))
+        .values("dossier_ref")
+        .annotate(**{name: expression})
+        .values(name)[:1]
+    )
+
+
+def submitted_reviews():
+    return Review.objects.filter(status=Review.Status.SUBMITTED).annotate(
+        dossier_ref=F("assignment__dossier")
+    )
+
+
+def _below_a_criterion_minimum(grid):
+    """True when, on some criterion, the mean of the submitted notes is under its minimum:
+    the criterion's own minimum, or the grid's share of the maximum note."""
+    default_minimum = Value(grid.criterion_min_ratio * grid.scale_max, output_field=SCORE_FIELD)
+    means = (
+        Score.objects.filter(
+            review__status=Review.Status.SUBMITTED, review__assignment__dossier=OuterRef("pk")
+        )
+        .values("criterion", "criterion__min_score")
+        .annotate(mean=Avg("value"))
+        .filter(mean__lt=Coalesce(F("criterion__min_score"), default_minimum))
+    )
+    return Exists(means)
+
+
+def ranking(call):
+    """The call's dossiers in rank order, each with its scores, eligibility and subsidy.
+
+    Final score: the committee's consensus if any, else the mean of the submitted reviews.
+    Ties: the dossier submitted first comes first (then the reference, for a total order).
+    """
+    grid = call.grid
+    reviews = submitted_reviews()
+    requested = BudgetYear.objects.annotate(dossier_ref=F("dossier"))
+    final = Coalesce(F("consensus__score"), F("mean_total"), output_field=SCORE_FIELD)
+    order = [F("final_score").desc(nulls_last=True), F("submitted_at").asc(), F("reference").asc()]
+    return (
+        Dossier.objects.filter(call=call, status__in=RANKED_STATUSES)
+        .select_related("cluster", "consensus", "decision")
+        .annotate(
+            review_count=Coalesce(_per_dossier(reviews, n=Count("pk")), 0),
+            mean_total=_per_dossier(reviews, mean=Avg("total", output_field=SCORE_FIELD)),
+            spread=_per_dossier(
+                reviews,
+                spread=ExpressionWrapper(Max("total") - Min("total"), output_field=SCORE_FIELD),
+            ),
+            subsidy_requested=Coalesce(
+                _per_dossier(requested, asked=Sum("subsidy_requested")),
+                Value(Decimal("0")),
+                output_field=MONEY_FIELD,
+            ),
+            below_minimum=_below_a_criterion_minimum(grid),
+        )
+        .annotate(final_score=final)
+        .annotate(
+            eligible=Q(final_score__gte=grid.min_total) & Q(below_minimum=False),
+            divergent=Q(spread__gt=grid.divergence_threshold),
+            cumulative_requested=Window(Sum("subsidy_requested"), order_by=order),
+        )
+        .order_by(*order)
+    )
+
+
+def live_assignments(dossier_ids=None):
+    live = Assignment.objects.filter(
+        status__in=[Assignment.Status.AWAITING_DECLARATION, Assignment.Status.ACTIVE]
+    )
+    return live if dossier_ids is None else live.filter(dossier_id__in=dossier_ids)
+
+
+def evaluator_queue(user):
+    """The evaluator's assignments, with what each page needs, in a fixed number of queries."""
+    return (
+        live_assignments()
+        .filter(evaluator=user)
+        .select_related("dossier__call__grid", "dossier__cluster", "review")
+        .order_by("dossier__call__grid__evaluation_deadline", "dossier__reference")
+    )

@@ -1,0 +1,108 @@
+"""The evaluation grid of a call: created with the ministry's defaults, editable until the
+first review is submitted, then frozen."""
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+from core.journal import journal_record
+from core.services import assign_fields, full_clean_or_refuse
+
+from ..defaults import DEFAULT_CRITERIA, SCALE_LABELS
+from ..models import Criterion, Grid, Score
+
+GRID_FIELDS = (
+    "scale_max",
+    "scale_labels",
+    "min_total",
+    "criterion_min_ratio",
+    "divergence_threshold",
+    "evaluation_deadline",
+)
+CRITERION_FIELDS = ("label", "description", "weight", "min_score", "position")
+
+
+@transaction.atomic
+def grid_ensure(*, call):
+    """The call's grid, created from the ministry's default grid the first time it is asked for."""
+    grid, created = Grid.objects.get_or_create(
+        call=call, defaults={"scale_labels": [str(label) for label in SCALE_LABELS]}
+    )
+    if created:
+        Criterion.objects.bulk_create(
+            Criterion(grid=grid, label=str(label), weight=weight, position=index)
+            for index, (label, weight) in enumerate(DEFAULT_CRITERIA)
+        )
+    return grid
+
+
+def _require_editable(actor, grid):
+    if not actor.has_perm("evaluation.manage"):
+        raise ApplicationError(_("Seul un administrateur du programme peut modifier la grille."))
+    if grid.is_frozen:
+        raise ApplicationError(
+            _(
+                "La grille est figée depuis la première évaluation soumise : "
+                "elle ne peut plus être modifiée."
+            ),
+            code="frozen",
+        )
+
+
+@transaction.atomic
+def grid_update(*, actor, grid, **fields):
+    grid = Grid.objects.select_for_update().get(pk=grid.pk)
+    _require_editable(actor, grid)
+    assign_fields(grid, fields, GRID_FIELDS)
+    full_clean_or_refuse(grid)
+    grid.save()
+    journal_record(target=grid.call, actor=actor, action="grid.update")
+    return grid
+
+
+@transaction.atomic
+def criterion_save(*, actor, grid, criterion=None, **fields):
+    grid = Grid.objects.select_for_update().get(pk=grid.pk)
+    _require_editable(actor, grid)
+    criterion = criterion or Criterion(grid=grid)
+    assign_fields(criterion, fields, CRITERION_FIELDS)
+    full_clean_or_refuse(criterion)
+    if criterion.min_score is not None and criterion.min_score > grid.scale_max:
+        raise ApplicationError(
+            _("La note minimum ne peut pas dépasser la note maximum de la grille."),
+            field="min_score",
+        )
+    criterion.save()
+    journal_record(target=grid.call, actor=actor, action="grid.update")
+    return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, actor, criterion):
+    grid = Grid.objects.select_for_update().get(pk=criterion.grid_id)
+    _require_editable(actor, grid)
+    criterion.delete()
+    journal_record(target=grid.call, actor=actor, action="grid.update")
+
+
+def weights_total(grid):
+    return grid.criteria.aggregate(total=Sum("weight"))["total"] or 0
+
+
+def ensure_grid_complete(grid):
+    """Scoring needs a grid whose weights add up to 100."""
+    total = weights_total(grid)
+    if total != 100:
+        raise ApplicationError(
+            _("Les poids des critères totalisent %(total)s au lieu de 100 : corrigez la grille.")
+            % {"total": total}
+        )
+
+
+def review_weighted_total(review, grid):
+    """Σ weight × note / note maximum, computed by the database: a total out of 100."""
+    total = Score.objects.filter(review=review).aggregate(
+        total=Sum(F("criterion__weight") * F("value"))
+    )["total"]
+    return round((total or 0) / grid.scale_max, 2)

@@ -1,0 +1,41 @@
+import factory
+from django.utils import timezone
+
+from accounts.tests.factories import AdministratorFactory, EvaluatorFactory
+from applications.choices import DossierStatus
+from applications.tests.factories import DossierFactory
+from evaluation.models import Assignment, Review, Score
+from evaluation.services.grid import grid_ensure, review_weighted_total
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    dossier = factory.SubFactory(DossierFactory, status=DossierStatus.UNDER_EVALUATION)
+    evaluator = factory.SubFactory(EvaluatorFactory)
+    assigned_by = factory.SubFactory(AdministratorFactory)
+    status = Assignment.Status.ACTIVE
+
+
+def submitted_review(assignment, notes, *, comment="Dossier solide."):
+    """A submitted review giving `notes` (one per criterion, in grid order) to a dossier."""
+    grid = grid_ensure(call=assignment.dossier.call)
+    review = Review.objects.create(assignment=assignment, comment=comment)
+    criteria = list(grid.criteria.all())
+    Score.objects.bulk_create(
+        Score(review=review, criterion=criterion, value=value, justification=f"Note {value}.")
+        for criterion, value in zip(criteria, notes, strict=True)
+    )
+    review.total = review_weighted_total(review, grid)
+    review.status = Review.Status.SUBMITTED
+    review.submitted_at = timezone.now()
+    review.save()
+    return review
+
+
+def evaluated(dossier, *note_rows):
+    """Give a dossier one submitted review per row of notes, each by a new evaluator."""
+    for notes in note_rows:
+        submitted_review(AssignmentFactory(dossier=dossier), notes)
+    return dossier
