@@ -4,6 +4,8 @@ from django.core.management import call_command
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import Role, User
 from applications.models import Call, Cluster, Dossier
+from evaluation.models import Decision, Review
+from evaluation.selectors import ranking
 
 
 @pytest.mark.django_db
@@ -28,6 +30,10 @@ def _snapshot():
         "calls": list(Call.objects.values_list("reference", "closes_at").order_by("reference")),
         "clusters": Cluster.objects.count(),
         "dossiers": list(Dossier.objects.values_list("reference", "status").order_by("reference")),
+        "reviews": list(
+            Review.objects.values_list("assignment__dossier__reference", "total").order_by("pk")
+        ),
+        "decisions": Decision.objects.count(),
     }
 
 
@@ -38,7 +44,12 @@ def test_seed_demo_tells_the_programme_history():
     first_call = Call.objects.get(reference="aap-clusters-2011")
     acronyms = set(first_call.dossiers.values_list("cluster__acronym", flat=True))
     assert acronyms == {"MNC", "CE3M", "MMC", "Océanopôle"}
-    assert set(first_call.dossiers.values_list("status", flat=True)) == {"submitted"}
+    assert set(first_call.dossiers.values_list("status", flat=True)) == {"selected"}
+    assert first_call.status == Call.Status.RESULTS_PUBLISHED
+    # 17 MDH for the four clusters, as the 2011 contracts said.
+    assert sum(row.subsidy_requested for row in ranking(first_call)) == 17_000_000
+    second = list(ranking(Call.objects.get(reference="aap-clusters-2024")))
+    assert [row.divergent for row in second] == [False, True]
     assert Call.objects.get(reference="aap-clusters-2024").is_closed()
     open_calls = [call for call in Call.objects.all() if call.is_open()]
     assert len(open_calls) == 1
