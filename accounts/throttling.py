@@ -24,3 +24,13 @@ def client_ip(request):
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+def ratelimit_ip(group, request):
+    """django-ratelimit key: the real client, as for login throttling."""
+    return client_ip(request)
+
+
+def ratelimit_email(group, request):
+    """django-ratelimit key: the address a form asks to write to, whatever its case."""
+    return (request.POST.get("email") or "").strip().lower()

@@ -5,9 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from core.errors import ApplicationError
 from core.permissions import permission_required
@@ -23,6 +26,22 @@ from .forms import (
 )
 from .models import User
 from .selectors import user_list
+from .throttling import ratelimit_email, ratelimit_ip
+
+# Forms that send an e-mail: at most 10 an hour from one client, 3 an hour to one address.
+TOO_MANY = _lazy(
+    "Trop de demandes ont été envoyées depuis votre connexion ou pour cette adresse. "
+    "Réessayez dans une heure."
+)
+
+
+def limit_mail_forms(view):
+    view = ratelimit(key=ratelimit_email, rate="3/h", method="POST", block=False)(view)
+    return ratelimit(key=ratelimit_ip, rate="10/h", method="POST", block=False)(view)
+
+
+def _is_limited(request):
+    return request.method == "POST" and getattr(request, "limited", False)
 
 
 def _with_language_cookie(response, language):
@@ -53,10 +72,15 @@ class LoginView(auth_views.LoginView):
         return _with_language_cookie(response, user.preferred_language)
 
 
+@limit_mail_forms
 def register(request):
     if request.user.is_authenticated:
         return redirect("core:dashboard")
     form = RegistrationForm(request.POST or None)
+    if _is_limited(request):
+        form.is_valid()
+        form.add_error(None, TOO_MANY)
+        return render(request, "accounts/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_register_director(
@@ -94,8 +118,13 @@ def verify_email(request, token):
     return redirect("accounts:login")
 
 
+@limit_mail_forms
 def verification_resend(request):
     form = EmailForm(request.POST or None)
+    if _is_limited(request):
+        form.is_valid()
+        form.add_error(None, TOO_MANY)
+        return render(request, "accounts/verification_resend.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         services.verification_mail_resend(email=form.cleaned_data["email"])
         messages.info(
@@ -180,10 +209,17 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
         return response
 
 
+@method_decorator(limit_mail_forms, name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PortalPasswordResetForm
     template_name = "accounts/password_reset_form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        if _is_limited(self.request):
+            form.add_error(None, TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

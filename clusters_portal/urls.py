@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("comptes/", include("accounts.urls")),
     path("", include("applications.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("gestion/django/", admin.site.urls),

@@ -171,3 +171,16 @@ def test_password_rules_are_explained_in_arabic(client):
     assert "trop court" not in page
     assert "10" in page
     assert re.search("[\u0600-\u06ff]{3,}", page)
+
+
+@pytest.mark.django_db
+def test_repeated_link_requests_for_one_address_are_limited(client):
+    client.post(REGISTER, _form())
+    mail.outbox.clear()
+    resend = reverse("accounts:verification_resend")
+
+    answers = [client.post(resend, {"email": "amina@cluster-solaire.ma"}) for _attempt in range(4)]
+
+    assert [answer.status_code for answer in answers] == [302, 302, 302, 429]
+    assert "Réessayez dans une heure" in page_text(answers[-1])
+    assert len(mail.outbox) == 3

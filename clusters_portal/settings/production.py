@@ -15,6 +15,13 @@ if not CELERY_BROKER_URL:
 # Links in e-mails must point at the real site, never at a developer's machine.
 SITE_URL = env("SITE_URL")
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+# Rate limits must be counted across every worker process: Redis, by default the broker's.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=CELERY_BROKER_URL),
+    }
+}
 
 DEBUG = False
 STORAGES["staticfiles"] = {
