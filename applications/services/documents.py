@@ -30,6 +30,14 @@ def document_upload(*, actor, dossier, requirement, uploaded):
     ensure_editable(actor, dossier)
     if requirement.call_id != dossier.call_id:
         raise ApplicationError(_("Cette pièce n'est pas demandée par cet appel."))
+    return _document_store(actor=actor, dossier=dossier, requirement=requirement, uploaded=uploaded)
+
+
+def _document_store(*, actor, dossier, requirement, uploaded):
+    """Check the file and record it for the requirement, replacing the previous one if any.
+
+    Shared by the draft's uploads and the answers to a request for documents: the caller
+    holds the dossier's row lock and has checked who may add this file, and when."""
     checked = check_upload(
         uploaded, allowed_types=requirement.allowed_types, max_size_mb=requirement.max_size_mb
     )

@@ -1,6 +1,6 @@
 """The app's URLs, one module per audience: public pages, back office, cluster, dossier."""
 
-from . import backoffice, cluster, dossier, public
+from . import backoffice, cluster, dossier, public, requests
 
 app_name = "applications"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *backoffice.urlpatterns,
     *cluster.urlpatterns,
     *dossier.urlpatterns,
+    *requests.urlpatterns,
 ]
