@@ -12,11 +12,19 @@ class ApplicationsConfig(AppConfig):
         from core.journal import register_actions
 
         from . import dashboard
+        from .views.requests import request_panel
 
         register_panel(
             roles=[Role.DIRECTOR],
             template="applications/dashboard/director.html",
             context=dashboard.director_panel,
+            order=10,
+        )
+        register_panel(
+            page="dossier_detail",
+            roles=[Role.DIRECTOR],
+            template="applications/requests/_panel.html",
+            context=request_panel,
             order=10,
         )
         register_panel(
@@ -42,6 +50,7 @@ class ApplicationsConfig(AppConfig):
                 "dossier.submit": _("Dossier déposé"),
                 "dossier.withdraw": _("Dossier retiré"),
                 "dossier.reopen": _("Dossier rouvert en brouillon"),
+                "dossier.document_replaced": _("Pièce remplacée en réponse aux compléments"),
                 "dossier.request_documents": _("Compléments demandés au cluster"),
                 "dossier.documents_sent": _("Compléments envoyés par le cluster"),
                 "dossier.declare_admissible": _("Dossier déclaré recevable"),

@@ -120,5 +120,8 @@ def evaluator_queue(user):
         live_assignments()
         .filter(evaluator=user)
         .select_related("dossier__call__grid", "dossier__cluster", "review")
-        .order_by("dossier__call__grid__evaluation_deadline", "dossier__reference")
+        .order_by(
+            F("dossier__call__grid__evaluation_deadline").asc(nulls_last=True),
+            "dossier__reference",
+        )
     )

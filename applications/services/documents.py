@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from core.journal import journal_record
 
+from ..choices import DossierStatus
 from ..models import DossierDocument
 from ..uploads import MB, check_upload
 from .dossiers import _lock, ensure_editable
@@ -45,6 +47,7 @@ def _document_store(*, actor, dossier, requirement, uploaded):
     _check_dossier_total(dossier, checked.size, previous)
     document = previous or DossierDocument(dossier=dossier, requirement=requirement)
     old_file = previous.file.name if previous else None
+    old_name, old_sha256 = (previous.original_name, previous.sha256) if previous else ("", "")
     document.original_name = checked.name
     document.size = checked.size
     document.sha256 = checked.sha256
@@ -54,10 +57,23 @@ def _document_store(*, actor, dossier, requirement, uploaded):
     document.file.save(checked.name, uploaded, save=False)
     document.save()
     dossier.save(update_fields=["updated_at"])
-    if old_file:
+    if old_file and dossier.status == DossierStatus.DRAFT:
         storage = document.file.storage
-        # The replaced file goes once the new one is safely recorded.
+        # A draft's replaced file goes once the new one is safely recorded.
         transaction.on_commit(lambda: storage.delete(old_file))
+    elif old_file:
+        # After submission the receipt vouches for the first file: it is kept, and the
+        # journal says which file replaced which.
+        journal_record(
+            target=dossier,
+            actor=actor,
+            action="dossier.document_replaced",
+            message=requirement.label,
+            data={
+                "replaced": {"name": old_name, "sha256": old_sha256, "storage": old_file},
+                "by": {"name": document.original_name, "sha256": document.sha256},
+            },
+        )
     return document
 
 

@@ -27,6 +27,8 @@ DOSSIER_STATES = StateMachine(
         (S.SUBMITTED, "declare_admissible"): S.ADMISSIBLE,
         (S.SUBMITTED, "declare_inadmissible"): S.INADMISSIBLE,
         (S.DOCUMENTS_REQUESTED, "declare_inadmissible"): S.INADMISSIBLE,
+        # The reply date passed with the files given but the dossier not sent back.
+        (S.DOCUMENTS_REQUESTED, "declare_admissible"): S.ADMISSIBLE,
         (S.ADMISSIBLE, "start_evaluation"): S.UNDER_EVALUATION,
         **{
             (state, "select"): S.SELECTED

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.dashboard import panels_for
 from core.errors import ApplicationError
 from core.journal import journal_for
 from core.permissions import permission_required
@@ -56,6 +57,8 @@ def call_detail(request, pk):
             "now": now,
             "documents": call.required_documents.all(),
             "dossiers": selectors.deposited_dossiers(call),
+            # The later stages (evaluation) add their own sections.
+            "panels": panels_for(request, "backoffice_call", call=call),
             "timeline": _timeline(call),
         },
     )

@@ -41,6 +41,13 @@ def _dossier(request, pk):
     return dossier
 
 
+def _journal_for_viewer(user, dossier):
+    """The cluster sees the steps of its dossier, never the ministry's internal work
+    (who evaluates it, their reviews): those entries stay for staff."""
+    journal = journal_for(dossier)
+    return journal if user.is_administrator else journal.filter(action__startswith="dossier.")
+
+
 def _can_edit(request, dossier):
     return request.user.has_perm("applications.change_dossier", dossier) and dossier.call.is_open()
 
@@ -90,7 +97,7 @@ def dossier_detail(request, pk):
         "rows": rows,
         "progress": progress,
         "can_edit": _can_edit(request, dossier),
-        "journal": journal_for(dossier),
+        "journal": _journal_for_viewer(request.user, dossier),
         # Later stages (requests for documents, results) add their own sections.
         "panels": panels_for(request, "dossier_detail", dossier=dossier),
     }

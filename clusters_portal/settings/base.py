@@ -218,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.deadline_reminders",
         "schedule": timedelta(minutes=30),
     },
+    "evaluation-reminders": {
+        "task": "evaluation.tasks.evaluation_reminders",
+        "schedule": timedelta(minutes=30),
+    },
     "purge-unverified-accounts": {
         "task": "accounts.tasks.unverified_users_purge_task",
         "schedule": timedelta(hours=6),

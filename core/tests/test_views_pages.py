@@ -41,8 +41,8 @@ def test_home_page_offers_register_and_login_to_visitors(client):
     ("person", "sees", "does_not_see"),
     [
         ("director", "Mes dossiers", "Gestion des appels"),
-        ("evaluator", "Mes évaluations", "Utilisateurs"),
-        ("committee_member", "Comité de sélection", "Utilisateurs"),
+        ("evaluator", "Dossiers à évaluer", "Utilisateurs"),
+        ("committee_member", "Classement et sélection", "Utilisateurs"),
         ("administrator", "Gestion des appels", "Mes dossiers"),
     ],
 )

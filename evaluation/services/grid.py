@@ -1,6 +1,8 @@
 """The evaluation grid of a call: created with the ministry's defaults, editable until the
 first review is submitted, then frozen."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
@@ -82,6 +84,10 @@ def criterion_save(*, actor, grid, criterion=None, **fields):
 def criterion_delete(*, actor, criterion):
     grid = Grid.objects.select_for_update().get(pk=criterion.grid_id)
     _require_editable(actor, grid)
+    if criterion.scores.exists():
+        raise ApplicationError(
+            _("Des évaluations en cours ont déjà noté ce critère : il ne peut plus être supprimé.")
+        )
     criterion.delete()
     journal_record(target=grid.call, actor=actor, action="grid.update")
 
@@ -105,4 +111,5 @@ def review_weighted_total(review, grid):
     total = Score.objects.filter(review=review).aggregate(
         total=Sum(F("criterion__weight") * F("value"))
     )["total"]
-    return round((total or 0) / grid.scale_max, 2)
+    # Decimal, rounded half up to the centime, as a person would round a mark.
+    return (Decimal(total or 0) / grid.scale_max).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

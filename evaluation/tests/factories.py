@@ -12,7 +12,11 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Assignment
 
-    dossier = factory.SubFactory(DossierFactory, status=DossierStatus.UNDER_EVALUATION)
+    dossier = factory.SubFactory(
+        DossierFactory,
+        status=DossierStatus.UNDER_EVALUATION,
+        submitted_at=factory.LazyFunction(timezone.now),
+    )
     evaluator = factory.SubFactory(EvaluatorFactory)
     assigned_by = factory.SubFactory(AdministratorFactory)
     status = Assignment.Status.ACTIVE

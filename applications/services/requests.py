@@ -1,0 +1,104 @@
+"""The director's answer to a request for documents: only the items asked, only until the
+reply-by date, then the dossier goes back to the ministry."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+
+from ..choices import DossierStatus
+from ..models import DocumentRequest
+from .documents import _document_store
+from .dossiers import _lock
+from .submission import dossier_transition
+
+
+def latest_request(dossier):
+    """The dossier's most recent request for documents, with its items, or None."""
+    return (
+        DocumentRequest.objects.filter(dossier=dossier)
+        .prefetch_related("requirements")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def provided_since(request, dossier):
+    """{requirement id: document} of the requested items given since the request was made."""
+    asked = {requirement.pk for requirement in request.requirements.all()}
+    return {
+        document.requirement_id: document
+        for document in dossier.documents.all()
+        if document.requirement_id in asked and document.uploaded_at >= request.created_at
+    }
+
+
+def _open_request(actor, dossier, now):
+    """The request the actor may answer now, or an ApplicationError saying why not."""
+    if not actor.has_perm("applications.change_cluster", dossier.cluster):
+        raise ApplicationError(_("Vous ne pouvez pas compléter ce dossier."), code="forbidden")
+    request = latest_request(dossier)
+    if dossier.status != DossierStatus.DOCUMENTS_REQUESTED or request is None:
+        raise ApplicationError(
+            _("Le ministère n'attend aucun complément pour ce dossier."), code="no_request"
+        )
+    if not request.is_open(now):
+        raise ApplicationError(
+            _(
+                "Le délai de réponse est passé depuis le %(date)s (heure du Maroc) : "
+                "les pièces ne peuvent plus être déposées."
+            )
+            % {"date": timezone.localtime(request.reply_by).strftime("%d/%m/%Y %H:%M")},
+            code="deadline",
+        )
+    return request
+
+
+@transaction.atomic
+def request_document_upload(*, actor, dossier, requirement, uploaded, now=None):
+    """Add or replace one of the requested documents, before the reply-by date."""
+    now = now or timezone.now()
+    dossier = _lock(dossier)
+    request = _open_request(actor, dossier, now)
+    if requirement not in request.requirements.all():
+        raise ApplicationError(
+            _("Le ministère n'a pas demandé cette pièce : elle ne peut pas être modifiée."),
+            code="not_requested",
+        )
+    return _document_store(actor=actor, dossier=dossier, requirement=requirement, uploaded=uploaded)
+
+
+@transaction.atomic
+def request_answer(*, actor, dossier, now=None):
+    """Send the dossier back to the ministry with the documents given since the request."""
+    now = now or timezone.now()
+    dossier = _lock(dossier)
+    request = _open_request(actor, dossier, now)
+    provided = provided_since(request, dossier)
+    if not provided:
+        raise ApplicationError(
+            _("Déposez au moins une des pièces demandées avant de renvoyer le dossier."),
+            code="nothing_provided",
+        )
+    request.answered_at = now
+    request.save(update_fields=["answered_at"])
+    requirements = list(request.requirements.all())
+    message = _("Pièces transmises : %(given)s.") % {
+        "given": ", ".join(r.label for r in requirements if r.pk in provided)
+    }
+    missing = [r.label for r in requirements if r.pk not in provided]
+    if missing:
+        message += " " + _("Pièces non transmises : %(missing)s.") % {"missing": ", ".join(missing)}
+    files = [
+        {"label": r.label, "name": provided[r.pk].original_name, "sha256": provided[r.pk].sha256}
+        for r in requirements
+        if r.pk in provided
+    ]
+    return dossier_transition(
+        actor=actor,
+        dossier=dossier,
+        action="documents_sent",
+        message=message,
+        data={"request": request.pk, "files": files},
+    )

@@ -1,0 +1,175 @@
+"""Admissibility: once the call is closed, staff check each deposited dossier against the
+call's rules, then declare it admissible, inadmissible, or ask the cluster for documents."""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.choices import COMPANY_TYPES, DossierStatus, MemberType
+from applications.eligibility import eligibility_gaps
+from applications.models import ClusterMember, DocumentRequest
+from applications.sections import missing_items
+from applications.selectors import cluster_editors
+from applications.services.submission import dossier_transition
+from core.errors import ApplicationError
+from core.mail import mail_queue
+
+# Dossiers waiting for the check, and those the check has already moved on.
+WAITING = (DossierStatus.SUBMITTED, DossierStatus.DOCUMENTS_REQUESTED)
+DECIDED = (
+    DossierStatus.ADMISSIBLE,
+    DossierStatus.INADMISSIBLE,
+    DossierStatus.UNDER_EVALUATION,
+    DossierStatus.SELECTED,
+    DossierStatus.WAITING_LIST,
+    DossierStatus.REJECTED,
+)
+
+
+def critical_masses(cluster_ids):
+    """{cluster id: critical mass} as `applications.selectors.critical_mass` gives it, for
+    many clusters in one query."""
+    cluster_ids = set(cluster_ids)
+    counts = defaultdict(dict)
+    rows = (
+        ClusterMember.objects.filter(cluster_id__in=cluster_ids)
+        .order_by()
+        .values("cluster_id", "member_type")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts[row["cluster_id"]][row["member_type"]] = row["n"]
+    masses = {}
+    for cluster_id in cluster_ids:
+        by_kind = counts[cluster_id]
+        total = sum(by_kind.values())
+        companies = sum(by_kind.get(kind, 0) for kind in COMPANY_TYPES)
+        masses[cluster_id] = {
+            "total": total,
+            "companies": companies,
+            "company_share": round(100 * companies / total, 1) if total else 0,
+            "by_type": [(kind, label, by_kind.get(kind, 0)) for kind, label in MemberType.choices],
+        }
+    return masses
+
+
+def precheck(dossier, mass=None):
+    """What the portal finds wrong with a dossier before staff decide: the call's eligibility
+    rules, then the mandatory items missing. Empty when it conforms.
+
+    `dossier` is loaded with `applications.selectors.dossier_for_page`."""
+    gaps = eligibility_gaps(dossier.cluster, dossier.call, mass)
+    for section, label in missing_items(dossier):
+        if section.kind == "documents":
+            gaps.append(_("Pièce obligatoire manquante : %(label)s") % {"label": label})
+        else:
+            gaps.append(_("Section incomplète : %(title)s") % {"title": section.title})
+    return gaps
+
+
+def _require_manager(actor):
+    if not actor.has_perm("evaluation.manage"):
+        raise ApplicationError(
+            _("Seul un administrateur du programme peut vérifier la recevabilité."),
+            code="forbidden",
+        )
+
+
+def ensure_call_closed(call, now=None):
+    """Admissibility is checked once the call is closed, never while directors may still act."""
+    if not call.is_closed(now):
+        raise ApplicationError(
+            _(
+                "La recevabilité se vérifie après la clôture de l'appel, "
+                "le %(date)s (heure du Maroc)."
+            )
+            % {"date": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M")},
+            code="not_closed",
+        )
+
+
+@transaction.atomic
+def admissibility_declare(*, actor, dossier, admissible, reason="", now=None):
+    """Declare a dossier admissible or inadmissible; an inadmissible one needs a reason."""
+    _require_manager(actor)
+    ensure_call_closed(dossier.call, now)
+    reason = (reason or "").strip()
+    if not admissible and not reason:
+        raise ApplicationError(
+            _("Indiquez le motif de l'irrecevabilité : il sera communiqué au cluster."),
+            field="reason",
+        )
+    if admissible and request_pending(dossier, now):
+        raise ApplicationError(
+            _(
+                "Une demande de compléments est en cours : attendez la réponse du cluster "
+                "ou la date limite de réponse."
+            )
+        )
+    action = "declare_admissible" if admissible else "declare_inadmissible"
+    return dossier_transition(actor=actor, dossier=dossier, action=action, message=reason)
+
+
+def request_pending(dossier, now=None):
+    """An open request for documents: the cluster still has time to answer it."""
+    return any(request.is_open(now) for request in dossier.document_requests.all())
+
+
+@transaction.atomic
+def documents_request(*, actor, dossier, requirements, message, reply_by, now=None):
+    """Ask the cluster for some of the call's documents by a date, and tell its editors."""
+    now = now or timezone.now()
+    _require_manager(actor)
+    ensure_call_closed(dossier.call, now)
+    requirements = list(requirements)
+    message = (message or "").strip()
+    if not requirements:
+        raise ApplicationError(_("Choisissez au moins une pièce à demander."), field="requirements")
+    if any(requirement.call_id != dossier.call_id for requirement in requirements):
+        raise ApplicationError(
+            _("Seules les pièces de cet appel peuvent être demandées."), field="requirements"
+        )
+    if not message:
+        raise ApplicationError(_("Écrivez un message au cluster."), field="message")
+    if reply_by <= now:
+        raise ApplicationError(
+            _("La date limite de réponse doit être dans le futur."), field="reply_by"
+        )
+    dossier = dossier_transition(
+        actor=actor,
+        dossier=dossier,
+        action="request_documents",
+        message=message,
+        data={
+            "requirements": [requirement.label for requirement in requirements],
+            "reply_by": reply_by.isoformat(),
+        },
+    )
+    request = DocumentRequest.objects.create(
+        dossier=dossier, message=message, reply_by=reply_by, created_by=actor
+    )
+    request.requirements.set(requirements)
+    _notify_request(dossier, request, requirements)
+    return request
+
+
+def _notify_request(dossier, request, requirements):
+    path = reverse("applications:request_detail", kwargs={"pk": dossier.pk})
+    for person in cluster_editors(dossier.cluster):
+        mail_queue(
+            template="documents_requested",
+            to=person.email,
+            language=person.preferred_language,
+            context={
+                "user": person,
+                "dossier": dossier,
+                "document_request": request,
+                "items": [requirement.label for requirement in requirements],
+                "path": path,
+            },
+            key=f"documents-requested:{request.pk}:{person.pk}",
+        )

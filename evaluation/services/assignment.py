@@ -1,0 +1,292 @@
+"""Who evaluates which dossier: assignments by hand or balanced automatically, and the
+evaluator's declaration of interests that comes before any reading of the dossier."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from applications.choices import DossierStatus
+from applications.models import Dossier
+from applications.services.submission import dossier_transition
+from core.errors import ApplicationError
+from core.journal import journal_record
+from core.mail import mail_queue
+
+from ..models import Assignment, ConflictDeclaration, Review
+from .grid import ensure_grid_complete, grid_ensure
+
+# Dossiers that may receive evaluators.
+ASSIGNABLE_STATUSES = (DossierStatus.ADMISSIBLE, DossierStatus.UNDER_EVALUATION)
+LIVE_STATUSES = (Assignment.Status.AWAITING_DECLARATION, Assignment.Status.ACTIVE)
+EVALUATORS_PER_DOSSIER = 2
+
+
+def active_evaluators():
+    return get_user_model().objects.filter(role=Role.EVALUATOR, is_active=True)
+
+
+def evaluators_with_load(call):
+    """Every active evaluator with `load`, their live assignments in the call: one query."""
+    live_in_call = Q(assignments__status__in=LIVE_STATUSES, assignments__dossier__call=call)
+    return active_evaluators().annotate(load=Count("assignments", filter=live_in_call))
+
+
+def conflicted_pairs(cluster_ids):
+    """{(evaluator id, cluster id)} of the conflicts declared with these clusters."""
+    return set(
+        ConflictDeclaration.objects.filter(
+            cluster_id__in=cluster_ids, has_conflict=True
+        ).values_list("evaluator_id", "cluster_id")
+    )
+
+
+def _require_manager(actor):
+    if not actor.has_perm("evaluation.manage"):
+        raise ApplicationError(
+            _("Seul un administrateur du programme peut attribuer les dossiers."), code="forbidden"
+        )
+
+
+def _lock_dossier(dossier):
+    return Dossier.objects.select_for_update().select_related("call", "cluster").get(pk=dossier.pk)
+
+
+def _ensure_assignable(dossier):
+    if dossier.status not in ASSIGNABLE_STATUSES:
+        raise ApplicationError(
+            _(
+                "Le dossier %(reference)s n'est pas recevable ou n'est plus en évaluation : "
+                "il ne peut pas recevoir d'évaluateur."
+            )
+            % {"reference": dossier.reference},
+            code="not_assignable",
+        )
+
+
+def _ensure_evaluator_free(dossier, evaluator):
+    if not (evaluator.is_active and evaluator.role == Role.EVALUATOR):
+        raise ApplicationError(
+            _("%(name)s n'est pas un évaluateur actif.") % {"name": evaluator.full_name},
+            field="evaluator",
+        )
+    if ConflictDeclaration.objects.filter(
+        evaluator=evaluator, cluster=dossier.cluster, has_conflict=True
+    ).exists():
+        raise ApplicationError(
+            _("%(name)s a déclaré un conflit d'intérêts avec le cluster %(cluster)s.")
+            % {"name": evaluator.full_name, "cluster": dossier.cluster.name},
+            field="evaluator",
+            code="conflict",
+        )
+    if Assignment.objects.filter(
+        dossier=dossier, evaluator=evaluator, status__in=LIVE_STATUSES
+    ).exists():
+        raise ApplicationError(
+            _("%(name)s évalue déjà le dossier %(reference)s.")
+            % {"name": evaluator.full_name, "reference": dossier.reference},
+            field="evaluator",
+            code="already_assigned",
+        )
+
+
+def _assign(*, actor, dossier, evaluator, grid):
+    """Create the assignment; the caller has locked the dossier and checked everything."""
+    assignment = Assignment.objects.create(dossier=dossier, evaluator=evaluator, assigned_by=actor)
+    # The evaluator's identity stays off the dossier's history, which its director reads.
+    journal_record(
+        target=dossier,
+        actor=actor,
+        action="assignment.create",
+        data={"assignment": assignment.pk, "evaluator": evaluator.pk},
+    )
+    if dossier.status == DossierStatus.ADMISSIBLE:
+        dossier = dossier_transition(actor=actor, dossier=dossier, action="start_evaluation")
+    mail_queue(
+        template="assignment_created",
+        to=evaluator.email,
+        language=evaluator.preferred_language,
+        context={
+            "user": evaluator,
+            "dossier": dossier,
+            "cluster": dossier.cluster,
+            "call": dossier.call,
+            "deadline": grid.evaluation_deadline,
+        },
+        key=f"assignment-created:{assignment.pk}",
+    )
+    return assignment, dossier
+
+
+def _complete_grid(call):
+    grid = grid_ensure(call=call)
+    ensure_grid_complete(grid)
+    return grid
+
+
+@transaction.atomic
+def assignment_create(*, actor, dossier, evaluator):
+    """Ask one evaluator to score one admissible dossier; they are told by e-mail."""
+    _require_manager(actor)
+    dossier = _lock_dossier(dossier)
+    _ensure_assignable(dossier)
+    _ensure_evaluator_free(dossier, evaluator)
+    grid = _complete_grid(dossier.call)
+    assignment, _dossier = _assign(actor=actor, dossier=dossier, evaluator=evaluator, grid=grid)
+    return assignment
+
+
+@transaction.atomic
+def assignments_auto(*, actor, call, per_dossier=EVALUATORS_PER_DOSSIER):
+    """Give each dossier of the call up to `per_dossier` evaluators, least loaded first.
+
+    Never an evaluator who declared a conflict with the dossier's cluster, nor one already
+    on it. Ties go by name. Returns the assignments created; when evaluators run out, the
+    dossiers keep what could be given (see `short_dossiers`)."""
+    _require_manager(actor)
+    grid = _complete_grid(call)
+    dossiers = list(
+        Dossier.objects.select_for_update()
+        .filter(call=call, status__in=ASSIGNABLE_STATUSES)
+        .select_related("call", "cluster")
+        .order_by("submitted_at", "reference")
+    )
+    assigned = {}
+    for dossier_id, evaluator_id in Assignment.objects.filter(
+        dossier__in=dossiers, status__in=LIVE_STATUSES
+    ).values_list("dossier_id", "evaluator_id"):
+        assigned.setdefault(dossier_id, set()).add(evaluator_id)
+    conflicts = conflicted_pairs({dossier.cluster_id for dossier in dossiers})
+    evaluators = list(evaluators_with_load(call))
+    # The neediest dossiers are served first, so a shortage spreads over the fewest dossiers.
+    dossiers.sort(key=lambda dossier: len(assigned.get(dossier.pk, ())))
+    created = []
+    for dossier in dossiers:
+        taken = assigned.setdefault(dossier.pk, set())
+        while len(taken) < per_dossier:
+            candidates = [
+                evaluator
+                for evaluator in evaluators
+                if evaluator.pk not in taken and (evaluator.pk, dossier.cluster_id) not in conflicts
+            ]
+            if not candidates:
+                break
+            chosen = min(candidates, key=lambda e: (e.load, e.full_name.casefold(), e.pk))
+            assignment, dossier = _assign(actor=actor, dossier=dossier, evaluator=chosen, grid=grid)
+            chosen.load += 1
+            taken.add(chosen.pk)
+            created.append(assignment)
+    return created
+
+
+def short_dossiers(call, per_dossier=EVALUATORS_PER_DOSSIER):
+    """The call's assignable dossiers with fewer than `per_dossier` live evaluators."""
+    return (
+        Dossier.objects.filter(call=call, status__in=ASSIGNABLE_STATUSES)
+        .annotate(live_count=Count("assignments", filter=Q(assignments__status__in=LIVE_STATUSES)))
+        .filter(live_count__lt=per_dossier)
+        .order_by("reference")
+    )
+
+
+@transaction.atomic
+def assignment_remove(*, actor, assignment, reason):
+    """Take a dossier back from an evaluator, unless their review is already submitted."""
+    _require_manager(actor)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not assignment.is_live:
+        raise ApplicationError(_("Cette attribution est déjà retirée."), code="not_live")
+    if Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists():
+        raise ApplicationError(
+            _(
+                "L'évaluation de ce dossier est déjà soumise : l'attribution ne peut plus "
+                "être retirée."
+            ),
+            code="review_submitted",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Indiquez le motif du retrait."), field="reason")
+    from_state = assignment.status
+    assignment.status = Assignment.Status.REMOVED
+    assignment.save(update_fields=["status", "updated_at"])
+    journal_record(
+        target=assignment.dossier,
+        actor=actor,
+        action="assignment.remove",
+        from_state=from_state,
+        to_state=assignment.status,
+        message=reason,
+        data={"assignment": assignment.pk, "evaluator": assignment.evaluator_id},
+    )
+    return assignment
+
+
+@transaction.atomic
+def interests_declare(*, actor, assignment, has_conflict, statement=""):
+    """The evaluator's word before opening the dossier: no conflict makes the assignment
+    active; a conflict withdraws it, is remembered for the cluster, and the administrators
+    are told so they can reassign the dossier."""
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("dossier__call", "dossier__cluster", "evaluator")
+        .get(pk=assignment.pk)
+    )
+    if not actor.has_perm("evaluation.declare_interests", assignment):
+        raise ApplicationError(
+            _("Seul l'évaluateur attribué peut déclarer ses intérêts sur ce dossier."),
+            code="forbidden",
+        )
+    if assignment.status != Assignment.Status.AWAITING_DECLARATION:
+        raise ApplicationError(
+            _("Votre déclaration d'intérêts pour ce dossier est déjà enregistrée."),
+            code="already_declared",
+        )
+    statement = (statement or "").strip()
+    if has_conflict and not statement:
+        raise ApplicationError(_("Précisez la nature du conflit d'intérêts."), field="statement")
+    cluster = assignment.dossier.cluster
+    ConflictDeclaration.objects.update_or_create(
+        evaluator=actor,
+        cluster=cluster,
+        defaults={"has_conflict": has_conflict, "statement": statement},
+    )
+    from_state = assignment.status
+    assignment.status = (
+        Assignment.Status.WITHDRAWN_CONFLICT if has_conflict else Assignment.Status.ACTIVE
+    )
+    assignment.save(update_fields=["status", "updated_at"])
+    # Journaled on the assignment: the dossier's history, read by its director, must not name
+    # the evaluator nor carry their statement.
+    journal_record(
+        target=assignment,
+        actor=actor,
+        action="assignment.conflict" if has_conflict else "assignment.accept",
+        from_state=from_state,
+        to_state=assignment.status,
+        message=statement,
+        data={"dossier": assignment.dossier_id, "cluster": cluster.pk},
+    )
+    if has_conflict:
+        _tell_administrators_of_conflict(assignment, statement)
+    return assignment
+
+
+def _tell_administrators_of_conflict(assignment, statement):
+    dossier = assignment.dossier
+    for administrator in get_user_model().objects.filter(role=Role.ADMINISTRATOR, is_active=True):
+        mail_queue(
+            template="conflict_declared",
+            to=administrator.email,
+            language=administrator.preferred_language,
+            context={
+                "user": administrator,
+                "evaluator": assignment.evaluator,
+                "dossier": dossier,
+                "cluster": dossier.cluster,
+                "call": dossier.call,
+                "statement": statement,
+            },
+            key=f"conflict-declared:{assignment.pk}:{administrator.pk}",
+        )

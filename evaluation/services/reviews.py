@@ -1,0 +1,337 @@
+"""The evaluator's review of one dossier: saved as a draft, submitted once (which freezes the
+grid), reopened only by an administrator; reminders before the evaluation deadline."""
+
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from applications.choices import DossierStatus
+from core.errors import ApplicationError
+from core.journal import journal_record
+from core.mail import mail_queue
+from core.models import OutgoingMail
+from core.services import full_clean_or_refuse
+
+from ..models import Assignment, Grid, Review, Score
+from .grid import ensure_grid_complete, grid_ensure, review_weighted_total
+
+# A dossier is scored between admissibility and the committee's decision.
+SCORABLE_STATUSES = (DossierStatus.ADMISSIBLE, DossierStatus.UNDER_EVALUATION)
+REMINDER_DAYS = (7, 3, 1)
+CENTIME = Decimal("0.01")
+
+
+def score_field(criterion):
+    return f"score_{criterion.pk}"
+
+
+def justification_field(criterion):
+    return f"justification_{criterion.pk}"
+
+
+def _lock_assignment(assignment):
+    return (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("dossier__call", "evaluator")
+        .get(pk=assignment.pk)
+    )
+
+
+def _ensure_may_score(actor, assignment):
+    if not actor.has_perm("evaluation.score", assignment):
+        raise ApplicationError(
+            _("Vous n'êtes pas l'évaluateur attribué à ce dossier."), code="forbidden"
+        )
+    if assignment.dossier.status not in SCORABLE_STATUSES:
+        raise ApplicationError(
+            _("Ce dossier n'est plus en cours d'évaluation : les notes ne peuvent plus changer."),
+            code="closed",
+        )
+
+
+def _submitted_error():
+    return ApplicationError(
+        _(
+            "Votre évaluation est soumise : elle est définitive. "
+            "Pour la modifier, demandez sa réouverture à un administrateur."
+        ),
+        code="submitted",
+    )
+
+
+def _clean_value(criterion, value, grid):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= grid.scale_max:
+        raise ApplicationError(
+            _("« %(criterion)s » : la note doit être un nombre entier de 0 à %(max)s.")
+            % {"criterion": criterion.label, "max": grid.scale_max},
+            field=score_field(criterion),
+        )
+    return value
+
+
+def _save_score(review, criterion, value, justification):
+    if value is None:
+        if justification:
+            # A note is a number: the model has no place for a justification without one.
+            raise ApplicationError(
+                _(
+                    "« %(criterion)s » : choisissez une note pour enregistrer la justification "
+                    "(vous pourrez la changer jusqu'à la soumission)."
+                )
+                % {"criterion": criterion.label},
+                field=score_field(criterion),
+            )
+        Score.objects.filter(review=review, criterion=criterion).delete()
+        return
+    score = Score.objects.filter(review=review, criterion=criterion).first() or Score(
+        review=review, criterion=criterion
+    )
+    score.value = value
+    score.justification = justification
+    # A draft may keep a note whose justification is still to be written.
+    full_clean_or_refuse(score, exclude=() if justification else ("justification",))
+    score.save()
+
+
+@transaction.atomic
+def review_save(*, actor, assignment, scores, comment=""):
+    """Save the evaluator's draft; `scores` maps criterion ids to (note or None, justification).
+
+    A draft may be partial: an empty note removes the criterion's note from the draft."""
+    assignment = _lock_assignment(assignment)
+    _ensure_may_score(actor, assignment)
+    grid = grid_ensure(call=assignment.dossier.call)
+    review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
+    if review.status == Review.Status.SUBMITTED:
+        raise _submitted_error()
+    criteria = {criterion.pk: criterion for criterion in grid.criteria.all()}
+    unknown = set(scores) - set(criteria)
+    if unknown:
+        raise ApplicationError(_("Un des critères notés n'appartient pas à la grille."))
+    for criterion_id, (value, justification) in scores.items():
+        criterion = criteria[criterion_id]
+        value = _clean_value(criterion, value, grid)
+        _save_score(review, criterion, value, (justification or "").strip())
+    review.comment = (comment or "").strip()
+    full_clean_or_refuse(review)
+    review.save()
+    return review
+
+
+def review_missing(review, criteria):
+    """What stops a review from being submitted, in words, criterion by criterion."""
+    saved = {score.criterion_id: score for score in review.scores.all()} if review else {}
+    missing = []
+    for criterion in criteria:
+        score = saved.get(criterion.pk)
+        if score is None:
+            missing.append(_("« %(criterion)s » : note manquante") % {"criterion": criterion})
+        elif not score.justification.strip():
+            missing.append(
+                _("« %(criterion)s » : justification manquante") % {"criterion": criterion}
+            )
+    return missing
+
+
+@transaction.atomic
+def review_submit(*, actor, assignment, now=None):
+    """Submit the draft for good: every criterion noted and justified, the total computed by
+    the database, and the grid frozen by the call's first submitted review."""
+    now = now or timezone.now()
+    assignment = _lock_assignment(assignment)
+    _ensure_may_score(actor, assignment)
+    # The grid's lock makes a criterion's edit and a first submission wait for each other.
+    grid = Grid.objects.select_for_update().get(pk=grid_ensure(call=assignment.dossier.call).pk)
+    review = Review.objects.select_for_update().filter(assignment=assignment).first()
+    if review is not None and review.status == Review.Status.SUBMITTED:
+        raise _submitted_error()
+    ensure_grid_complete(grid)
+    missing = review_missing(review, grid.criteria.all())
+    if missing:
+        raise ApplicationError(
+            _("L'évaluation est incomplète : %(missing)s.") % {"missing": " ; ".join(missing)},
+            code="incomplete",
+        )
+    review.total = Decimal(str(review_weighted_total(review, grid))).quantize(CENTIME)
+    review.status = Review.Status.SUBMITTED
+    review.submitted_at = now
+    full_clean_or_refuse(review)
+    review.save()
+    if grid.frozen_at is None:
+        grid.frozen_at = now
+        grid.save(update_fields=["frozen_at", "updated_at"])
+    journal_record(
+        target=assignment.dossier,
+        actor=actor,
+        action="review.submit",
+        from_state=Review.Status.DRAFT,
+        to_state=Review.Status.SUBMITTED,
+        data={"review": review.pk, "total": str(review.total)},
+    )
+    return review
+
+
+def _reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Indiquez le motif de la réouverture."), field="reason")
+    return reason
+
+
+def administrators():
+    return get_user_model().objects.filter(role=Role.ADMINISTRATOR, is_active=True)
+
+
+@transaction.atomic
+def review_reopen_request(*, actor, assignment, reason):
+    """The evaluator asks the administrators to reopen a submitted review."""
+    assignment = _lock_assignment(assignment)
+    _ensure_may_score(actor, assignment)
+    reason = _reason(reason)
+    review = Review.objects.filter(assignment=assignment).first()
+    if review is None or review.status != Review.Status.SUBMITTED:
+        raise ApplicationError(
+            _("Seule une évaluation soumise peut faire l'objet d'une demande de réouverture.")
+        )
+    entry = journal_record(
+        target=assignment.dossier,
+        actor=actor,
+        action="review.reopen_request",
+        message=reason,
+        data={"review": review.pk},
+    )
+    for person in administrators():
+        mail_queue(
+            template="review_reopen_requested",
+            to=person.email,
+            language=person.preferred_language,
+            context={
+                "user": person,
+                "evaluator": actor,
+                "dossier": assignment.dossier,
+                "call": assignment.dossier.call,
+                "review": review,
+                "reason": reason,
+            },
+            key=f"review-reopen-request:{review.pk}:{entry.pk}:{person.pk}",
+        )
+    return entry
+
+
+@transaction.atomic
+def review_reopen(*, actor, review, reason):
+    """An administrator turns a submitted review back into a draft its evaluator can change.
+    The grid stays frozen: the other reviews were made against it."""
+    if not actor.has_perm("evaluation.manage"):
+        raise ApplicationError(
+            _("Seul un administrateur du programme peut rouvrir une évaluation."),
+            code="forbidden",
+        )
+    reason = _reason(reason)
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("assignment__dossier__call", "assignment__evaluator")
+        .get(pk=review.pk)
+    )
+    assignment = review.assignment
+    if review.status != Review.Status.SUBMITTED:
+        raise ApplicationError(_("Cette évaluation n'est pas soumise : elle est déjà modifiable."))
+    if assignment.status != Assignment.Status.ACTIVE:
+        raise ApplicationError(_("L'évaluateur n'est plus attribué à ce dossier."))
+    if assignment.dossier.status not in SCORABLE_STATUSES:
+        raise ApplicationError(
+            _("Une décision a été prise sur ce dossier : ses évaluations ne peuvent plus rouvrir.")
+        )
+    review.status = Review.Status.DRAFT
+    review.total = None
+    review.submitted_at = None
+    review.save()
+    journal_record(
+        target=assignment.dossier,
+        actor=actor,
+        action="review.reopen",
+        from_state=Review.Status.SUBMITTED,
+        to_state=Review.Status.DRAFT,
+        message=reason,
+        data={"review": review.pk},
+    )
+    evaluator = assignment.evaluator
+    mail_queue(
+        template="review_reopened",
+        to=evaluator.email,
+        language=evaluator.preferred_language,
+        context={
+            "user": evaluator,
+            "dossier": assignment.dossier,
+            "call": assignment.dossier.call,
+            "assignment": assignment,
+            "reason": reason,
+        },
+    )
+    return review
+
+
+def _due_reminder(deadline, now):
+    """The closest reminder whose moment has come (a late assignment gets only that one)."""
+    remaining = deadline - now
+    return min((days for days in REMINDER_DAYS if remaining <= timedelta(days=days)), default=None)
+
+
+def pending_assignments(now):
+    """Active assignments whose review is not submitted, due within the first reminder's span."""
+    return (
+        Assignment.objects.filter(
+            status=Assignment.Status.ACTIVE,
+            dossier__status__in=SCORABLE_STATUSES,
+            dossier__call__grid__evaluation_deadline__gt=now,
+            dossier__call__grid__evaluation_deadline__lte=now + timedelta(days=max(REMINDER_DAYS)),
+        )
+        .exclude(review__status=Review.Status.SUBMITTED)
+        .select_related("evaluator", "dossier__cluster", "dossier__call__grid")
+        .order_by("dossier__reference")
+    )
+
+
+def reviews_remind(*, now=None):
+    """Queue the reminders due now: one e-mail per evaluator and call listing their pending
+    dossiers, each reminder (7, 3, 1 days before the deadline) at most once. Returns the
+    e-mails queued by this run."""
+    now = now or timezone.now()
+    pending = defaultdict(list)
+    for assignment in pending_assignments(now):
+        pending[(assignment.evaluator, assignment.dossier.call)].append(assignment)
+    queued = []
+    for (evaluator, call), assignments in pending.items():
+        grid = call.grid
+        days = _due_reminder(grid.evaluation_deadline, now)
+        key = (
+            f"evaluation-reminder:{grid.pk}:{evaluator.pk}:"
+            f"{grid.evaluation_deadline:%Y%m%d%H%M}:{days}d"
+        )
+        if days is None or OutgoingMail.objects.filter(key=key).exists():
+            continue
+        with transaction.atomic():
+            queued.append(
+                mail_queue(
+                    template="evaluation_reminder",
+                    to=evaluator.email,
+                    language=evaluator.preferred_language,
+                    context={
+                        "user": evaluator,
+                        "call": call,
+                        "deadline": grid.evaluation_deadline,
+                        "days": days,
+                        "dossiers": [assignment.dossier for assignment in assignments],
+                    },
+                    key=key,
+                )
+            )
+    return queued

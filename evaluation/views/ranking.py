@@ -1,0 +1,229 @@
+"""The selection committee's pages: the ranking of a call, consensus scores, decisions, the
+exports, and the publication of the results."""
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.models import Call, Dossier
+from core.errors import ApplicationError
+from core.permissions import permission_required
+
+from .. import exports
+from ..forms.selection import ConsensusForm, DecisionForm
+from ..models import Review
+from ..selectors import RANKED_STATUSES
+from ..services.selection import consensus_record, decision_set, ranked_row, results_publish
+from .results import criterion_means
+
+VIEW_RANKING = "evaluation.view_ranking"
+DECIDE = "evaluation.decide"
+MANAGE = "evaluation.manage"
+
+
+def _grid_of(call):
+    try:
+        return call.grid
+    except ObjectDoesNotExist:
+        return None
+
+
+def _call_or_404(call_pk):
+    return get_object_or_404(
+        Call.objects.exclude(status=Call.Status.DRAFT).select_related("grid"), pk=call_pk
+    )
+
+
+def _ranked_call_or_404(call_pk):
+    """A call with a grid: without one there is nothing to rank."""
+    call = _call_or_404(call_pk)
+    if _grid_of(call) is None:
+        raise Http404
+    return call
+
+
+def _results_published(call):
+    return call.status == Call.Status.RESULTS_PUBLISHED
+
+
+def _ranking_url(call_id, dossier_pk=None):
+    url = reverse("evaluation:ranking", args=[call_id])
+    return f"{url}#dossier-{dossier_pk}" if dossier_pk else url
+
+
+@permission_required(VIEW_RANKING)
+def ranking(request, call_pk):
+    call = _call_or_404(call_pk)
+    grid = _grid_of(call)
+    lines, figures = exports.ranking_lines(call) if grid else ([], None)
+    open_for_decisions = call.is_closed() and not _results_published(call)
+    return render(
+        request,
+        "evaluation/ranking/ranking.html",
+        {
+            "call": call,
+            "grid": grid,
+            "lines": lines,
+            "figures": figures,
+            "outcomes": DecisionForm.base_fields["outcome"].choices,
+            "can_decide": open_for_decisions and request.user.has_perm(DECIDE),
+            "can_publish": open_for_decisions and request.user.has_perm(MANAGE),
+            "published": _results_published(call),
+        },
+    )
+
+
+@permission_required(VIEW_RANKING)
+def ranking_csv(request, call_pk):
+    return exports.ranking_csv(_ranked_call_or_404(call_pk))
+
+
+@permission_required(VIEW_RANKING)
+def ranking_xlsx(request, call_pk):
+    return exports.ranking_xlsx(_ranked_call_or_404(call_pk))
+
+
+def _ranked_dossier_or_404(dossier_pk):
+    dossier = get_object_or_404(
+        Dossier.objects.select_related("call__grid", "cluster"),
+        pk=dossier_pk,
+        status__in=RANKED_STATUSES,
+    )
+    if _grid_of(dossier.call) is None:
+        raise Http404
+    return dossier
+
+
+def _reviews_side_by_side(dossier):
+    """The submitted reviews as columns, the criteria as rows: (criterion, [score…])."""
+    reviews = list(
+        Review.objects.filter(assignment__dossier=dossier, status=Review.Status.SUBMITTED)
+        .select_related("assignment__evaluator")
+        .prefetch_related("scores")
+        .order_by("submitted_at", "pk")
+    )
+    notes = {
+        (score.review_id, score.criterion_id): score
+        for review in reviews
+        for score in review.scores.all()
+    }
+    rows = [
+        (criterion, [notes.get((review.pk, criterion.pk)) for review in reviews])
+        for criterion in criterion_means(dossier)
+    ]
+    return reviews, rows
+
+
+@permission_required(DECIDE)
+def consensus(request, dossier_pk):
+    dossier = _ranked_dossier_or_404(dossier_pk)
+    call = dossier.call
+    row = ranked_row(dossier, call)
+    try:
+        existing = row.consensus
+    except ObjectDoesNotExist:
+        existing = None
+    initial = {"score": existing.score, "justification": existing.justification} if existing else {}
+    form = ConsensusForm(request.POST or None, initial=initial)
+    can_record = row.divergent and row.review_count >= 2 and not _results_published(call)
+    if request.method == "POST" and can_record and form.is_valid():
+        try:
+            consensus_record(actor=request.user, dossier=dossier, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request,
+                _("La note de consensus de %(reference)s est enregistrée : %(score)s / 100.")
+                % {"reference": dossier.reference, "score": form.cleaned_data["score"]},
+            )
+            return redirect(_ranking_url(call.pk, dossier.pk))
+    reviews, criteria = _reviews_side_by_side(dossier)
+    return render(
+        request,
+        "evaluation/ranking/consensus.html",
+        {
+            "call": call,
+            "dossier": dossier,
+            "row": row,
+            "reviews": reviews,
+            "criteria": criteria,
+            "consensus": existing,
+            "form": form,
+            "can_record": can_record,
+        },
+    )
+
+
+@permission_required(DECIDE)
+@require_POST
+def decision(request, dossier_pk):
+    dossier = _ranked_dossier_or_404(dossier_pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Choisissez une décision : retenu, liste d'attente ou non retenu.")
+        )
+        return redirect(_ranking_url(dossier.call_id, dossier.pk))
+    try:
+        made = decision_set(
+            actor=request.user, dossier=dossier, outcome=form.cleaned_data["outcome"]
+        )
+    except ApplicationError as error:
+        messages.error(request, f"{dossier.reference} : {error.message}")
+    else:
+        messages.success(
+            request,
+            _("Décision enregistrée pour %(reference)s : %(outcome)s.")
+            % {"reference": dossier.reference, "outcome": made.get_outcome_display()},
+        )
+    return redirect(_ranking_url(dossier.call_id, dossier.pk))
+
+
+@permission_required(MANAGE)
+def publish(request, call_pk):
+    call = _ranked_call_or_404(call_pk)
+    if request.method == "POST":
+        try:
+            results_publish(actor=request.user, call=call)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Les résultats sont publiés. Chaque directeur reçoit sa lettre de décision "
+                    "par e-mail ; la page publique de l'appel liste les clusters retenus."
+                ),
+            )
+            return redirect("evaluation:ranking", call_pk=call.pk)
+    lines, figures = exports.ranking_lines(call)
+    return render(
+        request,
+        "evaluation/ranking/publish_confirm.html",
+        {
+            "call": call,
+            "figures": figures,
+            "lines": lines,
+            "missing": [line for line in lines if line.decision_made is None],
+            "published": _results_published(call),
+            "closed": call.is_closed(),
+        },
+    )
+
+
+def calls_panel(request, **_page):
+    """On the committee's and administrators' dashboard: the closed calls and their ranking."""
+    if not request.user.has_perm(VIEW_RANKING):
+        return None
+    calls = (
+        Call.objects.exclude(status=Call.Status.DRAFT)
+        .filter(closes_at__lte=timezone.now())
+        .order_by("-closes_at")[:6]
+    )
+    return {"calls": list(calls)}

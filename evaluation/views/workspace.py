@@ -1,0 +1,260 @@
+"""The evaluator's workspace: the queue, the dossier side by side with the scoring form, the
+files; and the administrator's reopening of a submitted review."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.models import Dossier
+from applications.sections import task_list
+from applications.selectors import dossier_for_page
+from core.errors import ApplicationError
+from core.journal import journal_for
+from core.permissions import permission_required
+
+from ..forms.workspace import ReasonForm, ReviewForm
+from ..models import Assignment, Review
+from ..selectors import evaluator_queue, live_assignments
+from ..services import reviews as services
+from ..services.grid import grid_ensure, review_weighted_total
+
+DECLARE, TO_SCORE, DRAFT, SUBMITTED = "declare", "to_score", "draft", "submitted"
+
+
+def _queue_state(assignment):
+    if assignment.status == Assignment.Status.AWAITING_DECLARATION:
+        return DECLARE
+    review = getattr(assignment, "review", None)
+    if review is None:
+        return TO_SCORE
+    return SUBMITTED if review.status == Review.Status.SUBMITTED else DRAFT
+
+
+@permission_required("evaluation.evaluate")
+def queue(request):
+    assignments = list(evaluator_queue(request.user))
+    for assignment in assignments:
+        assignment.state = _queue_state(assignment)
+    # What is still to do comes first, by deadline; submitted reviews last.
+    assignments.sort(key=lambda assignment: assignment.state == SUBMITTED)
+    return render(request, "evaluation/workspace/queue.html", {"assignments": assignments})
+
+
+class _AwaitingDeclaration(Exception):
+    def __init__(self, assignment):
+        self.assignment = assignment
+
+
+def _assignment(request, assignment_pk):
+    """The person's own live assignment; 404 for anyone else's, or a withdrawn one."""
+    if not request.user.has_perm("evaluation.evaluate"):
+        raise Http404
+    assignment = get_object_or_404(
+        live_assignments()
+        .filter(evaluator=request.user)
+        .select_related("dossier__call", "dossier__cluster"),
+        pk=assignment_pk,
+    )
+    if assignment.status == Assignment.Status.AWAITING_DECLARATION:
+        raise _AwaitingDeclaration(assignment)
+    return assignment
+
+
+def _declaration_first(view):
+    """An evaluator opens a dossier only after declaring no conflict of interest."""
+
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _AwaitingDeclaration as waiting:
+            messages.info(
+                request,
+                _("Déclarez d'abord l'absence de conflit d'intérêts pour ouvrir ce dossier."),
+            )
+            return redirect("evaluation:declare", assignment_pk=waiting.assignment.pk)
+
+    return login_required(wrapped)
+
+
+def _review(assignment):
+    return (
+        Review.objects.filter(assignment=assignment).prefetch_related("scores__criterion").first()
+    )
+
+
+def _workspace(request, assignment, form=None, status=200):
+    grid = grid_ensure(call=assignment.dossier.call)
+    criteria = list(grid.criteria.all())
+    review = _review(assignment)
+    dossier = dossier_for_page(Dossier.objects.filter(pk=assignment.dossier_id)).get()
+    submitted = review is not None and review.status == Review.Status.SUBMITTED
+    if form is None and not submitted:
+        form = ReviewForm(grid=grid, criteria=criteria, review=review)
+    context = {
+        "assignment": assignment,
+        "dossier": dossier,
+        "rows": task_list(dossier)[0],
+        "grid": grid,
+        "criteria": criteria,
+        "review": review,
+        "submitted": submitted,
+        "form": form,
+        "draft_total": review_weighted_total(review, grid) if review and not submitted else 0,
+    }
+    if submitted:
+        context["scores"] = sorted(review.scores.all(), key=lambda s: criteria.index(s.criterion))
+        context["reopen_form"] = ReasonForm()
+        context["reopen_requested"] = (
+            journal_for(assignment.dossier)
+            .filter(action="review.reopen_request", created_at__gte=review.submitted_at)
+            .filter(data__review=review.pk)
+            .order_by("-created_at")
+            .first()
+        )
+    return render(request, "evaluation/workspace/review.html", context, status=status)
+
+
+@_declaration_first
+def review(request, assignment_pk):
+    assignment = _assignment(request, assignment_pk)
+    if request.method != "POST":
+        return _workspace(request, assignment)
+    grid = grid_ensure(call=assignment.dossier.call)
+    saved = _review(assignment)
+    if saved is not None and saved.status == Review.Status.SUBMITTED:
+        messages.error(request, _("Votre évaluation est déjà soumise : elle est définitive."))
+        return redirect("evaluation:review", assignment_pk=assignment.pk)
+    form = ReviewForm(request.POST, grid=grid, criteria=grid.criteria.all(), review=saved)
+    if not form.is_valid():
+        return _workspace(request, assignment, form)
+    try:
+        review = services.review_save(
+            actor=request.user,
+            assignment=assignment,
+            scores=form.scores(),
+            comment=form.cleaned_data["comment"],
+        )
+    except ApplicationError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _workspace(request, assignment, form)
+    if request.POST.get("action") != "submit":
+        messages.success(request, _("Votre brouillon est enregistré."))
+        return redirect("evaluation:review", assignment_pk=assignment.pk)
+    missing = services.review_missing(review, form.criteria)
+    if missing:
+        form.add_error(
+            None,
+            _("Le brouillon est enregistré, mais l'évaluation ne peut pas encore être soumise."),
+        )
+        for _criterion, note, justification in form.rows():
+            if form.cleaned_data[note.name] is None:
+                form.add_error(note.name, _("Choisissez une note et justifiez-la."))
+            elif not form.cleaned_data[justification.name]:
+                form.add_error(justification.name, _("Justifiez la note de ce critère."))
+        return _workspace(request, assignment, form)
+    return redirect("evaluation:review_submit", assignment_pk=assignment.pk)
+
+
+@_declaration_first
+def review_submit(request, assignment_pk):
+    """The last step: the total and the notes once more, then a final submission."""
+    assignment = _assignment(request, assignment_pk)
+    grid = grid_ensure(call=assignment.dossier.call)
+    criteria = list(grid.criteria.all())
+    review = _review(assignment)
+    if review is not None and review.status == Review.Status.SUBMITTED:
+        return redirect("evaluation:review", assignment_pk=assignment.pk)
+    if request.method == "POST":
+        try:
+            services.review_submit(actor=request.user, assignment=assignment)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Votre évaluation est soumise. Merci."))
+        return redirect("evaluation:review", assignment_pk=assignment.pk)
+    missing = services.review_missing(review, criteria)
+    if missing:
+        messages.error(request, _("L'évaluation est incomplète : %s.") % " ; ".join(missing))
+        return redirect("evaluation:review", assignment_pk=assignment.pk)
+    scores = {score.criterion_id: score for score in review.scores.all()}
+    context = {
+        "assignment": assignment,
+        "dossier": assignment.dossier,
+        "grid": grid,
+        "review": review,
+        "rows": [(criterion, scores[criterion.pk]) for criterion in criteria],
+        "total": review_weighted_total(review, grid),
+    }
+    return render(request, "evaluation/workspace/confirm.html", context)
+
+
+@require_POST
+@_declaration_first
+def reopen_request(request, assignment_pk):
+    assignment = _assignment(request, assignment_pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_reopen_request(
+                actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Votre demande est envoyée aux administrateurs du programme."),
+            )
+    else:
+        messages.error(request, form.errors["reason"][0])
+    return redirect("evaluation:review", assignment_pk=assignment.pk)
+
+
+@_declaration_first
+def document(request, assignment_pk, document_pk):
+    assignment = _assignment(request, assignment_pk)
+    file = get_object_or_404(assignment.dossier.documents, pk=document_pk)
+    return FileResponse(
+        file.file.open("rb"),
+        as_attachment=True,
+        filename=file.original_name,
+        content_type=file.content_type,
+    )
+
+
+@permission_required("evaluation.manage")
+def review_reopen(request, review_pk):
+    """An administrator turns a submitted review back into a draft, with a reason."""
+    review = get_object_or_404(
+        Review.objects.select_related(
+            "assignment__dossier__call", "assignment__dossier__cluster", "assignment__evaluator"
+        ),
+        pk=review_pk,
+    )
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_reopen(
+                actor=request.user, review=review, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("L'évaluation est rouverte : l'évaluateur en est informé par e-mail."),
+            )
+            return redirect("evaluation:review_reopen", review_pk=review.pk)
+    requests = journal_for(review.assignment.dossier).filter(
+        action="review.reopen_request", data__review=review.pk
+    )
+    context = {
+        "review": review,
+        "dossier": review.assignment.dossier,
+        "form": form,
+        "last_request": requests.order_by("-created_at").first(),
+    }
+    return render(request, "evaluation/workspace/reopen.html", context)
