@@ -275,6 +275,26 @@ class Dossier(TimeStampedModel):
     def __str__(self):
         return self.reference
 
+    # Decisions stay the committee's until the results are published.
+    UNPUBLISHED_DECISIONS = (
+        DossierStatus.SELECTED,
+        DossierStatus.WAITING_LIST,
+        DossierStatus.REJECTED,
+    )
+
+    @property
+    def cluster_status(self):
+        """(code, label) of the state as the cluster may know it: before the results are
+        published, a decided dossier is still "under evaluation"."""
+        if (
+            self.status in self.UNPUBLISHED_DECISIONS
+            and self.call.status != Call.Status.RESULTS_PUBLISHED
+        ):
+            status = DossierStatus.UNDER_EVALUATION
+        else:
+            status = DossierStatus(self.status)
+        return status.value, status.label
+
 
 class CollaborativeProject(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="projects")

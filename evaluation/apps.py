@@ -12,8 +12,19 @@ class EvaluationConfig(AppConfig):
         from core.journal import register_actions
 
         from . import panels
-        from .views import assignment
+        from .views import assignment, results
 
+        register_panel(
+            page="dossier_detail",
+            template="evaluation/results/_dossier_panel.html",
+            context=results.result_panel,
+            order=20,
+        )
+        register_panel(
+            page="call_detail",
+            template="evaluation/results/_call_panel.html",
+            context=results.selected_panel,
+        )
         register_panel(
             page="backoffice_call",
             roles=[Role.ADMINISTRATOR],

@@ -45,7 +45,15 @@ def _journal_for_viewer(user, dossier):
     """The cluster sees the steps of its dossier, never the ministry's internal work
     (who evaluates it, their reviews): those entries stay for staff."""
     journal = journal_for(dossier)
-    return journal if user.is_administrator else journal.filter(action__startswith="dossier.")
+    if user.is_administrator:
+        return journal
+    journal = journal.filter(action__startswith="dossier.")
+    if dossier.call.status != dossier.call.Status.RESULTS_PUBLISHED:
+        # The committee's decisions are told when the results are published.
+        journal = journal.exclude(
+            action__in=["dossier.select", "dossier.waitlist", "dossier.reject"]
+        )
+    return journal
 
 
 def _can_edit(request, dossier):
