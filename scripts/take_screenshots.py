@@ -76,6 +76,21 @@ def main():
         shoot(page, "backoffice-calls-fr")
         goto(page, "/comptes/utilisateurs/", "fr")
         shoot(page, "users-administrator-fr")
+        goto(page, "/gestion/appels/", "fr")
+        page.get_by_role("link", name="Appel à projets clusters 2024").first.click()
+        call_path = page.url.replace(BASE, "").replace("/gestion/appels/", "/evaluation/appels/")
+        goto(page, f"{call_path}classement/", "fr")
+        shoot(page, "ranking-fr")
+
+        login(page, "evaluatrice2@demo.clusters.ma", "fr")
+        goto(page, "/evaluation/mes-evaluations/", "fr")
+        shoot(page, "evaluator-queue-fr")
+        page.locator("main a[href*='/evaluer/']").first.click()
+        shoot(page, "scoring-fr")
+
+        login(page, "mnc@demo.clusters.ma", "ar")
+        page.locator("main a[href^='/dossiers/']").first.click()
+        shoot(page, "decision-ar")
         browser.close()
 
 
