@@ -58,6 +58,16 @@ def call_save(*, actor, call=None, **fields):
             ),
             field="closes_at",
         )
+    if (
+        not creating
+        and call.is_closed()
+        and "budget_envelope" in fields
+        and fields["budget_envelope"] != call.budget_envelope
+    ):
+        raise ApplicationError(
+            _("L'enveloppe d'un appel clôturé ne change plus : la sélection s'appuie sur elle."),
+            field="budget_envelope",
+        )
     assign_fields(call, fields, CALL_FIELDS)
     full_clean_or_refuse(call)
     call.save()
@@ -109,6 +119,14 @@ def call_deadline_change(*, actor, call, closes_at, reason):
     if closes_at <= call.opens_at:
         raise ApplicationError(
             _("La clôture doit être postérieure à l'ouverture."), field="closes_at"
+        )
+    examined = call.dossiers.exclude(
+        status__in=[DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.WITHDRAWN]
+    )
+    if examined.exists():
+        raise ApplicationError(
+            _("L'examen des dossiers a commencé : la date de clôture ne peut plus changer."),
+            field="closes_at",
         )
     previous = call.closes_at
     if closes_at == previous:

@@ -21,8 +21,8 @@ from core.pdf import render_pdf
 from core.services import full_clean_or_refuse
 from core.templatetags.portal import mad
 
-from ..models import Consensus, Decision
-from ..selectors import ranking
+from ..models import Consensus, Decision, Review
+from ..selectors import live_assignments, ranking
 
 DECIDE = "evaluation.decide"
 MANAGE = "evaluation.manage"
@@ -72,6 +72,12 @@ def ineligibility_reason(row, grid):
         }
     if row.below_minimum:
         return _("Au moins un critère est noté sous son minimum.")
+    if row.divergent and not hasattr(row, "consensus"):
+        return _(
+            "Les évaluateurs divergent : le comité doit d'abord arrêter une note de consensus."
+        )
+    if live_assignments([row.pk]).exclude(review__status=Review.Status.SUBMITTED).exists():
+        return _("Toutes les évaluations attribuées ne sont pas encore soumises.")
     return ""
 
 
@@ -96,6 +102,11 @@ def consensus_record(*, actor, dossier, score, justification):
             )
             % {"threshold": floatformat(call.grid.divergence_threshold, "-2")},
             code="not_divergent",
+        )
+    if Decision.objects.filter(dossier=dossier).exists():
+        raise ApplicationError(
+            _("Une décision est déjà prise pour ce dossier : le consensus ne peut plus changer."),
+            code="decided",
         )
     justification = (justification or "").strip()
     if not justification:
@@ -216,6 +227,31 @@ def _has_decision(row):
 
 
 @transaction.atomic
+def _ensure_publishable(call, rows):
+    """Nothing may have changed since the decisions that makes them wrong."""
+    waiting = call.dossiers.filter(
+        status__in=[DossierStatus.SUBMITTED, DossierStatus.DOCUMENTS_REQUESTED]
+    ).values_list("reference", flat=True)
+    if waiting:
+        raise ApplicationError(
+            _("Des dossiers attendent encore leur examen de recevabilité : %(list)s.")
+            % {"list": ", ".join(waiting)}
+        )
+    selected = [row for row in rows if row.decision.outcome == Decision.Outcome.SELECTED]
+    unfit = [row.reference for row in selected if ineligibility_reason(row, call.grid)]
+    if unfit:
+        raise ApplicationError(
+            _("Ces dossiers retenus ne remplissent plus les conditions : %(list)s.")
+            % {"list": ", ".join(unfit)}
+        )
+    committed = sum((row.decision.subsidy_total for row in selected), Decimal(0))
+    if committed > call.budget_envelope:
+        raise ApplicationError(
+            _("Les dossiers retenus engagent %(committed)s pour une enveloppe de %(envelope)s.")
+            % {"committed": mad(committed), "envelope": mad(call.budget_envelope)}
+        )
+
+
 def results_publish(*, actor, call):
     """Publish the call's results: each director then gets a decision letter by e-mail."""
     from ..tasks_results import decision_letter_render
@@ -235,6 +271,7 @@ def results_publish(*, actor, call):
             % {"list": ", ".join(missing)},
             code="missing_decisions",
         )
+    _ensure_publishable(call, rows)
     from_state = call.status
     call.status = Call.Status.RESULTS_PUBLISHED
     call.save(update_fields=["status", "updated_at"])

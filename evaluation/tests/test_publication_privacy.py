@@ -40,3 +40,28 @@ def test_a_decision_is_hidden_from_the_cluster_until_publication(client, directo
     assert "Retenu" not in before
     assert "Dossier retenu" not in before
     assert "Dossier retenu" in after
+
+
+@pytest.mark.django_db
+def test_a_divergent_dossier_needs_a_consensus_before_selection(committee_member):
+    from decimal import Decimal
+
+    from core.errors import ApplicationError
+    from evaluation.models import Consensus
+    from evaluation.services.selection import consensus_record, decision_set
+    from evaluation.tests.test_selection import closed_call, ranked_dossier
+
+    call = closed_call()
+    dossier = ranked_dossier(call, [4] * 9, [2] * 9)  # 100 and 50: 50 points apart
+
+    with pytest.raises(ApplicationError, match="consensus"):
+        decision_set(actor=committee_member, dossier=dossier, outcome="selected")
+    consensus_record(
+        actor=committee_member, dossier=dossier, score=Decimal("80"), justification="Arbitrage"
+    )
+    decision_set(actor=committee_member, dossier=dossier, outcome="selected")
+    with pytest.raises(ApplicationError, match="décision est déjà prise"):
+        consensus_record(
+            actor=committee_member, dossier=dossier, score=Decimal("30"), justification="Revu"
+        )
+    assert Consensus.objects.get(dossier=dossier).score == Decimal("80")

