@@ -15,6 +15,7 @@ from applications.services.submission import dossier_transition
 
 from .models import Assignment, ConflictDeclaration, Decision, Grid, Review, Score
 from .services.grid import grid_ensure
+from .services.selection import decision_letter_pdf_render
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
 EVALUATORS = [
@@ -140,6 +141,9 @@ def _first_call(admin, evaluators):
             },
         )
     Call.objects.filter(pk=call.pk).update(status=Call.Status.RESULTS_PUBLISHED)
+    # The letters the published results promise, rendered once (no e-mail for history).
+    for decision in Decision.objects.filter(dossier__call=call, letter=""):
+        decision_letter_pdf_render(decision_id=decision.pk)
     return call
 
 
