@@ -30,6 +30,9 @@ DOSSIER_STATES = StateMachine(
         # The reply date passed with the files given but the dossier not sent back.
         (S.DOCUMENTS_REQUESTED, "declare_admissible"): S.ADMISSIBLE,
         (S.ADMISSIBLE, "start_evaluation"): S.UNDER_EVALUATION,
+        # An admissible dossier no evaluator could take may still be set aside.
+        (S.ADMISSIBLE, "waitlist"): S.WAITING_LIST,
+        (S.ADMISSIBLE, "reject"): S.REJECTED,
         **{
             (state, "select"): S.SELECTED
             for state in (S.UNDER_EVALUATION, S.WAITING_LIST, S.REJECTED)

@@ -55,7 +55,17 @@ def _require_editable(actor, grid):
 @transaction.atomic
 def grid_update(*, actor, grid, **fields):
     grid = Grid.objects.select_for_update().get(pk=grid.pk)
-    _require_editable(actor, grid)
+    changed = {name for name, value in fields.items() if getattr(grid, name) != value}
+    # The evaluation deadline is a date, not a rule of the scoring: it may move at any time.
+    if changed - {"evaluation_deadline"}:
+        _require_editable(actor, grid)
+    elif not actor.has_perm("evaluation.manage"):
+        raise ApplicationError(_("Seul un administrateur du programme peut modifier la grille."))
+    if "scale_max" in changed and Score.objects.filter(criterion__grid=grid).exists():
+        raise ApplicationError(
+            _("Des notes ont déjà été saisies sur cette échelle : elle ne peut plus changer."),
+            field="scale_max",
+        )
     assign_fields(grid, fields, GRID_FIELDS)
     full_clean_or_refuse(grid)
     grid.save()

@@ -38,7 +38,11 @@ OUTCOME_STATES = {
 }
 # A decision is taken on a dossier whose evaluation is under way, and may change until the
 # results are published.
-DECIDABLE_STATUSES = (DossierStatus.UNDER_EVALUATION, *OUTCOME_STATES.values())
+DECIDABLE_STATUSES = (
+    DossierStatus.ADMISSIBLE,
+    DossierStatus.UNDER_EVALUATION,
+    *OUTCOME_STATES.values(),
+)
 
 
 def _require(actor, perm):

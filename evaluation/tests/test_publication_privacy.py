@@ -65,3 +65,36 @@ def test_a_divergent_dossier_needs_a_consensus_before_selection(committee_member
             actor=committee_member, dossier=dossier, score=Decimal("30"), justification="Revu"
         )
     assert Consensus.objects.get(dossier=dossier).score == Decimal("80")
+
+
+@pytest.mark.django_db
+def test_the_evaluation_deadline_moves_after_the_grid_is_frozen(administrator):
+    from datetime import timedelta
+
+    from evaluation.services.grid import grid_ensure, grid_update
+    from evaluation.tests.test_selection import closed_call
+
+    grid = grid_ensure(call=closed_call())
+    grid.frozen_at = timezone.now()
+    grid.save()
+    later = timezone.now() + timedelta(days=20)
+
+    grid = grid_update(actor=administrator, grid=grid, evaluation_deadline=later)
+
+    assert grid.evaluation_deadline == later
+
+
+@pytest.mark.django_db
+def test_an_admissible_dossier_without_evaluator_can_be_rejected(committee_member):
+    from evaluation.services.selection import decision_set
+    from evaluation.tests.test_selection import closed_call
+
+    call = closed_call()
+    dossier = DossierFactory(
+        call=call, status=DossierStatus.ADMISSIBLE, submitted_at=call.closes_at - timedelta(days=1)
+    )
+
+    decision_set(actor=committee_member, dossier=dossier, outcome="rejected")
+
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.REJECTED

@@ -263,9 +263,8 @@ def test_no_decision_before_the_call_closes(committee_member):
 
 @pytest.mark.django_db
 def test_no_decision_on_a_dossier_not_under_evaluation(call, committee_member):
-    dossier = DossierFactory(
-        call=call, status=DossierStatus.ADMISSIBLE, submitted_at=timezone.now()
-    )
+    # Still waiting for its admissibility check: nothing to decide yet.
+    dossier = DossierFactory(call=call, status=DossierStatus.SUBMITTED, submitted_at=timezone.now())
 
     with pytest.raises(ApplicationError) as refused:
         decision_set(actor=committee_member, dossier=dossier, outcome=REJECTED)
