@@ -230,7 +230,6 @@ def _has_decision(row):
         return False
 
 
-@transaction.atomic
 def _ensure_publishable(call, rows):
     """Nothing may have changed since the decisions that makes them wrong."""
     waiting = call.dossiers.filter(
@@ -256,6 +255,7 @@ def _ensure_publishable(call, rows):
         )
 
 
+@transaction.atomic
 def results_publish(*, actor, call):
     """Publish the call's results: each director then gets a decision letter by e-mail."""
     from ..tasks_results import decision_letter_render
