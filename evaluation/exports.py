@@ -145,8 +145,7 @@ def _attachment(response, filename):
     return response
 
 
-def ranking_csv(call):
-    header, rows = _ranking_table(call)
+def _csv_response(header, rows, filename):
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(header)
@@ -155,7 +154,15 @@ def ranking_csv(call):
     response = HttpResponse(
         ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
-    return _attachment(response, f"classement-{call.reference}.csv")
+    return _attachment(response, filename)
+
+
+def ranking_csv(call):
+    return _csv_response(*_ranking_table(call), f"classement-{call.reference}.csv")
+
+
+def scores_csv(call):
+    return _csv_response(*_scores_table(call), f"notes-{call.reference}.csv")
 
 
 def all_scores(call):

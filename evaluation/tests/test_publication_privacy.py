@@ -98,3 +98,25 @@ def test_an_admissible_dossier_without_evaluator_can_be_rejected(committee_membe
 
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.REJECTED
+
+
+@pytest.mark.django_db
+def test_every_score_exports_as_csv_for_the_committee_only(client, committee_member, evaluator):
+    import csv
+    import io
+
+    from evaluation.tests.test_selection import closed_call, ranked_dossier
+
+    call = closed_call()
+    dossier = ranked_dossier(call, [3] * 9, [4] * 9)
+    url = reverse("evaluation:scores_csv", args=[call.pk])
+    client.force_login(evaluator)
+    assert client.get(url).status_code == 403
+
+    client.force_login(committee_member)
+    response = client.get(url)
+
+    assert response["Content-Disposition"] == f'attachment; filename="notes-{call.reference}.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 1 + 18
+    assert {row[0] for row in rows[1:]} == {dossier.reference}

@@ -84,6 +84,11 @@ def ranking_csv(request, call_pk):
 
 
 @permission_required(VIEW_RANKING)
+def scores_csv(request, call_pk):
+    return exports.scores_csv(_ranked_call_or_404(call_pk))
+
+
+@permission_required(VIEW_RANKING)
 def ranking_xlsx(request, call_pk):
     return exports.ranking_xlsx(_ranked_call_or_404(call_pk))
 
