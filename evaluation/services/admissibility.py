@@ -57,11 +57,27 @@ def critical_masses(cluster_ids):
     return masses
 
 
+def submitted_mass(snapshot):
+    """The critical mass of the participants frozen at submission."""
+    kinds = [member["member_type"] for member in snapshot]
+    companies = sum(1 for kind in kinds if kind in COMPANY_TYPES)
+    total = len(kinds)
+    return {
+        "total": total,
+        "companies": companies,
+        "company_share": round(100 * companies / total, 1) if total else 0,
+        "by_type": [(kind, label, kinds.count(kind)) for kind, label in MemberType.choices],
+    }
+
+
 def precheck(dossier, mass=None):
     """What the portal finds wrong with a dossier before staff decide: the call's eligibility
     rules, then the mandatory items missing. Empty when it conforms.
 
-    `dossier` is loaded with `applications.selectors.dossier_for_page`."""
+    `dossier` is loaded with `applications.selectors.dossier_for_page`. The members counted
+    are those the dossier listed when it was submitted, not the cluster's list of today."""
+    if dossier.participants_snapshot:
+        mass = submitted_mass(dossier.participants_snapshot)
     gaps = eligibility_gaps(dossier.cluster, dossier.call, mass)
     for section, label in missing_items(dossier):
         if section.kind == "documents":

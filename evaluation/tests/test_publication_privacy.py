@@ -120,3 +120,30 @@ def test_every_score_exports_as_csv_for_the_committee_only(client, committee_mem
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 1 + 18
     assert {row[0] for row in rows[1:]} == {dossier.reference}
+
+
+@pytest.mark.django_db
+def test_admissibility_counts_the_members_listed_at_submission(director):
+    from applications.models import ClusterMember
+    from applications.selectors import dossier_for_page
+    from applications.services.submission import dossier_submit
+    from applications.tests.builders import complete, draft_for
+    from evaluation.services.admissibility import precheck
+
+    dossier = complete(draft_for(director, members=10), director)
+    dossier_submit(actor=director, dossier=dossier, declaration=True)
+    # Members added after the deadline do not make the dossier eligible.
+    ClusterMember.objects.bulk_create(
+        ClusterMember(
+            cluster=dossier.cluster,
+            name=f"Tardif {n}",
+            member_type="sme",
+            city="Rabat",
+            joined_year=2026,
+        )
+        for n in range(10)
+    )
+
+    gaps = precheck(dossier_for_page(type(dossier).objects.filter(pk=dossier.pk)).get())
+
+    assert any("Il manque 5 membres" in gap for gap in gaps)
