@@ -4,18 +4,18 @@ import uuid
 from pathlib import PurePosixPath
 
 
-def _random_name(filename):
+def random_name(filename):
     suffix = PurePosixPath(filename).suffix.lower()[:10]
     return f"{uuid.uuid4().hex}{suffix}"
 
 
 def specification_path(call, filename):
-    return f"calls/{call.reference}/{_random_name(filename)}"
+    return f"calls/{call.reference}/{random_name(filename)}"
 
 
 def document_path(document, filename):
-    return f"dossiers/{document.dossier_id}/{_random_name(filename)}"
+    return f"dossiers/{document.dossier_id}/{random_name(filename)}"
 
 
 def receipt_path(receipt, filename):
-    return f"receipts/{receipt.dossier_id}/{_random_name(filename)}"
+    return f"receipts/{receipt.dossier_id}/{random_name(filename)}"

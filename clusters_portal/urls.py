@@ -13,6 +13,7 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("", include("applications.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("", include("contracts.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("gestion/django/", admin.site.urls),

@@ -222,6 +222,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks.evaluation_reminders",
         "schedule": timedelta(minutes=30),
     },
+    "report-reminders": {
+        "task": "contracts.tasks.report_reminders",
+        "schedule": timedelta(hours=6),
+    },
     "purge-unverified-accounts": {
         "task": "accounts.tasks.unverified_users_purge_task",
         "schedule": timedelta(hours=6),

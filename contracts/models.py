@@ -1,0 +1,380 @@
+"""Contrats-programmes: the State's multi-year commitment to a selected cluster, its subsidy
+schedule in tranches, the KPI commitments, annual reports and disbursements."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from applications.choices import Indicator
+from core.models import TimeStampedModel
+
+from .storage import contract_file_path, evidence_path, report_file_path, version_path
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+RATE = {"max_digits": 5, "decimal_places": 2}
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class BelowThreshold(models.TextChoices):
+    REDUCE = "reduce", _("Réduite en proportion du taux de réalisation")
+    WITHHOLD = "withhold", _("Retenue (non versée)")
+
+
+class ContractTerms(TimeStampedModel):
+    """The call's model contract in one language: the clauses every contract of the call
+    carries, editable by administrators, and the rule for the tranches tied to the KPIs."""
+
+    call = models.ForeignKey(
+        "applications.Call", on_delete=models.CASCADE, related_name="contract_terms"
+    )
+    language = models.CharField(_("langue"), max_length=5, choices=settings.LANGUAGES)
+    title = models.CharField(_("intitulé du contrat"), max_length=200)
+    preamble = models.TextField(_("préambule"))
+    purpose = models.TextField(_("objet"))
+    state_obligations = models.TextField(_("engagements de l'État"))
+    cluster_obligations = models.TextField(_("engagements du cluster"))
+    attribution_terms = models.TextField(_("modalités d'attribution"))
+    payment_terms = models.TextField(_("modalités de versement"))
+    evaluation_terms = models.TextField(_("modalités d'évaluation"))
+    final_terms = models.TextField(_("dispositions finales"))
+
+    class Meta:
+        verbose_name = _("modèle de contrat")
+        verbose_name_plural = _("modèles de contrat")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "language"], name="terms_one_per_language"),
+        ]
+
+    def __str__(self):
+        return f"{self.call} ({self.language})"
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", _("Projet")
+    SENT = "sent", _("Envoyé pour signature")
+    SIGNED = "signed", _("Signé par le cluster")
+    ACTIVE = "active", _("En vigueur")
+    CLOSED = "closed", _("Clôturé")
+    TERMINATED = "terminated", _("Résilié")
+
+
+class Contract(TimeStampedModel):
+    """The contrat-programme of one selected dossier."""
+
+    decision = models.OneToOneField(
+        "evaluation.Decision", on_delete=models.PROTECT, related_name="contract"
+    )
+    # Denormalised from the decision so that the envelope and the dashboard sum by call in SQL.
+    call = models.ForeignKey("applications.Call", on_delete=models.PROTECT, related_name="+")
+    cluster = models.ForeignKey(
+        "applications.Cluster", on_delete=models.PROTECT, related_name="contracts"
+    )
+    reference = models.CharField(_("référence"), max_length=60, unique=True)
+    status = models.CharField(
+        _("état"), max_length=20, choices=ContractStatus.choices, default=ContractStatus.DRAFT
+    )
+    years = models.PositiveSmallIntegerField(
+        _("durée (années)"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    start_date = models.DateField(_("date de prise d'effet"))
+    legal_name = models.CharField(_("dénomination de l'association"), max_length=200)
+    representative_name = models.CharField(_("représentant du cluster"), max_length=150)
+    representative_title = models.CharField(_("qualité du représentant"), max_length=150)
+    ministry_representative = models.CharField(_("représentant du ministère"), max_length=200)
+    kpi_threshold = models.DecimalField(
+        _("seuil de réalisation des indicateurs (%)"),
+        validators=PERCENT,
+        default=Decimal("50"),
+        **RATE,
+    )
+    below_threshold = models.CharField(
+        _("sous le seuil, la tranche est"),
+        max_length=10,
+        choices=BelowThreshold.choices,
+        default=BelowThreshold.REDUCE,
+    )
+    signed_scan = models.FileField(
+        _("contrat signé par le cluster"), upload_to=contract_file_path, blank=True, max_length=300
+    )
+    signed_at = models.DateTimeField(_("signé par le cluster le"), null=True, blank=True)
+    final_copy = models.FileField(
+        _("exemplaire contresigné"), upload_to=contract_file_path, blank=True, max_length=300
+    )
+    activated_at = models.DateTimeField(_("en vigueur depuis le"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("clôturé ou résilié le"), null=True, blank=True)
+    termination_reason = models.TextField(_("motif de la résiliation"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("contrat-programme")
+        verbose_name_plural = _("contrats-programmes")
+        ordering = ["call", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="terminated") | ~Q(termination_reason=""),
+                name="contract_termination_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_draft(self):
+        return self.status == ContractStatus.DRAFT
+
+    @property
+    def is_running(self):
+        return self.status == ContractStatus.ACTIVE
+
+
+class ContractYear(models.Model):
+    """One year of the contract: its subsidy and the date its annual report is due."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="contract_years")
+    year = models.PositiveSmallIntegerField(_("année"), validators=[MinValueValidator(1)])
+    amount = models.DecimalField(
+        _("subvention de l'année (MAD)"), validators=[MinValueValidator(0)], **MONEY
+    )
+    report_due_on = models.DateField(_("rapport annuel attendu le"))
+
+    class Meta:
+        verbose_name = _("année du contrat")
+        verbose_name_plural = _("années du contrat")
+        ordering = ["contract", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year"], name="contract_year_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="contract_year_amount_gte_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.contract} — {self.year}"
+
+
+class TrancheCondition(models.TextChoices):
+    SIGNATURE = "signature", _("À la signature du contrat")
+    PREVIOUS_REPORT = "previous_report", _("À l'approbation du rapport de l'année précédente")
+    REPORT = "report", _("À l'approbation du rapport de l'année")
+    REPORT_KPI = (
+        "report_kpi",
+        _("À l'approbation du rapport de l'année, selon le taux de réalisation des indicateurs"),
+    )
+
+
+class TrancheStatus(models.TextChoices):
+    PLANNED = "planned", _("Prévue")
+    DUE = "due", _("Exigible")
+    PAID = "paid", _("Versée")
+    WITHHELD = "withheld", _("Retenue")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+class Tranche(models.Model):
+    """A part of a year's subsidy, paid when its condition is met."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="tranches")
+    year = models.PositiveSmallIntegerField(_("année"), validators=[MinValueValidator(1)])
+    position = models.PositiveSmallIntegerField(_("tranche n°"), validators=[MinValueValidator(1)])
+    amount = models.DecimalField(
+        _("montant prévu (MAD)"), validators=[MinValueValidator(0)], **MONEY
+    )
+    condition = models.CharField(_("condition"), max_length=20, choices=TrancheCondition.choices)
+    status = models.CharField(
+        _("état"), max_length=10, choices=TrancheStatus.choices, default=TrancheStatus.PLANNED
+    )
+    # What is owed once the condition is met: the amount, or less after a KPI reduction.
+    due_amount = models.DecimalField(_("montant exigible (MAD)"), null=True, blank=True, **MONEY)
+    due_at = models.DateTimeField(_("exigible depuis le"), null=True, blank=True)
+    achievement_rate = models.DecimalField(
+        _("taux de réalisation retenu (%)"), null=True, blank=True, **RATE
+    )
+
+    class Meta:
+        verbose_name = _("tranche")
+        verbose_name_plural = _("tranches")
+        ordering = ["contract", "year", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "year", "position"], name="tranche_unique_position"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="tranche_amount_gte_0"),
+            models.CheckConstraint(
+                condition=Q(due_amount__isnull=True)
+                | (Q(due_amount__gte=0) & Q(due_amount__lte=models.F("amount"))),
+                name="tranche_due_within_amount",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contract} — {self.year}.{self.position}"
+
+
+class Payment(TimeStampedModel):
+    """The disbursement of a tranche: one per tranche, never above what is due."""
+
+    tranche = models.OneToOneField(Tranche, on_delete=models.PROTECT, related_name="payment")
+    paid_on = models.DateField(_("date du versement"))
+    amount = models.DecimalField(_("montant versé (MAD)"), **MONEY)
+    reference = models.CharField(_("référence du virement"), max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("versement")
+        verbose_name_plural = _("versements")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.tranche}: {self.amount}"
+
+
+CUSTOM_INDICATOR = "custom"
+
+
+class KpiCommitment(models.Model):
+    """The cluster's target for one indicator in one year of the contract."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="commitments")
+    indicator = models.CharField(
+        _("indicateur"),
+        max_length=30,
+        choices=[*Indicator.choices, (CUSTOM_INDICATOR, _("Indicateur spécifique"))],
+    )
+    # The name of a custom indicator; empty for the programme's indicators.
+    label = models.CharField(_("intitulé"), max_length=150, blank=True)
+    year = models.PositiveSmallIntegerField(_("année"), validators=[MinValueValidator(1)])
+    target = models.PositiveIntegerField(_("cible"))
+
+    class Meta:
+        verbose_name = _("engagement d'indicateur")
+        verbose_name_plural = _("engagements d'indicateurs")
+        ordering = ["contract", "indicator", "label", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "indicator", "label", "year"], name="commitment_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(indicator=CUSTOM_INDICATOR, label__gt="")
+                | (~Q(indicator=CUSTOM_INDICATOR) & Q(label="")),
+                name="commitment_custom_has_label",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.year}): {self.target}"
+
+    @property
+    def name(self):
+        return self.label or self.get_indicator_display()
+
+
+class ContractVersion(models.Model):
+    """One rendering of the contract as a PDF; every regeneration adds a version."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    language = models.CharField(_("langue"), max_length=5, choices=settings.LANGUAGES)
+    pdf = models.FileField(_("PDF"), upload_to=version_path, blank=True, max_length=300)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    rendered_at = models.DateTimeField(_("générée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("version du contrat")
+        verbose_name_plural = _("versions du contrat")
+        ordering = ["contract", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="version_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.contract} v{self.number} ({self.language})"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Transmis")
+    CHANGES_REQUESTED = "changes_requested", _("Compléments demandés")
+    APPROVED = "approved", _("Approuvé")
+
+
+class AnnualReport(TimeStampedModel):
+    """What the cluster achieved in one year of its contract."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="reports")
+    year = models.PositiveSmallIntegerField(_("année"), validators=[MinValueValidator(1)])
+    status = models.CharField(
+        _("état"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    activity_report = models.FileField(
+        _("rapport d'activité"), upload_to=report_file_path, blank=True, max_length=300
+    )
+    financial_report = models.FileField(
+        _("rapport financier"), upload_to=report_file_path, blank=True, max_length=300
+    )
+    comment = models.TextField(_("commentaires du cluster"), blank=True)
+    submitted_at = models.DateTimeField(_("transmis le"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    review_comment = models.TextField(_("observations du ministère"), blank=True)
+    reviewed_at = models.DateTimeField(_("examiné le"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    achievement_rate = models.DecimalField(
+        _("taux de réalisation des indicateurs (%)"), null=True, blank=True, **RATE
+    )
+
+    class Meta:
+        verbose_name = _("rapport annuel")
+        verbose_name_plural = _("rapports annuels")
+        ordering = ["contract", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year"], name="report_one_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.contract} — {self.year}"
+
+    @property
+    def is_editable(self):
+        return self.status in (ReportStatus.DRAFT, ReportStatus.CHANGES_REQUESTED)
+
+
+class KpiAchievement(models.Model):
+    """The value the cluster reports for one of its commitments, with its evidence."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="achievements")
+    commitment = models.ForeignKey(
+        KpiCommitment, on_delete=models.PROTECT, related_name="achievements"
+    )
+    achieved = models.PositiveIntegerField(_("réalisé"))
+    comment = models.TextField(_("commentaire"), blank=True)
+    evidence = models.FileField(
+        _("justificatif"), upload_to=evidence_path, blank=True, max_length=300
+    )
+    evidence_name = models.CharField(_("nom du justificatif"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("réalisation d'indicateur")
+        verbose_name_plural = _("réalisations d'indicateurs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "commitment"], name="achievement_one_per_commitment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment}: {self.achieved}"

@@ -1,0 +1,1 @@
+"""Panels the contracts contribute to pages of the portal, one module per stage."""

@@ -1,0 +1,5 @@
+"""Panels this stage contributes to other pages (see core.dashboard)."""
+
+
+def register():
+    pass

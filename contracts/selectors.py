@@ -1,0 +1,124 @@
+"""Reads on contracts: what each person may see, and the sums the envelope and dashboards need,
+computed by the database."""
+
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from accounts.models import Role
+
+from .models import Contract, ContractStatus, Tranche, TrancheStatus
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def tranche_commitment(prefix=""):
+    """What a tranche still engages of the State's money: what was paid once paid, what is due
+    once due, nothing once withheld or cancelled, the planned amount otherwise."""
+    field = (lambda name: f"{prefix}{name}") if prefix else (lambda name: name)
+    return Case(
+        When(**{field("status"): TrancheStatus.PAID}, then=F(field("payment__amount"))),
+        When(**{field("status"): TrancheStatus.DUE}, then=F(field("due_amount"))),
+        When(
+            **{f"{field('status')}__in": [TrancheStatus.WITHHELD, TrancheStatus.CANCELLED]},
+            then=ZERO,
+        ),
+        default=F(field("amount")),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def committed_under(call, *, excluding=None):
+    """Σ of what the call's contracts engage, by the database."""
+    tranches = Tranche.objects.filter(contract__call=call)
+    if excluding is not None:
+        tranches = tranches.exclude(contract=excluding)
+    return tranches.aggregate(total=Coalesce(Sum(tranche_commitment()), ZERO))["total"]
+
+
+def _sum_of_tranches(**filters):
+    return Coalesce(
+        Subquery(
+            Tranche.objects.filter(contract=OuterRef("pk"), **filters)
+            .values("contract")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        ),
+        ZERO,
+    )
+
+
+def _sum_paid():
+    return Coalesce(
+        Subquery(
+            Tranche.objects.filter(contract=OuterRef("pk"), status=TrancheStatus.PAID)
+            .values("contract")
+            .annotate(total=Sum("payment__amount"))
+            .values("total")
+        ),
+        ZERO,
+    )
+
+
+def with_totals(contracts):
+    """Annotate each contract with its scheduled subsidy and what has been paid (subqueries:
+    one query for the whole list)."""
+    return contracts.annotate(subsidy_total=_sum_of_tranches(), paid_total=_sum_paid())
+
+
+def contracts_visible_to(user):
+    """The contracts a person may open: all for administrators, their cluster's once sent for
+    signature for directors, none for anyone else."""
+    base = Contract.objects.select_related("call", "cluster", "decision__dossier")
+    if not user.is_authenticated or not user.is_active:
+        return base.none()
+    if user.role == Role.ADMINISTRATOR:
+        return base
+    if user.role == Role.DIRECTOR:
+        return (
+            base.filter(
+                Q(cluster__owner=user) | Q(cluster__co_editors=user),
+            )
+            .exclude(status=ContractStatus.DRAFT)
+            .distinct()
+        )
+    return base.none()
+
+
+def commitment_table(commitments, years):
+    """KPI commitments as rows (one per indicator) of targets per year, with their total."""
+    rows = {}
+    for commitment in commitments:
+        key = (commitment.indicator, commitment.label)
+        row = rows.setdefault(key, {"name": commitment.name, "targets": [None] * years, "total": 0})
+        row["targets"][commitment.year - 1] = commitment.target
+        row["total"] += commitment.target
+    return list(rows.values())
+
+
+def contract_schedule(contract):
+    """The subsidy schedule by year with its tranches, and the KPI commitments table (three
+    queries whatever the contract's length)."""
+    tranches = list(contract.tranches.select_related("payment").order_by("year", "position"))
+    years = list(contract.contract_years.order_by("year"))
+    for row in years:
+        row.tranche_list = [tranche for tranche in tranches if tranche.year == row.year]
+    commitments = list(contract.commitments.order_by("indicator", "label", "year"))
+    return {
+        "schedule": years,
+        "tranches": tranches,
+        "subsidy_total": sum((row.amount for row in years), Decimal("0")),
+        "commitment_rows": commitment_table(commitments, contract.years),
+        "year_numbers": list(range(1, contract.years + 1)),
+    }

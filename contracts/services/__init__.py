@@ -1,0 +1,1 @@
+"""Every write on contracts, one module per stage: generation, lifecycle, reports, payments."""

@@ -1,0 +1,381 @@
+"""Generating a contrat-programme from a selection decision, and editing its draft: parties,
+dates, the subsidy schedule and the KPI commitments, always within the call's envelope."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from applications.models import BudgetYear, Call, KpiTarget
+from core.errors import ApplicationError
+from core.journal import journal_record
+from core.services import assign_fields, full_clean_or_refuse
+from core.templatetags.portal import mad
+from evaluation.models import Decision
+
+from ..defaults import TERMS, default_tranches
+from ..models import (
+    CUSTOM_INDICATOR,
+    Contract,
+    ContractTerms,
+    ContractYear,
+    KpiCommitment,
+    Tranche,
+    TrancheCondition,
+)
+from ..selectors import committed_under
+
+MANAGE = "contracts.manage"
+MINISTRY = "Ministère de l'Industrie et du Commerce"
+# Days after the end of a contract year by which its annual report is expected.
+REPORT_GRACE_DAYS = 30
+CENT = Decimal("0.01")
+
+
+def require_manager(actor):
+    if not actor.has_perm(MANAGE):
+        raise ApplicationError(
+            _("Seul un administrateur du programme peut faire cela."), code="forbidden"
+        )
+
+
+def ensure_draft(contract):
+    if not contract.is_draft:
+        raise ApplicationError(
+            _("Le contrat n'est plus un projet : il ne peut plus être modifié."), code="not_draft"
+        )
+
+
+def terms_ensure(*, call, language="fr"):
+    """The call's model contract in a language, created from the ministry's model if missing."""
+    terms = ContractTerms.objects.filter(call=call, language=language).first()
+    if terms is None:
+        with translation.override(language):
+            texts = {name: str(text) for name, text in TERMS.items()}
+        terms = ContractTerms.objects.create(call=call, language=language, **texts)
+    return terms
+
+
+@transaction.atomic
+def terms_update(*, actor, terms, fields):
+    require_manager(actor)
+    assign_fields(terms, fields, allowed=TERMS.keys())
+    full_clean_or_refuse(terms)
+    terms.save()
+    journal_record(
+        target=terms.call,
+        actor=actor,
+        action="contract_terms.update",
+        data={"language": terms.language},
+    )
+    return terms
+
+
+def _years_later(start, years):
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+def report_due_on(start, year):
+    return _years_later(start, year) + timedelta(days=REPORT_GRACE_DAYS)
+
+
+def ensure_within_envelope(call, contract, total):
+    """The call's row must be locked by the caller: two contracts changed at the same time are
+    checked one after the other, so the second one sees the first one's commitment."""
+    committed = committed_under(call, excluding=contract) + total
+    if committed > call.budget_envelope:
+        raise ApplicationError(
+            _(
+                "Les contrats de cet appel engageraient %(total)s pour une enveloppe de "
+                "%(envelope)s (dépassement de %(excess)s)."
+            )
+            % {
+                "total": mad(committed),
+                "envelope": mad(call.budget_envelope),
+                "excess": mad(committed - call.budget_envelope),
+            },
+            code="envelope",
+        )
+
+
+def _requested_by_year(dossier):
+    return dict(BudgetYear.objects.filter(dossier=dossier).values_list("year", "subsidy_requested"))
+
+
+def _next_reference(call):
+    count = Contract.objects.filter(call=call).count()
+    return f"CP-{call.edition_year}-{count + 1:03d}"
+
+
+def _ensure_generable(decision):
+    if decision.outcome != Decision.Outcome.SELECTED:
+        raise ApplicationError(
+            _("Seul un dossier retenu donne lieu à un contrat-programme."), code="not_selected"
+        )
+    if decision.dossier.call.status != Call.Status.RESULTS_PUBLISHED:
+        raise ApplicationError(
+            _("Les résultats de l'appel doivent être publiés avant de générer les contrats."),
+            code="unpublished",
+        )
+    if Contract.objects.filter(decision=decision).exists():
+        raise ApplicationError(
+            _("Un contrat-programme existe déjà pour ce dossier."), code="exists"
+        )
+
+
+def _schedule_create(contract, call, dossier):
+    requested = _requested_by_year(dossier)
+    years, tranches = [], []
+    for year in range(1, contract.years + 1):
+        amount = min(requested.get(year, Decimal("0")), call.max_annual_subsidy)
+        years.append(
+            ContractYear(
+                contract=contract,
+                year=year,
+                amount=amount,
+                report_due_on=report_due_on(contract.start_date, year),
+            )
+        )
+        for position, (part, condition) in enumerate(default_tranches(year, amount), start=1):
+            tranches.append(
+                Tranche(
+                    contract=contract,
+                    year=year,
+                    position=position,
+                    amount=part,
+                    condition=condition,
+                )
+            )
+    ContractYear.objects.bulk_create(years)
+    Tranche.objects.bulk_create(tranches)
+    return sum((row.amount for row in years), Decimal("0"))
+
+
+def _commitments_create(contract, dossier):
+    KpiCommitment.objects.bulk_create(
+        KpiCommitment(contract=contract, indicator=indicator, year=year, target=target)
+        for indicator, year, target in KpiTarget.objects.filter(
+            dossier=dossier, year__lte=contract.years
+        ).values_list("indicator", "year", "target")
+    )
+
+
+@transaction.atomic
+def contract_generate(*, actor, decision, start_date=None):
+    """The draft contrat-programme of a selected dossier, prefilled from the dossier."""
+    from .lifecycle import version_request
+
+    require_manager(actor)
+    decision = Decision.objects.select_related("dossier__call", "dossier__cluster").get(
+        pk=decision.pk
+    )
+    dossier = decision.dossier
+    call = Call.objects.select_for_update().get(pk=dossier.call_id)
+    _ensure_generable(decision)
+    cluster = dossier.cluster
+    contract = Contract(
+        decision=decision,
+        call=call,
+        cluster=cluster,
+        reference=_next_reference(call),
+        years=call.contract_years,
+        start_date=start_date or timezone.localdate(),
+        legal_name=cluster.name,
+        representative_name=cluster.president_name or cluster.director_name,
+        representative_title=_("Président") if cluster.president_name else _("Directeur"),
+        ministry_representative=MINISTRY,
+        created_by=actor,
+    )
+    full_clean_or_refuse(contract, exclude=["decision", "call", "cluster", "created_by"])
+    contract.save()
+    total = _schedule_create(contract, call, dossier)
+    ensure_within_envelope(call, contract, total)
+    _commitments_create(contract, dossier)
+    terms_ensure(call=call, language="fr")
+    journal_record(
+        target=contract,
+        actor=actor,
+        action="contract.generate",
+        to_state=contract.status,
+        data={"subsidy_total": str(total), "dossier": dossier.reference},
+    )
+    version_request(actor=actor, contract=contract, language="fr")
+    return contract
+
+
+CONTRACT_FIELDS = (
+    "start_date",
+    "legal_name",
+    "representative_name",
+    "representative_title",
+    "ministry_representative",
+    "kpi_threshold",
+    "below_threshold",
+)
+
+
+@transaction.atomic
+def contract_update(*, actor, contract, fields):
+    """Change the parties, the start date or the KPI rule of a draft."""
+    require_manager(actor)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    ensure_draft(contract)
+    before = {name: str(getattr(contract, name)) for name in fields}
+    assign_fields(contract, fields, allowed=CONTRACT_FIELDS)
+    full_clean_or_refuse(contract)
+    contract.save()
+    if "start_date" in fields:
+        for row in contract.contract_years.all():
+            row.report_due_on = report_due_on(contract.start_date, row.year)
+            row.save(update_fields=["report_due_on"])
+    changed = {
+        name: {"before": before[name], "after": str(getattr(contract, name))}
+        for name in fields
+        if before[name] != str(getattr(contract, name))
+    }
+    if changed:
+        journal_record(target=contract, actor=actor, action="contract.update", data=changed)
+    return contract
+
+
+def _clean_schedule(contract, call, tranches):
+    """Each line (year, amount, condition) checked; returns {year: [lines]} in order."""
+    by_year = {year: [] for year in range(1, contract.years + 1)}
+    for line in tranches:
+        year, amount, condition = line["year"], line["amount"], line["condition"]
+        if year not in by_year:
+            raise ApplicationError(
+                _("L'année %(year)s n'existe pas dans ce contrat.") % {"year": year}, field="year"
+            )
+        if amount is None or amount < 0 or amount != amount.quantize(CENT):
+            raise ApplicationError(
+                _("Un montant doit être positif, au centime près."), field="amount"
+            )
+        if condition not in TrancheCondition.values:
+            raise ApplicationError(_("Condition de versement inconnue."), field="condition")
+        by_year[year].append((amount, condition))
+    for year, lines in by_year.items():
+        if not lines:
+            raise ApplicationError(
+                _("L'année %(year)s doit compter au moins une tranche.") % {"year": year}
+            )
+        year_total = sum((amount for amount, _condition in lines), Decimal("0"))
+        if year_total > call.max_annual_subsidy:
+            raise ApplicationError(
+                _(
+                    "L'année %(year)s totalise %(total)s, au-delà du plafond annuel de "
+                    "%(maximum)s fixé par l'appel."
+                )
+                % {
+                    "year": year,
+                    "total": mad(year_total),
+                    "maximum": mad(call.max_annual_subsidy),
+                }
+            )
+    return by_year
+
+
+@transaction.atomic
+def schedule_update(*, actor, contract, tranches):
+    """Replace a draft's tranches; each year's subsidy and the total are their sums, so they
+    always add up to the centime. `tranches`: dicts with year, amount and condition."""
+    require_manager(actor)
+    call = Call.objects.select_for_update().get(pk=contract.call_id)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    ensure_draft(contract)
+    by_year = _clean_schedule(contract, call, tranches)
+    before = contract.tranches.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    contract.tranches.all().delete()
+    new = []
+    for year, lines in by_year.items():
+        for position, (amount, condition) in enumerate(lines, start=1):
+            new.append(
+                Tranche(
+                    contract=contract,
+                    year=year,
+                    position=position,
+                    amount=amount,
+                    condition=condition,
+                )
+            )
+        contract.contract_years.filter(year=year).update(
+            amount=sum((amount for amount, _condition in lines), Decimal("0"))
+        )
+    Tranche.objects.bulk_create(new)
+    total = sum((tranche.amount for tranche in new), Decimal("0"))
+    ensure_within_envelope(call, contract, total)
+    journal_record(
+        target=contract,
+        actor=actor,
+        action="contract.schedule_update",
+        data={
+            "before": str(before),
+            "after": str(total),
+            "tranches": [
+                {"year": t.year, "amount": str(t.amount), "condition": t.condition} for t in new
+            ],
+        },
+    )
+    return contract
+
+
+def _clean_commitments(contract, commitments):
+    seen = set()
+    rows = []
+    for line in commitments:
+        indicator = line["indicator"]
+        label = (line.get("label") or "").strip() if indicator == CUSTOM_INDICATOR else ""
+        if indicator == CUSTOM_INDICATOR and not label:
+            raise ApplicationError(
+                _("Donnez un intitulé à l'indicateur spécifique."), field="label"
+            )
+        year, target = line["year"], line["target"]
+        if not 1 <= year <= contract.years:
+            raise ApplicationError(
+                _("L'année %(year)s n'existe pas dans ce contrat.") % {"year": year}, field="year"
+            )
+        if target is None or target < 0:
+            raise ApplicationError(_("Une cible est un nombre positif ou nul."), field="target")
+        key = (indicator, label, year)
+        if key in seen:
+            raise ApplicationError(
+                _("Un même indicateur figure deux fois pour l'année %(year)s.") % {"year": year}
+            )
+        seen.add(key)
+        rows.append(
+            KpiCommitment(
+                contract=contract, indicator=indicator, label=label, year=year, target=target
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def commitments_update(*, actor, contract, commitments):
+    """Replace a draft's KPI commitments: dicts with indicator, label (custom), year, target."""
+    require_manager(actor)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    ensure_draft(contract)
+    rows = _clean_commitments(contract, commitments)
+    for row in rows:
+        full_clean_or_refuse(row, exclude=["contract"], validate_unique=False)
+    contract.commitments.all().delete()
+    KpiCommitment.objects.bulk_create(rows)
+    journal_record(
+        target=contract,
+        actor=actor,
+        action="contract.commitments_update",
+        data={
+            "commitments": [
+                {"indicator": r.indicator, "label": r.label, "year": r.year, "target": r.target}
+                for r in rows
+            ]
+        },
+    )
+    return contract

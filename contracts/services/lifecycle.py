@@ -1,0 +1,300 @@
+"""The life of a contrat-programme: its PDF versions, signature by the cluster, countersignature
+by the ministry, closing and termination. Every step is journaled and e-mailed."""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.choices import FileType
+from applications.selectors import cluster_editors
+from applications.uploads import check_upload
+from core.errors import ApplicationError
+from core.journal import journal_record
+from core.mail import mail_queue
+from core.pdf import render_pdf
+from core.states import StateMachine
+
+from ..models import (
+    Contract,
+    ContractStatus,
+    ContractVersion,
+    ReportStatus,
+    TrancheStatus,
+)
+from .generation import ensure_draft, require_manager, terms_ensure
+
+S = ContractStatus
+CONTRACT_STATES = StateMachine(
+    {
+        (S.DRAFT, "send"): S.SENT,
+        (S.SENT, "recall"): S.DRAFT,
+        (S.SENT, "sign"): S.SIGNED,
+        (S.SIGNED, "activate"): S.ACTIVE,
+        (S.ACTIVE, "close"): S.CLOSED,
+        (S.DRAFT, "terminate"): S.TERMINATED,
+        (S.SENT, "terminate"): S.TERMINATED,
+        (S.SIGNED, "terminate"): S.TERMINATED,
+        (S.ACTIVE, "terminate"): S.TERMINATED,
+    }
+)
+SCAN_TYPES = [FileType.PDF]
+SCAN_MAX_MB = 20
+
+
+def _lock(contract):
+    return (
+        Contract.objects.select_for_update()
+        .select_related("cluster__owner", "call")
+        .get(pk=contract.pk)
+    )
+
+
+def contract_transition(*, actor, contract, action, message="", data=None):
+    """Move a locked contract along the table above and journal it; callers check who acts."""
+    from_state = contract.status
+    contract.status = CONTRACT_STATES.target(from_state, action)
+    contract.save(update_fields=["status", "updated_at"])
+    journal_record(
+        target=contract,
+        actor=actor,
+        action=f"contract.{action}",
+        from_state=from_state,
+        to_state=contract.status,
+        message=message,
+        data=data,
+    )
+    return contract
+
+
+def notify_cluster(contract, template, key, **context):
+    """E-mail the cluster's editors, each once for `key`, in their language."""
+    path = reverse("contracts:detail", args=[contract.pk])
+    for person in cluster_editors(contract.cluster):
+        mail_queue(
+            template=template,
+            to=person.email,
+            language=person.preferred_language,
+            context={"user": person, "contract": contract, "path": path, **context},
+            key=f"{key}:{person.pk}",
+        )
+
+
+def notify_ministry(contract, template, key, **context):
+    """E-mail the administrator who generated the contract."""
+    person = contract.created_by
+    mail_queue(
+        template=template,
+        to=person.email,
+        language=person.preferred_language,
+        context={
+            "user": person,
+            "contract": contract,
+            "path": reverse("contracts:detail", args=[contract.pk]),
+            **context,
+        },
+        key=f"{key}:{person.pk}",
+    )
+
+
+@transaction.atomic
+def version_request(*, actor, contract, language="fr"):
+    """Add a version of the contract's PDF, rendered in a task; older versions stay."""
+    from ..tasks import contract_version_render
+
+    require_manager(actor)
+    contract = _lock(contract)
+    ensure_draft(contract)
+    terms_ensure(call=contract.call, language=language)
+    number = (contract.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = ContractVersion.objects.create(
+        contract=contract, number=number, language=language, requested_by=actor
+    )
+    journal_record(
+        target=contract,
+        actor=actor,
+        action="contract.version",
+        data={"number": number, "language": language},
+    )
+    transaction.on_commit(lambda: contract_version_render.delay(version.pk))
+    return version
+
+
+def contract_pdf_context(contract, language):
+    from ..selectors import contract_schedule
+
+    return {
+        "contract": contract,
+        "call": contract.call,
+        "terms": terms_ensure(call=contract.call, language=language),
+        **contract_schedule(contract),
+    }
+
+
+def version_pdf_render(*, version_id):
+    """Render a version; a retried task replaces its file, never adds another version."""
+    version = ContractVersion.objects.select_related("contract__call", "contract__cluster").get(
+        pk=version_id
+    )
+    content = render_pdf(
+        "pdf/contract.html",
+        {**contract_pdf_context(version.contract, version.language), "version": version},
+        language=version.language,
+    )
+    with transaction.atomic():
+        locked = ContractVersion.objects.select_for_update().get(pk=version_id)
+        old = locked.pdf.name if locked.pdf else ""
+        locked.pdf.save(
+            f"{version.contract.reference}-v{version.number}.pdf",
+            ContentFile(content),
+            save=False,
+        )
+        locked.rendered_at = timezone.now()
+        locked.save(update_fields=["pdf", "rendered_at"])
+    if old:
+        locked.pdf.storage.delete(old)
+    return locked
+
+
+def latest_version(contract, language=None):
+    versions = contract.versions.exclude(pdf="")
+    if language:
+        versions = versions.filter(language=language)
+    return versions.order_by("-number").first()
+
+
+@transaction.atomic
+def contract_send(*, actor, contract):
+    """Send the draft to the cluster for signature: it then sees and downloads it."""
+    require_manager(actor)
+    contract = _lock(contract)
+    if latest_version(contract) is None:
+        raise ApplicationError(
+            _("Le PDF du contrat est en cours de génération : réessayez dans un instant."),
+            code="no_pdf",
+        )
+    contract_transition(actor=actor, contract=contract, action="send")
+    sent = contract.versions.exclude(pdf="").count()
+    notify_cluster(contract, "contract_sent", f"contract-sent:{contract.pk}:{sent}")
+    return contract
+
+
+@transaction.atomic
+def contract_recall(*, actor, contract, reason):
+    """Take a contract sent for signature back to draft, to correct it."""
+    require_manager(actor)
+    contract = _lock(contract)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Indiquez pourquoi le contrat est repris."), field="reason")
+    return contract_transition(actor=actor, contract=contract, action="recall", message=reason)
+
+
+def _store_upload(contract, field, upload):
+    checked = check_upload(upload, allowed_types=SCAN_TYPES, max_size_mb=SCAN_MAX_MB)
+    getattr(contract, field).save(checked.name, upload, save=False)
+    return checked
+
+
+@transaction.atomic
+def contract_sign(*, actor, contract, scan):
+    """The cluster uploads the contract it signed."""
+    contract = _lock(contract)
+    if not actor.has_perm("contracts.sign", contract):
+        raise ApplicationError(_("Vous ne pouvez pas signer ce contrat."), code="forbidden")
+    CONTRACT_STATES.target(contract.status, "sign")
+    checked = _store_upload(contract, "signed_scan", scan)
+    contract.signed_at = timezone.now()
+    contract.save(update_fields=["signed_scan", "signed_at", "updated_at"])
+    contract_transition(
+        actor=actor,
+        contract=contract,
+        action="sign",
+        data={"file": checked.name, "sha256": checked.sha256},
+    )
+    notify_ministry(contract, "contract_signed", f"contract-signed:{contract.pk}")
+    return contract
+
+
+@transaction.atomic
+def contract_activate(*, actor, contract, final_copy):
+    """The ministry countersigns: the final copy is uploaded and the contract takes effect; the
+    tranches due at signature become payable."""
+    from .reports import tranches_release
+
+    require_manager(actor)
+    contract = _lock(contract)
+    CONTRACT_STATES.target(contract.status, "activate")
+    checked = _store_upload(contract, "final_copy", final_copy)
+    contract.activated_at = timezone.now()
+    contract.save(update_fields=["final_copy", "activated_at", "updated_at"])
+    contract_transition(
+        actor=actor,
+        contract=contract,
+        action="activate",
+        data={"file": checked.name, "sha256": checked.sha256},
+    )
+    released = tranches_release(actor=actor, contract=contract, event="signature")
+    notify_cluster(
+        contract, "contract_activated", f"contract-activated:{contract.pk}", tranches=released
+    )
+    return contract
+
+
+def _cancel_planned(contract):
+    return contract.tranches.filter(status=TrancheStatus.PLANNED).update(
+        status=TrancheStatus.CANCELLED
+    )
+
+
+@transaction.atomic
+def contract_close(*, actor, contract):
+    """Close a contract whose last annual report is approved; what was never due is cancelled."""
+    require_manager(actor)
+    contract = _lock(contract)
+    CONTRACT_STATES.target(contract.status, "close")
+    if not contract.reports.filter(year=contract.years, status=ReportStatus.APPROVED).exists():
+        raise ApplicationError(
+            _(
+                "Le rapport de la dernière année doit être approuvé avant la clôture ; "
+                "sinon, résiliez le contrat en indiquant le motif."
+            ),
+            code="last_report",
+        )
+    cancelled = _cancel_planned(contract)
+    contract.ended_at = timezone.now()
+    contract.save(update_fields=["ended_at", "updated_at"])
+    contract_transition(
+        actor=actor, contract=contract, action="close", data={"cancelled_tranches": cancelled}
+    )
+    notify_cluster(contract, "contract_ended", f"contract-ended:{contract.pk}")
+    return contract
+
+
+@transaction.atomic
+def contract_terminate(*, actor, contract, reason):
+    """End a contract before its term, for a stated reason. Tranches already due stay payable;
+    the others are cancelled and no longer count against the envelope."""
+    require_manager(actor)
+    contract = _lock(contract)
+    CONTRACT_STATES.target(contract.status, "terminate")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Indiquez le motif de la résiliation."), field="reason")
+    cancelled = _cancel_planned(contract)
+    contract.termination_reason = reason
+    contract.ended_at = timezone.now()
+    contract.save(update_fields=["termination_reason", "ended_at", "updated_at"])
+    was_visible = contract.status != ContractStatus.DRAFT
+    contract_transition(
+        actor=actor,
+        contract=contract,
+        action="terminate",
+        message=reason,
+        data={"cancelled_tranches": cancelled},
+    )
+    if was_visible:
+        notify_cluster(contract, "contract_ended", f"contract-ended:{contract.pk}")
+    return contract

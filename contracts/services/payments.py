@@ -1,0 +1,79 @@
+"""Disbursements: one payment per tranche, never above what is due."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+from core.journal import journal_record
+from core.templatetags.portal import mad
+
+from ..models import Payment, Tranche, TrancheStatus
+from .generation import require_manager
+from .lifecycle import notify_cluster
+
+
+def _ensure_payable(tranche, amount, paid_on):
+    if tranche.status == TrancheStatus.PAID:
+        raise ApplicationError(_("Cette tranche est déjà versée."), code="paid")
+    if tranche.status != TrancheStatus.DUE:
+        raise ApplicationError(
+            _("Cette tranche n'est pas exigible : sa condition n'est pas remplie."),
+            code="not_due",
+        )
+    if amount is None or amount <= 0:
+        raise ApplicationError(_("Le montant versé doit être positif."), field="amount")
+    if amount > tranche.due_amount:
+        raise ApplicationError(
+            _("Le montant versé dépasse le montant exigible de %(due)s.")
+            % {"due": mad(tranche.due_amount)},
+            field="amount",
+        )
+    if paid_on is None or paid_on > timezone.localdate():
+        raise ApplicationError(
+            _("La date du versement ne peut pas être dans le futur."), field="paid_on"
+        )
+
+
+@transaction.atomic
+def payment_record(*, actor, tranche, paid_on, amount, reference):
+    """Record the transfer of a due tranche. The tranche's row is locked, so two clerks
+    recording the same transfer at once get one payment and one refusal."""
+    require_manager(actor)
+    tranche = (
+        Tranche.objects.select_for_update().select_related("contract__cluster").get(pk=tranche.pk)
+    )
+    _ensure_payable(tranche, amount, paid_on)
+    reference = (reference or "").strip()
+    if not reference:
+        raise ApplicationError(_("Indiquez la référence du virement."), field="reference")
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                tranche=tranche,
+                paid_on=paid_on,
+                amount=amount,
+                reference=reference,
+                recorded_by=actor,
+            )
+    except IntegrityError as error:
+        raise ApplicationError(_("Cette tranche est déjà versée."), code="paid") from error
+    tranche.status = TrancheStatus.PAID
+    tranche.save(update_fields=["status"])
+    contract = tranche.contract
+    journal_record(
+        target=contract,
+        actor=actor,
+        action="tranche.pay",
+        from_state=TrancheStatus.DUE,
+        to_state=TrancheStatus.PAID,
+        data={
+            "year": tranche.year,
+            "position": tranche.position,
+            "amount": str(amount),
+            "paid_on": paid_on.isoformat(),
+            "reference": reference,
+        },
+    )
+    notify_cluster(contract, "payment_recorded", f"payment:{payment.pk}", payment=payment)
+    return payment

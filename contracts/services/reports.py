@@ -1,0 +1,342 @@
+"""Annual reports: the cluster files what it achieved, the ministry approves or asks for changes,
+and approval makes the tranches tied to the report payable."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.choices import FileType
+from applications.uploads import check_upload
+from core.errors import ApplicationError
+from core.journal import journal_record
+
+from ..models import (
+    AnnualReport,
+    BelowThreshold,
+    Contract,
+    ContractStatus,
+    KpiAchievement,
+    ReportStatus,
+    Tranche,
+    TrancheCondition,
+    TrancheStatus,
+)
+from .generation import require_manager
+from .lifecycle import notify_cluster, notify_ministry
+
+REPORT_TYPES = [FileType.PDF, FileType.DOCX, FileType.XLSX, FileType.ODT, FileType.ODS]
+EVIDENCE_TYPES = [*REPORT_TYPES, FileType.JPEG, FileType.PNG]
+REPORT_MAX_MB = 20
+HUNDRED = Decimal("100")
+
+
+def achievement_rate(pairs):
+    """The mean over indicators of achieved / target, each capped at 100 %, in percent.
+    Indicators with a zero target say nothing of the rate and are left out."""
+    ratios = [
+        min(Decimal(achieved) / Decimal(target), Decimal(1)) for achieved, target in pairs if target
+    ]
+    if not ratios:
+        return HUNDRED
+    mean = sum(ratios, Decimal(0)) / len(ratios) * HUNDRED
+    return mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _ensure_can_report(actor, contract):
+    if not actor.has_perm("contracts.report", contract):
+        raise ApplicationError(
+            _("Vous ne pouvez pas rendre compte pour ce contrat."), code="forbidden"
+        )
+    if contract.status != ContractStatus.ACTIVE:
+        raise ApplicationError(
+            _("Les rapports annuels se déposent sur un contrat en vigueur."), code="not_active"
+        )
+
+
+def _ensure_year_open(contract, year):
+    if not 1 <= year <= contract.years:
+        raise ApplicationError(
+            _("L'année %(year)s n'existe pas dans ce contrat.") % {"year": year}, code="year"
+        )
+    if (
+        year > 1
+        and not contract.reports.filter(
+            year=year - 1, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]
+        ).exists()
+    ):
+        raise ApplicationError(
+            _("Transmettez d'abord le rapport de l'année %(year)s.") % {"year": year - 1},
+            code="previous_year",
+        )
+
+
+@transaction.atomic
+def report_open(*, actor, contract, year):
+    """The report of a year, created as a draft the first time the cluster opens it."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    _ensure_can_report(actor, contract)
+    report = contract.reports.filter(year=year).first()
+    if report is None:
+        _ensure_year_open(contract, year)
+        report = AnnualReport.objects.create(contract=contract, year=year)
+    return report
+
+
+def _ensure_editable(report):
+    if not report.is_editable:
+        raise ApplicationError(
+            _("Ce rapport est transmis : il ne peut plus être modifié."), code="not_editable"
+        )
+
+
+def _lock_report(report):
+    return (
+        AnnualReport.objects.select_for_update()
+        .select_related("contract__cluster")
+        .get(pk=report.pk)
+    )
+
+
+@transaction.atomic
+def report_save(*, actor, report, comment=None, activity_report=None, financial_report=None):
+    """Save the texts and files of a draft report; files are checked like dossier files."""
+    report = _lock_report(report)
+    _ensure_can_report(actor, report.contract)
+    _ensure_editable(report)
+    fields = ["updated_at"]
+    if comment is not None:
+        report.comment = comment.strip()
+        fields.append("comment")
+    for name, upload in (
+        ("activity_report", activity_report),
+        ("financial_report", financial_report),
+    ):
+        if upload is not None:
+            try:
+                checked = check_upload(
+                    upload, allowed_types=REPORT_TYPES, max_size_mb=REPORT_MAX_MB
+                )
+            except ApplicationError as error:
+                raise ApplicationError(error.message, field=name) from error
+            getattr(report, name).save(checked.name, upload, save=False)
+            fields.append(name)
+    report.save(update_fields=fields)
+    return report
+
+
+@transaction.atomic
+def achievement_save(*, actor, report, commitment, achieved, comment="", evidence=None):
+    """Record the value achieved for one commitment of the report's year, with its evidence."""
+    report = _lock_report(report)
+    _ensure_can_report(actor, report.contract)
+    _ensure_editable(report)
+    if commitment.contract_id != report.contract_id or commitment.year != report.year:
+        raise ApplicationError(_("Cet indicateur ne relève pas de ce rapport."), code="mismatch")
+    if achieved is None or achieved < 0:
+        raise ApplicationError(
+            _("La valeur réalisée est un nombre positif ou nul."), field="achieved"
+        )
+    line = KpiAchievement.objects.filter(report=report, commitment=commitment).first()
+    line = line or KpiAchievement(report=report, commitment=commitment)
+    line.achieved = achieved
+    line.comment = (comment or "").strip()
+    if evidence is not None:
+        try:
+            checked = check_upload(
+                evidence, allowed_types=EVIDENCE_TYPES, max_size_mb=REPORT_MAX_MB
+            )
+        except ApplicationError as error:
+            raise ApplicationError(error.message, field="evidence") from error
+        line.evidence.save(checked.name, evidence, save=False)
+        line.evidence_name = checked.name
+    line.save()
+    return line
+
+
+def report_missing(report):
+    """What the cluster must still give before transmitting the report, in words."""
+    missing = []
+    if not report.activity_report:
+        missing.append(_("le rapport d'activité"))
+    if not report.financial_report:
+        missing.append(_("le rapport financier"))
+    reported = set(report.achievements.values_list("commitment_id", flat=True))
+    for commitment in report.contract.commitments.filter(year=report.year):
+        if commitment.pk not in reported:
+            missing.append(_("la valeur réalisée de « %(name)s »") % {"name": commitment.name})
+    return missing
+
+
+@transaction.atomic
+def report_submit(*, actor, report):
+    report = _lock_report(report)
+    _ensure_can_report(actor, report.contract)
+    _ensure_editable(report)
+    missing = report_missing(report)
+    if missing:
+        raise ApplicationError(
+            _("Le rapport est incomplet : il manque %(list)s.") % {"list": ", ".join(missing)},
+            code="incomplete",
+        )
+    from_state = report.status
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = actor
+    report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    journal_record(
+        target=report.contract,
+        actor=actor,
+        action="report.submit",
+        from_state=from_state,
+        to_state=report.status,
+        data={"year": report.year},
+    )
+    notify_ministry(
+        report.contract,
+        "report_submitted",
+        f"report-submitted:{report.pk}:{report.submitted_at.isoformat()}",
+        report=report,
+    )
+    return report
+
+
+def _ensure_submitted(report):
+    if report.status != ReportStatus.SUBMITTED:
+        raise ApplicationError(
+            _("Seul un rapport transmis peut être examiné."), code="not_submitted"
+        )
+
+
+@transaction.atomic
+def report_request_changes(*, actor, report, comment):
+    require_manager(actor)
+    report = _lock_report(report)
+    _ensure_submitted(report)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ApplicationError(
+            _("Précisez les compléments attendus du cluster."), field="review_comment"
+        )
+    report.status = ReportStatus.CHANGES_REQUESTED
+    report.review_comment = comment
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = actor
+    report.save(
+        update_fields=["status", "review_comment", "reviewed_at", "reviewed_by", "updated_at"]
+    )
+    journal_record(
+        target=report.contract,
+        actor=actor,
+        action="report.request_changes",
+        from_state=ReportStatus.SUBMITTED,
+        to_state=report.status,
+        message=comment,
+        data={"year": report.year},
+    )
+    notify_cluster(
+        report.contract,
+        "report_reviewed",
+        f"report-changes:{report.pk}:{report.reviewed_at.isoformat()}",
+        report=report,
+        tranches=[],
+    )
+    return report
+
+
+def report_rate(report):
+    pairs = report.achievements.values_list("achieved", "commitment__target")
+    return achievement_rate(pairs)
+
+
+@transaction.atomic
+def report_approve(*, actor, report, comment=""):
+    """Approve the report: the KPI achievement rate is computed and the tranches it conditions
+    become payable, reduced or withheld below the contract's threshold."""
+    require_manager(actor)
+    report = _lock_report(report)
+    _ensure_submitted(report)
+    report.status = ReportStatus.APPROVED
+    report.review_comment = (comment or "").strip()
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = actor
+    report.achievement_rate = report_rate(report)
+    report.save()
+    journal_record(
+        target=report.contract,
+        actor=actor,
+        action="report.approve",
+        from_state=ReportStatus.SUBMITTED,
+        to_state=report.status,
+        data={"year": report.year, "achievement_rate": str(report.achievement_rate)},
+    )
+    released = tranches_release(
+        actor=actor, contract=report.contract, event="report", report=report
+    )
+    notify_cluster(
+        report.contract,
+        "report_reviewed",
+        f"report-approved:{report.pk}",
+        report=report,
+        tranches=released,
+    )
+    return report
+
+
+def _released_by(event, report):
+    """The planned tranches an event makes payable, as a filter on the contract's tranches."""
+    if event == "signature":
+        return Q(condition=TrancheCondition.SIGNATURE)
+    this_year = Q(
+        year=report.year,
+        condition__in=[TrancheCondition.REPORT, TrancheCondition.REPORT_KPI],
+    )
+    next_year = Q(year=report.year + 1, condition=TrancheCondition.PREVIOUS_REPORT)
+    return this_year | next_year
+
+
+def _due_amount(tranche, contract, rate):
+    """What a released tranche is worth: all of it, unless tied to the KPIs and below the
+    threshold, where it is reduced in proportion to the rate or withheld."""
+    if tranche.condition != TrancheCondition.REPORT_KPI or rate >= contract.kpi_threshold:
+        return tranche.amount
+    if contract.below_threshold == BelowThreshold.WITHHOLD:
+        return Decimal("0")
+    return (tranche.amount * rate / HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def tranches_release(*, actor, contract, event, report=None):
+    """Make the tranches an event conditions payable; returns them. Called inside the
+    transaction of the approval or activation that triggers it."""
+    rate = report.achievement_rate if report is not None else None
+    tranches = list(
+        Tranche.objects.select_for_update()
+        .filter(_released_by(event, report), contract=contract, status=TrancheStatus.PLANNED)
+        .order_by("year", "position")
+    )
+    now = timezone.now()
+    for tranche in tranches:
+        due = _due_amount(tranche, contract, rate)
+        tranche.due_amount = due
+        tranche.due_at = now
+        tranche.status = TrancheStatus.DUE if due > 0 else TrancheStatus.WITHHELD
+        if tranche.condition == TrancheCondition.REPORT_KPI:
+            tranche.achievement_rate = rate
+        tranche.save(update_fields=["due_amount", "due_at", "status", "achievement_rate"])
+        journal_record(
+            target=contract,
+            actor=actor,
+            action="tranche.due" if due > 0 else "tranche.withhold",
+            from_state=TrancheStatus.PLANNED,
+            to_state=tranche.status,
+            data={
+                "year": tranche.year,
+                "position": tranche.position,
+                "amount": str(tranche.amount),
+                "due_amount": str(due),
+                "achievement_rate": None if rate is None else str(rate),
+            },
+        )
+    return tranches
