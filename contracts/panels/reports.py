@@ -1,5 +1,141 @@
-"""Panels this stage contributes to other pages (see core.dashboard)."""
+"""Panels of the annual reports and payments: on the contract's page, the reports year by year
+and the tranches with their payments; on the director's space, the reports to file."""
+
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.models import Role
+from core.dashboard import DASHBOARD, register_panel
+
+from ..models import AnnualReport, ContractStatus, ContractYear, ReportStatus, TrancheStatus
+
+CONTRACT_PAGE = "contract_detail"
+STAFF_AND_CLUSTER = [Role.DIRECTOR, Role.ADMINISTRATOR]
+REPORTING_STATUSES = (ContractStatus.ACTIVE, ContractStatus.CLOSED, ContractStatus.TERMINATED)
+TRANSMITTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+def _director_action(report, year, previous, running):
+    """What the director can do with a year's report: (label key, enabled)."""
+    if report is not None:
+        return "complete" if running and report.is_editable else "view"
+    openable = year == 1 or (previous is not None and previous.status in TRANSMITTED)
+    return "write" if running and openable else None
+
+
+def _administrator_action(report):
+    if report is None:
+        return None
+    return "review" if report.status == ReportStatus.SUBMITTED else "view"
+
+
+def reports_panel(request, contract=None, **_page):
+    """One row per contract year: due date, the report's state, its rate once approved, and
+    what the viewer may do (two queries)."""
+    if contract is None:
+        return None
+    if contract.status not in REPORTING_STATUSES:
+        return {"contract": contract, "open": False, "rows": []}
+    is_administrator = request.user.has_perm("contracts.manage")
+    may_report = not is_administrator and request.user.has_perm("contracts.report", contract)
+    running = contract.status == ContractStatus.ACTIVE
+    reports = {report.year: report for report in contract.reports.all()}
+    today = timezone.localdate()
+    rows = []
+    for contract_year in contract.contract_years.order_by("year"):
+        year = contract_year.year
+        report = reports.get(year)
+        if is_administrator:
+            action = _administrator_action(report)
+        elif may_report:
+            action = _director_action(report, year, reports.get(year - 1), running)
+        else:
+            action = "view" if report else None
+        rows.append(
+            {
+                "year": year,
+                "due_on": contract_year.report_due_on,
+                "report": report,
+                "late": running
+                and contract_year.report_due_on < today
+                and (report is None or report.status not in TRANSMITTED),
+                "action": action,
+            }
+        )
+    return {"contract": contract, "open": True, "rows": rows}
+
+
+def payments_panel(request, contract=None, **_page):
+    """The tranches with their conditions, what is due and what was paid (one query)."""
+    if contract is None:
+        return None
+    tranches = list(contract.tranches.select_related("payment").order_by("year", "position"))
+    zero = Decimal("0")
+    for tranche in tranches:
+        tranche.paid = getattr(tranche, "payment", None) if tranche.status == "paid" else None
+        tranche.reduced = tranche.due_amount is not None and tranche.due_amount < tranche.amount
+        tranche.reduction = tranche.amount - tranche.due_amount if tranche.reduced else None
+    counted = [t for t in tranches if t.status in (TrancheStatus.DUE, TrancheStatus.PAID)]
+    return {
+        "contract": contract,
+        "tranches": tranches,
+        "can_pay": request.user.has_perm("contracts.manage"),
+        "planned_total": sum((t.amount for t in tranches), zero),
+        "due_total": sum((t.due_amount for t in counted), zero),
+        "paid_total": sum((t.paid.amount for t in tranches if t.paid), zero),
+    }
+
+
+def reports_due_panel(request, **_page):
+    """The director's active contracts and the next report each must file (one query)."""
+    user = request.user
+    transmitted = AnnualReport.objects.filter(
+        contract=OuterRef("contract"), year=OuterRef("year"), status__in=TRANSMITTED
+    )
+    years = (
+        ContractYear.objects.filter(
+            Q(contract__cluster__owner=user)
+            | Q(contract__cluster__in=user.edited_clusters.values("pk")),
+            contract__status=ContractStatus.ACTIVE,
+        )
+        .exclude(Exists(transmitted))
+        .select_related("contract__cluster")
+        .order_by("contract__reference", "year")
+    )
+    next_reports = {}
+    for contract_year in years:
+        next_reports.setdefault(contract_year.contract_id, contract_year)
+    if not next_reports:
+        return None
+    today = timezone.localdate()
+    rows = [
+        {"year": row, "late": row.report_due_on < today, "days": (row.report_due_on - today).days}
+        for row in next_reports.values()
+    ]
+    return {"rows": sorted(rows, key=lambda row: row["year"].report_due_on)}
 
 
 def register():
-    pass
+    register_panel(
+        page=CONTRACT_PAGE,
+        roles=STAFF_AND_CLUSTER,
+        template="contracts/reports/_reports_panel.html",
+        context=reports_panel,
+        order=40,
+    )
+    register_panel(
+        page=CONTRACT_PAGE,
+        roles=STAFF_AND_CLUSTER,
+        template="contracts/reports/_payments_panel.html",
+        context=payments_panel,
+        order=50,
+    )
+    register_panel(
+        page=DASHBOARD,
+        roles=[Role.DIRECTOR],
+        template="contracts/reports/_due_panel.html",
+        context=reports_due_panel,
+        order=15,
+    )

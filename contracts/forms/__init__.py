@@ -1,0 +1,1 @@
+"""The contracts' forms, one module per stage."""

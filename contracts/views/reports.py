@@ -1,0 +1,421 @@
+"""Annual reports and payments: the director files the year's report, the ministry reviews
+it, and records the transfer of each tranche that becomes due."""
+
+from decimal import Decimal
+from pathlib import PurePosixPath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError
+from core.permissions import permission_required
+
+from ..forms.reports import FILE_FIELDS, ApproveForm, ChangesForm, PaymentForm, ReportForm
+from ..models import ContractStatus, Tranche, TrancheStatus
+from ..selectors import contracts_visible_to
+from ..services.payments import payment_record
+from ..services.reports import (
+    HUNDRED,
+    _due_amount,
+    _released_by,
+    achievement_rate,
+    achievement_save,
+    report_approve,
+    report_missing,
+    report_open,
+    report_request_changes,
+    report_save,
+    report_submit,
+)
+
+MANAGE = "contracts.manage"
+REPORT = "contracts.report"
+FILE_NAMES = {
+    "activity_report": "rapport-activite",
+    "financial_report": "rapport-financier",
+}
+
+
+def _contract(request, pk):
+    return get_object_or_404(contracts_visible_to(request.user), pk=pk)
+
+
+def _report(contract, year):
+    return get_object_or_404(contract.reports.select_related("contract"), year=year)
+
+
+def _report_url(report, name="report"):
+    return reverse(f"contracts:{name}", args=[report.contract_id, report.year])
+
+
+def _contract_url(contract, anchor="rapports"):
+    return f"{reverse('contracts:detail', args=[contract.pk])}#{anchor}"
+
+
+def indicator_lines(report, commitments, achievements):
+    """Per commitment: target, achieved, the ratio capped at 100 % (None for a zero target)."""
+    lines = []
+    for commitment in commitments:
+        line = achievements.get(commitment.pk)
+        ratio = None
+        if line is not None and commitment.target:
+            ratio = min(Decimal(line.achieved) / Decimal(commitment.target), Decimal(1)) * HUNDRED
+        lines.append({"commitment": commitment, "achievement": line, "ratio": ratio})
+    return lines
+
+
+def release_preview(report, rate):
+    """The tranches approval would make payable and what each would be worth: the services'
+    own rule (`_released_by`, `_due_amount`), applied without writing anything."""
+    contract = report.contract
+    tranches = contract.tranches.filter(
+        _released_by("report", report), status=TrancheStatus.PLANNED
+    ).order_by("year", "position")
+    rows = []
+    for tranche in tranches:
+        due = _due_amount(tranche, contract, rate)
+        rows.append({"tranche": tranche, "due": due, "reduced": due < tranche.amount})
+    return rows
+
+
+def _due_on(report):
+    return (
+        report.contract.contract_years.filter(year=report.year)
+        .values_list("report_due_on", flat=True)
+        .first()
+    )
+
+
+def _report_parts(report):
+    commitments = list(report.contract.commitments.filter(year=report.year).order_by("pk"))
+    achievements = {line.commitment_id: line for line in report.achievements.all()}
+    return commitments, achievements
+
+
+def _files(report):
+    """The two report files, with the name they download under, their type and size."""
+    files = []
+    for name in FILE_FIELDS:
+        field = getattr(report, name)
+        info = {"name": name, "label": report._meta.get_field(name).verbose_name}
+        if field:
+            extension = PurePosixPath(field.name).suffix.lower()
+            try:
+                size = field.size
+            except OSError:
+                size = None
+            info.update(
+                filename=_download_name(report, name, extension),
+                extension=extension.lstrip(".").upper(),
+                size=size,
+            )
+        files.append(info)
+    return files
+
+
+def _download_name(report, name, extension):
+    return f"{FILE_NAMES[name]}-{report.contract.reference}-annee-{report.year}{extension}"
+
+
+# The director's report ------------------------------------------------------------------------
+
+
+def _open_report(request, contract, year):
+    """The year's report: the existing one, or a new draft when the director may file it."""
+    report = contract.reports.filter(year=year).first()
+    if report is not None:
+        return report
+    if not request.user.has_perm(REPORT, contract):
+        raise Http404
+    try:
+        return report_open(actor=request.user, contract=contract, year=year)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return None
+
+
+def _save_file(request, report, name, upload, form):
+    try:
+        report_save(actor=request.user, report=report, **{name: upload})
+    except ApplicationError as error:
+        form.add_error(name, error.message)
+
+
+def _save_line(request, report, form, commitment, achieved, comment, evidence):
+    """One indicator's line; a refused evidence file does not lose the value and comment."""
+    try:
+        achievement_save(
+            actor=request.user,
+            report=report,
+            commitment=commitment,
+            achieved=achieved,
+            comment=comment,
+            evidence=evidence,
+        )
+    except ApplicationError as error:
+        field = f"{error.field}_{commitment.pk}" if error.field else None
+        form.add_error(field if field in form.fields else None, error.message)
+        if error.field == "evidence":
+            _save_line(request, report, form, commitment, achieved, comment, None)
+
+
+def report_form_save(request, report, form):
+    """Save what is valid of the form, each part on its own, so that one refused file keeps
+    the rest; errors land on their fields. True when everything was saved."""
+    try:
+        report_save(actor=request.user, report=report, comment=form.cleaned_data["comment"])
+    except ApplicationError as error:
+        form.add_error(None, error.message)
+        return False
+    for name in FILE_FIELDS:
+        upload = form.cleaned_data.get(name)
+        if upload:
+            _save_file(request, report, name, upload, form)
+    for commitment, achieved, comment, evidence in form.line_values():
+        _save_line(request, report, form, commitment, achieved, comment, evidence or None)
+    return not form.errors
+
+
+@login_required
+def report(request, pk, year):
+    contract = _contract(request, pk)
+    if request.user.has_perm(MANAGE):
+        return redirect("contracts:report_review", pk=contract.pk, year=year)
+    if not 1 <= year <= contract.years:
+        raise Http404
+    report = _open_report(request, contract, year)
+    if report is None:
+        return redirect(_contract_url(contract))
+    editable = (
+        report.is_editable
+        and contract.status == ContractStatus.ACTIVE
+        and request.user.has_perm(REPORT, contract)
+    )
+    commitments, achievements = _report_parts(report)
+    form = None
+    failed_missing = None
+    if editable:
+        form = ReportForm(
+            request.POST or None,
+            request.FILES or None,
+            report=report,
+            commitments=commitments,
+            achievements=achievements,
+        )
+    if editable and request.method == "POST":
+        # Even with errors, cleaned_data holds the valid fields: those are saved.
+        form.is_valid()
+        saved = report_form_save(request, report, form)
+        if saved and request.POST.get("action") == "submit":
+            try:
+                report_submit(actor=request.user, report=report)
+            except ApplicationError as error:
+                if error.code != "incomplete":
+                    messages.error(request, error.message)
+                report.refresh_from_db()
+                failed_missing = report_missing(report)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Le rapport de l'année %(year)s a bien été transmis au ministère. "
+                        "Vous recevrez un e-mail quand il aura été examiné."
+                    )
+                    % {"year": report.year},
+                )
+                return redirect(_report_url(report))
+        elif saved:
+            messages.success(request, _("Le rapport est enregistré."))
+            return redirect(_report_url(report))
+        elif form.errors:
+            messages.error(
+                request,
+                _("Les informations valides sont enregistrées ; corrigez les erreurs signalées."),
+            )
+        report.refresh_from_db()
+        commitments, achievements = _report_parts(report)
+        for line in form.lines:
+            line["achievement"] = achievements.get(line["commitment"].pk)
+    elif request.method == "POST":
+        messages.error(request, _("Ce rapport est transmis : il ne peut plus être modifié."))
+        return redirect(_report_url(report))
+    return render(
+        request,
+        "contracts/reports/report.html",
+        {
+            "contract": contract,
+            "report": report,
+            "form": form,
+            "editable": editable,
+            "lines": indicator_lines(report, commitments, achievements),
+            "missing": report_missing(report) if editable else [],
+            "failed_missing": failed_missing,
+            "files": _files(report),
+            "due_on": _due_on(report),
+        },
+    )
+
+
+# The ministry's review ------------------------------------------------------------------------
+
+
+def _render_review(request, contract, report, approve_form=None, changes_form=None):
+    commitments, achievements = _report_parts(report)
+    lines = indicator_lines(report, commitments, achievements)
+    reviewable = report.status == "submitted"
+    rate = report.achievement_rate
+    if reviewable:
+        rate = achievement_rate(
+            (line.achieved, line.commitment.target) for line in achievements.values()
+        )
+    return render(
+        request,
+        "contracts/reports/review.html",
+        {
+            "contract": contract,
+            "report": report,
+            "lines": lines,
+            "rate": rate,
+            "reviewable": reviewable,
+            "preview": release_preview(report, rate) if reviewable else [],
+            "released": _released_tranches(report) if report.status == "approved" else [],
+            "files": _files(report),
+            "due_on": _due_on(report),
+            "approve_form": approve_form or ApproveForm(),
+            "changes_form": changes_form or ChangesForm(),
+        },
+    )
+
+
+def _released_tranches(report):
+    return (
+        report.contract.tranches.filter(_released_by("report", report))
+        .exclude(status=TrancheStatus.PLANNED)
+        .order_by("year", "position")
+    )
+
+
+def _reviewed(request, pk, year):
+    contract = _contract(request, pk)
+    return contract, _report(contract, year)
+
+
+@permission_required(MANAGE)
+def report_review(request, pk, year):
+    contract, report = _reviewed(request, pk, year)
+    return _render_review(request, contract, report)
+
+
+@require_POST
+@permission_required(MANAGE)
+def report_approve_view(request, pk, year):
+    contract, report = _reviewed(request, pk, year)
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            report = report_approve(
+                actor=request.user, report=report, comment=form.cleaned_data["comment"]
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Le rapport de l'année %(year)s est approuvé : taux de réalisation des "
+                    "indicateurs de %(rate)s %%. Le cluster en est informé par e-mail."
+                )
+                % {"year": report.year, "rate": report.achievement_rate},
+            )
+            return redirect(_contract_url(contract, "versements"))
+    return _render_review(request, contract, report, approve_form=form)
+
+
+@require_POST
+@permission_required(MANAGE)
+def report_changes_view(request, pk, year):
+    contract, report = _reviewed(request, pk, year)
+    form = ChangesForm(request.POST)
+    if form.is_valid():
+        try:
+            report_request_changes(
+                actor=request.user, report=report, comment=form.cleaned_data["review_comment"]
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Les compléments sont demandés au cluster, qui en est informé par e-mail."),
+            )
+            return redirect(_contract_url(contract))
+    return _render_review(request, contract, report, changes_form=form)
+
+
+# Files ----------------------------------------------------------------------------------------
+
+
+def _send(field, filename):
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except OSError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+@login_required
+def report_file(request, pk, year, kind):
+    if kind not in FILE_FIELDS:
+        raise Http404
+    contract = _contract(request, pk)
+    report = _report(contract, year)
+    field = getattr(report, kind)
+    extension = PurePosixPath(field.name).suffix.lower() if field else ""
+    return _send(field, _download_name(report, kind, extension))
+
+
+@login_required
+def evidence_file(request, pk, year, line_pk):
+    contract = _contract(request, pk)
+    report = _report(contract, year)
+    line = get_object_or_404(report.achievements, pk=line_pk)
+    return _send(line.evidence, line.evidence_name or PurePosixPath(line.evidence.name).name)
+
+
+# Payments -------------------------------------------------------------------------------------
+
+
+@permission_required(MANAGE)
+def payment(request, pk):
+    tranche = get_object_or_404(
+        Tranche.objects.select_related("contract__cluster", "contract__call"), pk=pk
+    )
+    contract = tranche.contract
+    form = PaymentForm(request.POST or None, tranche=tranche)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment_record(actor=request.user, tranche=tranche, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Le versement de la tranche %(number)s est enregistré. Le cluster en est informé."
+                )
+                % {"number": f"{tranche.year}.{tranche.position}"},
+            )
+            return redirect(_contract_url(contract, "versements"))
+        tranche.refresh_from_db()
+    return render(
+        request,
+        "contracts/reports/payment.html",
+        {"contract": contract, "tranche": tranche, "form": form},
+    )
