@@ -139,7 +139,9 @@ class PaymentForm(forms.Form):
 
     def __init__(self, *args, tranche, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["paid_on"].initial = timezone.localdate()
+        today = timezone.localdate()
+        self.fields["paid_on"].initial = today
+        self.fields["paid_on"].widget.attrs["max"] = today.isoformat()
         self.fields["amount"].initial = tranche.due_amount
 
     def clean_paid_on(self):

@@ -9,9 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications.choices import Indicator
 from core.errors import ApplicationError
 from core.permissions import permission_required
 
@@ -91,8 +93,17 @@ def _due_on(report):
     )
 
 
+def _in_programme_order(commitment):
+    """The programme's indicators in their usual order, then the contract's own ones."""
+    order = Indicator.values
+    position = order.index(commitment.indicator) if commitment.indicator in order else len(order)
+    return position, commitment.label
+
+
 def _report_parts(report):
-    commitments = list(report.contract.commitments.filter(year=report.year).order_by("pk"))
+    commitments = sorted(
+        report.contract.commitments.filter(year=report.year), key=_in_programme_order
+    )
     achievements = {line.commitment_id: line for line in report.achievements.all()}
     return commitments, achievements
 
@@ -102,7 +113,7 @@ def _files(report):
     files = []
     for name in FILE_FIELDS:
         field = getattr(report, name)
-        info = {"name": name, "label": report._meta.get_field(name).verbose_name}
+        info = {"name": name, "label": capfirst(report._meta.get_field(name).verbose_name)}
         if field:
             extension = PurePosixPath(field.name).suffix.lower()
             try:
