@@ -536,3 +536,22 @@ def test_report_review_and_payment_in_the_browser(
     _shot(page, "contract-payments-ar")
     page.goto(f"{live_server.url}{report_url(contract, name='report_review')}")
     _shot(page, "report-review-ar")
+
+
+def test_review_preview_matches_what_approval_records_below_the_threshold(
+    client, contract, director, administrator
+):
+    report_approve(actor=administrator, report=filed_report(contract, director))
+    filed_report(contract, director, year=2, share=Decimal("0.4"))
+    client.force_login(administrator)
+
+    response = client.get(report_url(contract, year=2, name="report_review"))
+    preview = {row["tranche"].pk: row["due"] for row in response.context["preview"]}
+    reduced = [row for row in response.context["preview"] if row["reduced"]]
+    assert len(reduced) == 1 and "réduite selon le taux de réalisation" in page_text(response)
+
+    client.post(report_url(contract, year=2, name="report_approve"), {})
+    recorded = dict(Tranche.objects.filter(pk__in=preview).values_list("pk", "due_amount"))
+    assert recorded == preview
+    text = page_text(client.get(reverse("contracts:detail", args=[contract.pk])))
+    assert "réduction :" in text
