@@ -1,0 +1,51 @@
+"""The programme dashboard for administrators, its exports, and the public summary."""
+
+from django.shortcuts import get_object_or_404, render
+
+from applications.models import Call
+from core.permissions import permission_required
+
+from .. import exports
+from ..dashboard import programme, programme_calls, public_summary
+
+VIEW_DASHBOARD = "contracts.view_dashboard"
+CALL_PARAMETER = "appel"
+
+
+def _chosen_call(request):
+    """The call given in the URL (`?appel=<reference>`), or None for the whole programme."""
+    reference = request.GET.get(CALL_PARAMETER)
+    if not reference:
+        return None
+    return get_object_or_404(Call.objects.exclude(status=Call.Status.DRAFT), reference=reference)
+
+
+@permission_required(VIEW_DASHBOARD)
+def programme_dashboard(request):
+    call = _chosen_call(request)
+    figures = programme(call)
+    return render(
+        request,
+        "contracts/dashboard/programme.html",
+        {
+            "call": call,
+            "calls": programme_calls(),
+            "figures": figures,
+            "money_scale": max((line.money.committed for line in figures.calls), default=0),
+            "query": f"?{CALL_PARAMETER}={call.reference}" if call else "",
+        },
+    )
+
+
+@permission_required(VIEW_DASHBOARD)
+def programme_csv(request):
+    return exports.programme_csv(_chosen_call(request))
+
+
+@permission_required(VIEW_DASHBOARD)
+def programme_xlsx(request):
+    return exports.programme_xlsx(_chosen_call(request))
+
+
+def public(request):
+    return render(request, "contracts/dashboard/public.html", {"lines": public_summary()})
