@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from applications.models import Dossier
 from applications.sections import task_list
 from applications.selectors import dossier_for_page
+from core.dashboard import panels_for
 from core.errors import ApplicationError
 from core.journal import journal_for
 from core.permissions import permission_required
@@ -103,6 +104,8 @@ def _workspace(request, assignment, form=None, status=200):
         "submitted": submitted,
         "form": form,
         "draft_total": review_weighted_total(review, grid) if review and not submitted else 0,
+        # Later stages add what evaluators should know (a returning cluster's record).
+        "panels": panels_for(request, "evaluation_workspace", dossier=dossier),
     }
     if submitted:
         context["scores"] = sorted(review.scores.all(), key=lambda s: criteria.index(s.criterion))
