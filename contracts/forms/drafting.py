@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from applications.choices import Indicator
@@ -43,8 +44,20 @@ def normalize_amount(text):
     return f"{whole}.{decimals}"
 
 
+class AmountInput(forms.TextInput):
+    """Shows a stored amount grouped by thousands ("1 200 000,00"), as people read it; what
+    was typed is shown back as typed."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+        return super().format_value(value)
+
+
 class AmountField(forms.DecimalField):
     """An amount in MAD, to the centime, typed as "1 200 000,50" or "1200000.50"."""
+
+    widget = AmountInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", MONEY["max_digits"])
@@ -325,8 +338,7 @@ class TermsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The clauses are written in the model's language, whatever the page's language.
-        language = self.instance.language
-        direction = "rtl" if language == "ar" else "ltr"
+        # The clauses are in the model's language, whatever the page's: the browser sets each
+        # field's direction from its text (an Arabic model is French until it is translated).
         for field in self.fields.values():
-            field.widget.attrs.update({"lang": language, "dir": direction})
+            field.widget.attrs.update({"lang": self.instance.language, "dir": "auto"})

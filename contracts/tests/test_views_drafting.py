@@ -1,13 +1,16 @@
 """The administrator drafts the contracts: generation from the call's back office, the draft's
 parties, its subsidy schedule and KPI commitments, and the call's model contract."""
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.messages import get_messages
 from django.test import RequestFactory
 from django.urls import reverse
 
+from accounts.tests.factories import PASSWORD
 from applications.models import Call
 from contracts.forms.drafting import normalize_amount
 from contracts.models import Contract, ContractStatus, ContractTerms, KpiCommitment, Tranche
@@ -471,7 +474,7 @@ def test_the_model_contract_is_edited_in_arabic(client, administrator, draft):
     client.force_login(administrator)
     url = reverse("contracts:terms_language", args=[draft.call_id, "ar"])
     response = client.get(url)
-    assert 'lang="ar"' in page_text(response) and 'dir="rtl"' in page_text(response)
+    assert 'lang="ar" dir="auto"' in page_text(response)
     data = {name: f"نص البند {name}" for name in response.context["form"].fields}
     data["title"] = "عقد برنامج لدعم العنقود"
     response = client.post(url, data)
@@ -520,3 +523,83 @@ def test_a_contract_sent_for_signature_is_no_longer_edited(client, administrator
     assert list(draft.tranches.values_list("amount", flat=True)) == before
     draft.refresh_from_db()
     assert draft.legal_name != "Autre"
+
+
+# In the browser -----------------------------------------------------------------------------
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def _shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"drafting-{name}.png", full_page=True)
+
+
+def _log_in(page, live_server, user, language="fr"):
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/comptes/connexion/")
+    page.locator("#id_username").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/espace/$"))
+
+
+@pytest.mark.browser
+def test_drafting_a_contract_in_the_browser(live_server, page, administrator):
+    call = decided_call(title="Appel à projets clusters 2030")
+    _draft(administrator, call=call)
+    waiting = selected_decision(call=call, decided_by=administrator)
+    call_url = f"{live_server.url}{reverse('applications:backoffice_call_detail', args=[call.pk])}"
+
+    _log_in(page, live_server, administrator)
+    page.goto(call_url)
+    page.locator("#contrats-programmes").wait_for()
+    _shot(page, "call-panel-fr")
+    page.get_by_role("button", name=re.compile("Générer le contrat")).click()
+    page.wait_for_url(re.compile(r".*/contrats/\d+/$"))
+    contract = Contract.objects.get(decision=waiting)
+    _shot(page, "contract-draft-fr")
+
+    page.get_by_role("link", name="Échéancier des subventions").click()
+    page.locator("#id_tranches-0-amount").fill("1 500 000")
+    page.locator("#id_tranches-1-amount").fill("900 000,50")
+    page.get_by_role("button", name="Enregistrer l'échéancier").click()
+    page.locator("#error-summary").wait_for()
+    _shot(page, "schedule-refused-fr")
+    page.locator("#id_tranches-1-amount").fill("499 999,50")
+    page.locator("#id_tranches-2-amount").fill("0,50")
+    page.locator("#id_tranches-2-condition").select_option("report")
+    page.get_by_role("button", name="Enregistrer l'échéancier").click()
+    page.wait_for_url(re.compile(r".*/contrats/\d+/$"))
+    assert contract.contract_years.get(year=1).amount == Decimal("2000000.00")
+    assert contract.tranches.filter(year=1).count() == 3
+    page.goto(f"{live_server.url}{reverse('contracts:schedule', args=[contract.pk])}")
+    _shot(page, "schedule-fr")
+
+    page.goto(f"{live_server.url}{reverse('contracts:commitments', args=[contract.pk])}")
+    page.locator("#id_custom-0-label").fill("Entreprises membres exportatrices")
+    page.locator("#id_custom-0-1").fill("3")
+    page.get_by_role("button", name="Enregistrer les engagements").click()
+    page.wait_for_url(re.compile(r".*/contrats/\d+/$"))
+    page.goto(f"{live_server.url}{reverse('contracts:commitments', args=[contract.pk])}")
+    _shot(page, "commitments-fr")
+    page.goto(f"{live_server.url}{reverse('contracts:draft_update', args=[contract.pk])}")
+    _shot(page, "draft-form-fr")
+    page.goto(f"{live_server.url}{reverse('contracts:terms', args=[call.pk])}")
+    _shot(page, "terms-fr")
+
+    _log_in(page, live_server, administrator, language="ar")
+    page.goto(call_url)
+    page.wait_for_selector("html[dir=rtl]")
+    page.locator("#contrats-programmes").wait_for()
+    _shot(page, "call-panel-ar")
+    for name in ("schedule", "commitments", "draft_update"):
+        page.goto(f"{live_server.url}{reverse(f'contracts:{name}', args=[contract.pk])}")
+        _shot(page, f"{name}-ar")
+    page.goto(f"{live_server.url}{reverse('contracts:terms_language', args=[call.pk, 'ar'])}")
+    _shot(page, "terms-ar")
+    page.goto(f"{live_server.url}{reverse('contracts:detail', args=[contract.pk])}")
+    _shot(page, "contract-draft-ar")
