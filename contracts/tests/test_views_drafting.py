@@ -525,6 +525,15 @@ def test_a_contract_sent_for_signature_is_no_longer_edited(client, administrator
     assert draft.legal_name != "Autre"
 
 
+def test_an_incomplete_post_is_answered_with_the_form_never_a_500(client, administrator, draft):
+    client.force_login(administrator)
+    for name in ("draft_update", "schedule", "commitments"):
+        response = client.post(reverse(f"contracts:{name}", args=[draft.pk]), {})
+        assert response.status_code == 200, name
+        assert "erreur" in page_text(response) or "enregistré" in page_text(response), name
+    assert draft.tranches.count() == 10
+
+
 # In the browser -----------------------------------------------------------------------------
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"

@@ -88,7 +88,7 @@ def draft_update(request, pk):
     contract, refusal = _draft_or_refusal(request, pk)
     if refusal:
         return refusal
-    form = ContractDraftForm(request.POST or None, instance=contract)
+    form = ContractDraftForm(request.POST if request.method == "POST" else None, instance=contract)
     if request.method == "POST" and form.is_valid():
         try:
             contract_update(actor=request.user, contract=contract, fields=form.cleaned_data)
@@ -241,7 +241,7 @@ def terms(request, call_pk, language="fr"):
     if language not in TERMS_LANGUAGES:
         raise Http404
     contract_terms = terms_ensure(call=call, language=language)
-    form = TermsForm(request.POST or None, instance=contract_terms)
+    form = TermsForm(request.POST if request.method == "POST" else None, instance=contract_terms)
     names = dict(settings.LANGUAGES)
     if request.method == "POST" and form.is_valid():
         try:
