@@ -109,8 +109,12 @@ def _requested_by_year(dossier):
 
 
 def _next_reference(call):
-    count = Contract.objects.filter(call=call).count()
-    return f"CP-{call.edition_year}-{count + 1:03d}"
+    """CP-<year>-<n>: numbered by edition year, which two calls of one year share."""
+    prefix = f"CP-{call.edition_year}-"
+    number = Contract.objects.filter(reference__startswith=prefix).count() + 1
+    while Contract.objects.filter(reference=f"{prefix}{number:03d}").exists():
+        number += 1
+    return f"{prefix}{number:03d}"
 
 
 def _ensure_generable(decision):

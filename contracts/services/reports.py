@@ -285,7 +285,7 @@ def report_approve(*, actor, report, comment=""):
     return report
 
 
-def _released_by(event, report):
+def released_by(event, report):
     """The planned tranches an event makes payable, as a filter on the contract's tranches."""
     if event == "signature":
         return Q(condition=TrancheCondition.SIGNATURE)
@@ -297,7 +297,7 @@ def _released_by(event, report):
     return this_year | next_year
 
 
-def _due_amount(tranche, contract, rate):
+def tranche_due_amount(tranche, contract, rate):
     """What a released tranche is worth: all of it, unless tied to the KPIs and below the
     threshold, where it is reduced in proportion to the rate or withheld."""
     if tranche.condition != TrancheCondition.REPORT_KPI or rate >= contract.kpi_threshold:
@@ -313,12 +313,12 @@ def tranches_release(*, actor, contract, event, report=None):
     rate = report.achievement_rate if report is not None else None
     tranches = list(
         Tranche.objects.select_for_update()
-        .filter(_released_by(event, report), contract=contract, status=TrancheStatus.PLANNED)
+        .filter(released_by(event, report), contract=contract, status=TrancheStatus.PLANNED)
         .order_by("year", "position")
     )
     now = timezone.now()
     for tranche in tranches:
-        due = _due_amount(tranche, contract, rate)
+        due = tranche_due_amount(tranche, contract, rate)
         tranche.due_amount = due
         tranche.due_at = now
         tranche.status = TrancheStatus.DUE if due > 0 else TrancheStatus.WITHHELD

@@ -23,16 +23,16 @@ from ..selectors import contracts_visible_to
 from ..services.payments import payment_record
 from ..services.reports import (
     HUNDRED,
-    _due_amount,
-    _released_by,
     achievement_rate,
     achievement_save,
+    released_by,
     report_approve,
     report_missing,
     report_open,
     report_request_changes,
     report_save,
     report_submit,
+    tranche_due_amount,
 )
 
 MANAGE = "contracts.manage"
@@ -73,14 +73,14 @@ def indicator_lines(report, commitments, achievements):
 
 def release_preview(report, rate):
     """The tranches approval would make payable and what each would be worth: the services'
-    own rule (`_released_by`, `_due_amount`), applied without writing anything."""
+    own rule (`released_by`, `tranche_due_amount`), applied without writing anything."""
     contract = report.contract
     tranches = contract.tranches.filter(
-        _released_by("report", report), status=TrancheStatus.PLANNED
+        released_by("report", report), status=TrancheStatus.PLANNED
     ).order_by("year", "position")
     rows = []
     for tranche in tranches:
-        due = _due_amount(tranche, contract, rate)
+        due = tranche_due_amount(tranche, contract, rate)
         rows.append({"tranche": tranche, "due": due, "reduced": due < tranche.amount})
     return rows
 
@@ -305,7 +305,7 @@ def _render_review(request, contract, report, approve_form=None, changes_form=No
 
 def _released_tranches(report):
     return (
-        report.contract.tranches.filter(_released_by("report", report))
+        report.contract.tranches.filter(released_by("report", report))
         .exclude(status=TrancheStatus.PLANNED)
         .order_by("year", "position")
     )

@@ -42,7 +42,7 @@ def _consensus_of(dossier):
 def result_panel(request, dossier=None, **_page):
     """On the dossier's page, once the results are published: the outcome, the scores per
     criterion and the evaluators' comments, never their names."""
-    if dossier is None or not _results_published(dossier):
+    if dossier is None or not _results_published(dossier) or not hasattr(dossier.call, "grid"):
         return None
     if not request.user.has_perm("applications.view_dossier", dossier):
         return None
