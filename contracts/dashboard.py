@@ -2,15 +2,17 @@
 targets and what the approved reports say was achieved — per call, per indicator and per
 cluster. A few grouped queries whatever the number of contracts.
 
-Which contracts count:
+Which contracts and amounts count:
 - *signed*: signed by the cluster, in force or closed (what the State has put its name to);
-- *committed* subsidy: `tranche_commitment()` summed over the tranches of the contracts past
-  their signature (signed, active, closed, terminated). It is the figure the envelope is
-  checked against — a tranche's planned amount, what is due once due, what was paid once paid,
-  nothing once withheld or cancelled — so the dashboard and the envelope never disagree. While
-  no tranche is reduced, withheld or cancelled it is exactly the sum of the contracts'
-  schedules; a terminated contract keeps only its tranches already due or paid. Drafts and
-  contracts awaiting the cluster's signature commit nothing yet: they are counted by status.
+- *committed* subsidy: the amounts of the tranches of the contracts past their signature
+  (signed, active, closed, terminated), except the tranches cancelled — what the contracts
+  promise. It is exactly the sum of the contracts' schedules until a contract is terminated
+  (its planned tranches are then cancelled), so the 2011 cohort shows its 17 MDH whatever its
+  reports achieved. `tranche_commitment()` (what the envelope counts) would drop a tranche
+  reduced or withheld for missed KPI targets: that gap is shown beside it as *reduced or
+  withheld*, rather than made to disappear from what was committed. Drafts and contracts
+  awaiting the cluster's signature commit nothing yet: they are counted by status only.
+- *paid*: the payments recorded; *due unpaid*: what is due and not yet paid.
 - KPI *targets* are those of the signed contracts (a terminated contract no longer promises
   anything); *achieved* values come from approved annual reports only.
 - The public summary shows only contracts countersigned by the ministry (in force or closed).
@@ -23,6 +25,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    F,
     OuterRef,
     Q,
     Subquery,
@@ -44,7 +47,7 @@ from .models import (
     Tranche,
     TrancheStatus,
 )
-from .selectors import ZERO, tranche_commitment, with_totals
+from .selectors import ZERO, with_totals
 
 SIGNED = (ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.CLOSED)
 COMMITTING = (*SIGNED, ContractStatus.TERMINATED)
@@ -73,6 +76,7 @@ class Money:
     committed: Decimal = Decimal("0")
     paid: Decimal = Decimal("0")
     due_unpaid: Decimal = Decimal("0")
+    reduced: Decimal = Decimal("0")  # reduced or withheld for missed KPI targets
 
     @property
     def share_paid(self):
@@ -82,6 +86,7 @@ class Money:
         self.committed += other.committed
         self.paid += other.paid
         self.due_unpaid += other.due_unpaid
+        self.reduced += other.reduced
 
 
 @dataclass
@@ -167,22 +172,38 @@ class Programme:
         return self.total.contracts > 0
 
 
+NOT_CANCELLED = ~Q(status=TrancheStatus.CANCELLED)
+# What a tranche lost to the KPI rule: all of it once withheld, the cut once due or paid.
+REDUCTION = Case(
+    When(status=TrancheStatus.WITHHELD, then=F("amount")),
+    When(
+        status__in=[TrancheStatus.DUE, TrancheStatus.PAID],
+        then=F("amount") - Coalesce(F("due_amount"), F("amount")),
+    ),
+    default=ZERO,
+    output_field=MONEY,
+)
+
+
 def money_by_call(contracts):
     """{call_id: Money} of the given contracts, in one grouped query over their tranches."""
     rows = (
         Tranche.objects.filter(contract__in=contracts)
         .values("contract__call")
         .annotate(
-            committed=Coalesce(Sum(tranche_commitment()), ZERO),
+            committed=Coalesce(Sum("amount", filter=NOT_CANCELLED), ZERO),
             paid=Coalesce(Sum("payment__amount"), ZERO, output_field=MONEY),
             due_unpaid=Coalesce(
                 Sum("due_amount", filter=Q(status=TrancheStatus.DUE)), ZERO, output_field=MONEY
             ),
+            reduced=Coalesce(Sum(REDUCTION), ZERO),
         )
         .order_by()
     )
     return {
-        row["contract__call"]: Money(row["committed"], row["paid"], row["due_unpaid"])
+        row["contract__call"]: Money(
+            row["committed"], row["paid"], row["due_unpaid"], row["reduced"]
+        )
         for row in rows
     }
 
@@ -331,7 +352,7 @@ def _committed_of_contract():
         Subquery(
             Tranche.objects.filter(contract=OuterRef("pk"))
             .values("contract")
-            .annotate(total=Sum(tranche_commitment()))
+            .annotate(total=Sum("amount", filter=NOT_CANCELLED))
             .values("total")
         ),
         ZERO,

@@ -118,6 +118,7 @@ def _calls_table(figures):
         _("Subvention engagée (MAD)"),
         _("Subvention versée (MAD)"),
         _("Exigible non versé (MAD)"),
+        _("Réduit ou retenu (MAD)"),
         _("Part versée (%)"),
     ]
     lines = [*figures.calls, figures.total]
@@ -130,6 +131,7 @@ def _calls_table(figures):
             line.money.committed,
             line.money.paid,
             line.money.due_unpaid,
+            line.money.reduced,
             _rate(line.money.share_paid),
         ]
         for line in lines
@@ -144,8 +146,8 @@ def programme_csv(call=None):
 def programme_xlsx(call=None):
     figures = programme(call)
     workbook = Workbook()
-    money = dict.fromkeys((5, 6, 7), MONEY_FORMAT)
-    _sheet(workbook.active, _("Appels"), *_calls_table(figures), {**money, 8: RATE_FORMAT})
+    money = dict.fromkeys((5, 6, 7, 8), MONEY_FORMAT)
+    _sheet(workbook.active, _("Appels"), *_calls_table(figures), {**money, 9: RATE_FORMAT})
     header, rows = _contracts_table(call)
     _sheet(
         workbook.create_sheet(),

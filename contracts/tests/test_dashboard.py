@@ -5,6 +5,7 @@ import csv
 import io
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db.models import Sum
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from accounts.tests.factories import DirectorFactory, EvaluatorFactory
+from accounts.tests.factories import PASSWORD, DirectorFactory, EvaluatorFactory
 from applications.choices import DossierStatus, Indicator
 from applications.tests.factories import DossierFactory
 from core.tests.client import page_text
@@ -142,6 +143,21 @@ def test_a_terminated_contracts_cancelled_tranches_are_no_longer_committed(
     assert figures.total.money.committed == Decimal("3000000.00") + Decimal("1200000.00")
     assert figures.total.signed == 1
     assert second.cluster_id not in {cluster.cluster_id for cluster in figures.clusters}
+
+
+def test_a_tranche_reduced_for_missed_targets_stays_committed_and_shows_the_cut(
+    call, programme_data, administrator, director
+):
+    first = programme_data["first"]
+    reports.report_approve(
+        actor=administrator, report=filed_report(first, director, year=2, share=Decimal("0.3"))
+    )
+    reduced = first.tranches.get(year=2, position=2)
+    assert reduced.status == TrancheStatus.DUE
+    assert reduced.due_amount < reduced.amount
+    money = programme(call).total.money
+    assert money.committed == Decimal("9000000.00")
+    assert money.reduced == reduced.amount - reduced.due_amount
 
 
 def test_custom_indicators_are_grouped_under_their_label(administrator):
@@ -294,7 +310,7 @@ def test_the_xlsx_has_the_calls_contracts_indicators_and_clusters(
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Appels", "Contrats", "Indicateurs", "Clusters et indicateurs"]
     calls = list(workbook["Appels"].values)
-    assert calls[1][:7] == ("Appel à projets clusters 2011", 3, 2, 2, 9000000, 600000, 2200000)
+    assert calls[1][:8] == ("Appel à projets clusters 2011", 3, 2, 2, 9000000, 600000, 2200000, 0)
     indicators = {row[0]: row[1:4] for row in list(workbook["Indicateurs"].values)[1:]}
     assert indicators["Emplois de R&D créés"] == (120, 10, 10)
     clusters = list(workbook["Clusters et indicateurs"].values)[1:]
@@ -455,3 +471,54 @@ def test_the_record_lists_the_target_and_achievement_per_indicator(
     assert {line.indicator: (line.target, line.achieved) for line in contract.kpi_lines} == {
         indicator: (target, YEAR_ONE[indicator]) for indicator, target in CONTRACT_TARGETS.items()
     }
+
+
+# In the browser
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def _log_in(page, live_server, user, language):
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}{reverse('accounts:login')}")
+    page.locator("#id_username").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/espace/$"))
+
+
+def _shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_dashboard_in_the_browser(
+    live_server, page, administrator, evaluator, call, programme_data, new_dossier, language
+):
+    _log_in(page, live_server, administrator, language)
+    _shot(page, f"programme-panel-{language}")
+    page.goto(f"{live_server.url}{reverse('contracts:programme')}")
+    page.locator("#call-filter").select_option(call.reference)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*\?appel=aap-2011$"))
+    committed = page.locator(".figure-amount").first.text_content()
+    assert " ".join(committed.split()) == "9 000 000,00 MAD"
+    _shot(page, f"programme-dashboard-{language}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _shot(page, f"programme-dashboard-phone-{language}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}{reverse('contracts:public_summary')}")
+    _shot(page, f"programme-public-{language}")
+    page.goto(f"{live_server.url}{reverse('applications:call_detail', args=[call.reference])}")
+    _shot(page, f"programme-call-{language}")
+    assignment = AssignmentFactory(dossier=new_dossier, evaluator=evaluator)
+    _log_in(page, live_server, evaluator, language)
+    page.goto(f"{live_server.url}{reverse('evaluation:review', args=[assignment.pk])}")
+    page.get_by_text(programme_data["first"].reference).first.wait_for()
+    _shot(page, f"programme-returning-cluster-{language}")
