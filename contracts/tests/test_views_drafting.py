@@ -190,7 +190,6 @@ def test_the_panel_costs_two_queries_whatever_the_number_of_dossiers(
             contract_generate(actor=administrator, decision=decision)
     request = RequestFactory().get("/")
     request.user = administrator
-    administrator.has_perm("contracts.manage")  # rules are not cached; no query either way
     with django_assert_num_queries(2):
         panel = call_contracts_panel(request, call=call)
     assert len(panel["rows"]) == selected
