@@ -1,5 +1,66 @@
-"""Panels this stage contributes to other pages (see core.dashboard)."""
+"""Panels this stage contributes to other pages (see core.dashboard): the director's contracts
+on their space, and the way from a selected dossier to its contract."""
+
+from django.db.models import Prefetch
+
+from accounts.models import Role
+from core.dashboard import DASHBOARD, register_panel
+
+from ..models import AnnualReport, ContractStatus, ReportStatus
+from ..selectors import contracts_visible_to
+
+DONE = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+def next_step(contract):
+    """What the cluster has to do next: sign, file a report, or nothing for now."""
+    if contract.status == ContractStatus.SENT:
+        return {"action": "sign"}
+    if contract.status != ContractStatus.ACTIVE:
+        return None
+    reports = {report.year: report for report in contract.reports.all()}
+    for year in contract.contract_years.all():
+        report = reports.get(year.year)
+        if report is None or report.status not in DONE:
+            return {"action": "report", "year": year, "report": report}
+    return None
+
+
+def director_contracts_panel(request, **_page):
+    contracts = list(
+        contracts_visible_to(request.user)
+        .prefetch_related(
+            "contract_years", Prefetch("reports", queryset=AnnualReport.objects.order_by("year"))
+        )
+        .order_by("-start_date", "reference")
+    )
+    if not contracts:
+        return None
+    return {"rows": [(contract, next_step(contract)) for contract in contracts]}
+
+
+def dossier_contract_panel(request, dossier=None, **_page):
+    """On a selected dossier's page: its contract, for those who may open it."""
+    if dossier is None:
+        return None
+    contract = contracts_visible_to(request.user).filter(decision__dossier=dossier).first()
+    if contract is None:
+        return None
+    return {"contract": contract}
 
 
 def register():
-    pass
+    register_panel(
+        page=DASHBOARD,
+        roles=[Role.DIRECTOR],
+        template="contracts/contract/_director_panel.html",
+        context=director_contracts_panel,
+        order=5,
+    )
+    register_panel(
+        page="dossier_detail",
+        roles=[Role.DIRECTOR, Role.ADMINISTRATOR],
+        template="contracts/contract/_dossier_panel.html",
+        context=dossier_contract_panel,
+        order=30,
+    )

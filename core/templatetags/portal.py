@@ -31,6 +31,19 @@ STATUS_STYLES = {
     "not_started": "text-bg-light border",
     "in_progress": "text-bg-warning",
     "complete": "text-bg-success",
+    # Contracts: sent waits on the cluster, signed on the ministry.
+    "sent": "text-bg-warning",
+    "signed": "text-bg-info",
+    "terminated": "text-bg-danger",
+    # Tranches.
+    "planned": "text-bg-light border",
+    "due": "text-bg-warning",
+    "paid": "text-bg-success",
+    "withheld": "text-bg-danger",
+    "cancelled": "text-bg-secondary",
+    # Annual reports.
+    "changes_requested": "text-bg-warning",
+    "approved": "text-bg-success",
 }
 
 
