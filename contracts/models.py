@@ -106,6 +106,8 @@ class Contract(TimeStampedModel):
     )
     activated_at = models.DateTimeField(_("en vigueur depuis le"), null=True, blank=True)
     ended_at = models.DateTimeField(_("clôturé ou résilié le"), null=True, blank=True)
+    # When the draft's content last changed: a PDF version requested before is out of date.
+    edited_at = models.DateTimeField(_("projet modifié le"), null=True, blank=True)
     termination_reason = models.TextField(_("motif de la résiliation"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -17,6 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role
+from applications.choices import Indicator
 
 from .models import Contract, ContractStatus, Tranche, TrancheStatus
 
@@ -96,6 +97,13 @@ def contracts_visible_to(user):
     return base.none()
 
 
+def _programme_order(commitment):
+    """The programme's indicators in their usual order, then the contract's own ones."""
+    order = Indicator.values
+    position = order.index(commitment.indicator) if commitment.indicator in order else len(order)
+    return position, commitment.label, commitment.year
+
+
 def commitment_table(commitments, years):
     """KPI commitments as rows (one per indicator) of targets per year, with their total."""
     rows = {}
@@ -114,7 +122,7 @@ def contract_schedule(contract):
     years = list(contract.contract_years.order_by("year"))
     for row in years:
         row.tranche_list = [tranche for tranche in tranches if tranche.year == row.year]
-    commitments = list(contract.commitments.order_by("indicator", "label", "year"))
+    commitments = sorted(contract.commitments.all(), key=_programme_order)
     return {
         "schedule": years,
         "tranches": tranches,

@@ -29,7 +29,7 @@ from ..models import (
 from ..selectors import committed_under
 
 MANAGE = "contracts.manage"
-MINISTRY = "Ministère de l'Industrie et du Commerce"
+MINISTRY = "M. le Ministre de l'Industrie et du Commerce"
 # Days after the end of a contract year by which its annual report is expected.
 REPORT_GRACE_DAYS = 30
 CENT = Decimal("0.01")
@@ -213,6 +213,12 @@ def contract_generate(*, actor, decision, start_date=None):
     return contract
 
 
+def _mark_edited(contract):
+    """The draft's PDF versions are now out of date: a new one is needed before sending."""
+    contract.edited_at = timezone.now()
+    contract.save(update_fields=["edited_at", "updated_at"])
+
+
 CONTRACT_FIELDS = (
     "start_date",
     "legal_name",
@@ -233,6 +239,7 @@ def contract_update(*, actor, contract, fields):
     before = {name: str(getattr(contract, name)) for name in fields}
     assign_fields(contract, fields, allowed=CONTRACT_FIELDS)
     full_clean_or_refuse(contract)
+    contract.edited_at = timezone.now()
     contract.save()
     if "start_date" in fields:
         for row in contract.contract_years.all():
@@ -312,6 +319,7 @@ def schedule_update(*, actor, contract, tranches):
             amount=sum((amount for amount, _condition in lines), Decimal("0"))
         )
     Tranche.objects.bulk_create(new)
+    _mark_edited(contract)
     total = sum((tranche.amount for tranche in new), Decimal("0"))
     ensure_within_envelope(call, contract, total)
     journal_record(
@@ -371,6 +379,7 @@ def commitments_update(*, actor, contract, commitments):
         full_clean_or_refuse(row, exclude=["contract"], validate_unique=False)
     contract.commitments.all().delete()
     KpiCommitment.objects.bulk_create(rows)
+    _mark_edited(contract)
     journal_record(
         target=contract,
         actor=actor,

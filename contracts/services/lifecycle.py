@@ -170,10 +170,20 @@ def contract_send(*, actor, contract):
     """Send the draft to the cluster for signature: it then sees and downloads it."""
     require_manager(actor)
     contract = _lock(contract)
-    if latest_version(contract) is None:
+    CONTRACT_STATES.target(contract.status, "send")
+    latest = latest_version(contract)
+    if latest is None:
         raise ApplicationError(
             _("Le PDF du contrat est en cours de génération : réessayez dans un instant."),
             code="no_pdf",
+        )
+    if contract.edited_at and latest.requested_at < contract.edited_at:
+        raise ApplicationError(
+            _(
+                "Le contrat a été modifié depuis sa dernière version : générez une nouvelle "
+                "version du PDF avant de l'envoyer."
+            ),
+            code="stale_pdf",
         )
     contract_transition(actor=actor, contract=contract, action="send")
     sent = contract.versions.exclude(pdf="").count()
