@@ -96,7 +96,11 @@ def draft_update(request, pk):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(
-                request, _("Les modifications du projet de contrat sont enregistrées.")
+                request,
+                _(
+                    "Les modifications du projet de contrat sont enregistrées. Générez une "
+                    "nouvelle version du PDF avant de l'envoyer pour signature."
+                ),
             )
             return _contract_page(contract)
     return render(
@@ -181,7 +185,10 @@ def schedule(request, pk):
         else:
             messages.success(
                 request,
-                _("L'échéancier des subventions du contrat %(reference)s est enregistré.")
+                _(
+                    "L'échéancier des subventions du contrat %(reference)s est enregistré. "
+                    "Générez une nouvelle version du PDF avant de l'envoyer pour signature."
+                )
                 % {"reference": contract.reference},
             )
             return _contract_page(contract)
@@ -224,7 +231,10 @@ def commitments(request, pk):
         else:
             messages.success(
                 request,
-                _("Les engagements d'indicateurs du contrat %(reference)s sont enregistrés.")
+                _(
+                    "Les engagements d'indicateurs du contrat %(reference)s sont enregistrés. "
+                    "Générez une nouvelle version du PDF avant de l'envoyer pour signature."
+                )
                 % {"reference": contract.reference},
             )
             return _contract_page(contract)
