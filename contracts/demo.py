@@ -144,8 +144,10 @@ def _contract(admin, decision):
                         "representative_title": "Directeur de la structure d'animation",
                     },
                 )
+                # The first version predates this change: the PDF sent is a new one.
+                lifecycle.version_request(actor=admin, contract=contract, language="fr")
         Contract.objects.filter(pk=contract.pk).update(
-            created_at=GENERATED_AT, updated_at=GENERATED_AT
+            created_at=GENERATED_AT, updated_at=GENERATED_AT, edited_at=GENERATED_AT
         )
     _render(contract)
     contract.refresh_from_db()

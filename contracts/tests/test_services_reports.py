@@ -12,7 +12,12 @@ from contracts.models import ReportStatus, TrancheCondition, TrancheStatus
 from contracts.selectors import committed_under
 from contracts.services import generation, lifecycle, reports
 from contracts.services.reports import achievement_rate, report_approve
-from contracts.tests.factories import active_contract, draft_contract, filed_report
+from contracts.tests.factories import (
+    active_contract,
+    draft_contract,
+    filed_report,
+    render_versions,
+)
 from core.errors import ApplicationError
 from core.journal import journal_for
 from core.models import OutgoingMail
@@ -134,6 +139,8 @@ def withholding_contract(administrator, director):
         contract=contract,
         fields={"below_threshold": "withhold", "kpi_threshold": Decimal("60")},
     )
+    lifecycle.version_request(actor=administrator, contract=contract, language="fr")
+    render_versions(contract)
     contract = lifecycle.contract_send(actor=administrator, contract=contract)
     contract = lifecycle.contract_sign(actor=director, contract=contract, scan=pdf_file("s.pdf"))
     return lifecycle.contract_activate(
