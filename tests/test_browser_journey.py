@@ -3,6 +3,7 @@ from the call's publication to the first payment of the contrat-programme."""
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from accounts.tests.factories import PASSWORD, EvaluatorFactory
 from applications.models import Call, Dossier
 from applications.sections import SECTIONS
 from applications.tests.builders import PDF
+from contracts.models import Contract, ContractStatus, ReportStatus, TrancheStatus
 
 from .test_browser import _verification_link
 from .test_browser_dossier import _fill_section
@@ -190,6 +192,93 @@ def select_and_publish(journey, committee_member, administrator, dossier):
     page.get_by_text(re.compile("résultats de cet appel sont publiés")).first.wait_for()
 
 
+def generate_and_send(journey, administrator, call):
+    page = journey.page
+    journey.log_in(administrator)
+    page.goto(f"{journey.url}/gestion/appels/{call.pk}/")
+    journey.shot("admin-call-contracts-panel-fr")
+    page.get_by_role("button", name="Générer le contrat").click()
+    page.get_by_role("button", name="Envoyer pour signature").wait_for()
+    contract = Contract.objects.get(call=call)
+    journey.shot("admin-contract-draft-fr")
+    page.get_by_role("button", name="Envoyer pour signature").click()
+    page.get_by_text("Envoyé pour signature").first.wait_for()
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.SENT
+    return contract
+
+
+def sign(journey, director, contract):
+    page = journey.page
+    journey.log_in(director)
+    page.get_by_text(contract.reference).first.wait_for()
+    journey.shot("director-dashboard-contract-fr")
+    page.goto(f"{journey.url}/contrats/{contract.pk}/")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("Télécharger le contrat")).click()
+    signed = journey.tmp_path / "contrat-signe.pdf"
+    download_info.value.save_as(signed)
+    assert signed.read_bytes().startswith(b"%PDF")
+    journey.shot("director-contract-to-sign-fr")
+    page.get_by_label("Contrat signé et scanné").set_input_files(signed)
+    page.get_by_role("button", name="Déposer le contrat signé").click()
+    page.get_by_text("Signé par le cluster").first.wait_for()
+    journey.shot("director-contract-signed-fr")
+    journey.log_in(director, "ar")
+    page.goto(f"{journey.url}/contrats/{contract.pk}/")
+    page.wait_for_selector("html[dir=rtl]")
+    journey.shot("director-contract-signed-ar")
+
+
+def activate(journey, administrator, contract):
+    page = journey.page
+    journey.log_in(administrator)
+    page.goto(f"{journey.url}/contrats/{contract.pk}/")
+    page.get_by_label("Exemplaire contresigné par le ministère").set_input_files(
+        journey.pdf("exemplaire-final.pdf")
+    )
+    page.get_by_role("button", name="Mettre le contrat en vigueur").click()
+    page.get_by_text("En vigueur").first.wait_for()
+    journey.shot("admin-contract-active-fr")
+
+
+def file_report(journey, director, contract):
+    page = journey.page
+    journey.log_in(director)
+    page.goto(f"{journey.url}/contrats/{contract.pk}/")
+    page.get_by_role("link", name=re.compile("Rédiger le rapport")).first.click()
+    for field in page.locator("input[name^=achieved]").all():
+        field.fill("3")
+    page.get_by_label("Rapport d'activité").set_input_files(journey.pdf("activite.pdf"))
+    page.get_by_label("Rapport financier").set_input_files(journey.pdf("financier.pdf"))
+    journey.shot("director-report-fr")
+    page.get_by_role("button", name="Transmettre au ministère").click()
+    page.get_by_text("Transmis").first.wait_for()
+    journey.log_in(director, "ar")
+    page.goto(f"{journey.url}/contrats/{contract.pk}/rapports/1/")
+    page.wait_for_selector("html[dir=rtl]")
+    journey.shot("director-report-submitted-ar")
+
+
+def approve_and_pay(journey, administrator, contract):
+    page = journey.page
+    journey.log_in(administrator)
+    page.goto(f"{journey.url}/contrats/{contract.pk}/")
+    page.get_by_role("link", name=re.compile("Examiner")).first.click()
+    journey.shot("admin-report-review-fr")
+    page.get_by_role("button", name="Approuver").click()
+    page.get_by_text("Approuvé").first.wait_for()
+    page.goto(f"{journey.url}/contrats/{contract.pk}/")
+    page.get_by_role("link", name=re.compile("Enregistrer le versement")).first.click()
+    page.get_by_label("Référence du virement").fill("TGR-2031-0001")
+    journey.shot("admin-payment-fr")
+    page.locator("main form button[type=submit]").last.click()
+    page.get_by_text("TGR-2031-0001").first.wait_for()
+    journey.shot("admin-contract-paid-fr")
+    page.goto(f"{journey.url}/programme/")
+    journey.shot("admin-programme-fr")
+
+
 @pytest.fixture
 def mail_dir(settings, tmp_path, live_server):
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -218,4 +307,16 @@ def test_from_the_call_to_the_first_payment(
     select_and_publish(journey, committee_member, administrator, dossier)
     dossier.refresh_from_db()
     assert dossier.status == "selected"
-    assert director.pk
+
+    contract = generate_and_send(journey, administrator, call)
+    sign(journey, director, contract)
+    activate(journey, administrator, contract)
+    file_report(journey, director, contract)
+    approve_and_pay(journey, administrator, contract)
+
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.ACTIVE
+    first = contract.tranches.get(year=1, position=1)
+    assert first.status == TrancheStatus.PAID
+    assert first.payment.amount == first.amount == Decimal("1200000.00")
+    assert contract.reports.get(year=1).status == ReportStatus.APPROVED

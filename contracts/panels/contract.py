@@ -4,6 +4,7 @@ on their space, and the way from a selected dossier to its contract."""
 from django.db.models import Prefetch
 
 from accounts.models import Role
+from applications.choices import DossierStatus
 from core.dashboard import DASHBOARD, register_panel
 
 from ..models import AnnualReport, ContractStatus, ReportStatus
@@ -41,7 +42,8 @@ def director_contracts_panel(request, **_page):
 
 def dossier_contract_panel(request, dossier=None, **_page):
     """On a selected dossier's page: its contract, for those who may open it."""
-    if dossier is None:
+    # Only a selected dossier has a contract: the others cost no query.
+    if dossier is None or dossier.status != DossierStatus.SELECTED:
         return None
     contract = contracts_visible_to(request.user).filter(decision__dossier=dossier).first()
     if contract is None:

@@ -3,7 +3,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -57,6 +57,9 @@ def mad(value):
     except (InvalidOperation, TypeError, ValueError):
         return value
     number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    if translation.get_language_bidi():
+        # Isolated left-to-right inside Arabic text, so "1 200 000,00 MAD" is not reordered.
+        return f"\u2066{number}\u00a0MAD\u2069"
     return f"{number}\u00a0MAD"
 
 
