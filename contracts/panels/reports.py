@@ -68,7 +68,8 @@ def reports_panel(request, contract=None, **_page):
 
 
 def payments_panel(request, contract=None, **_page):
-    """The tranches with their conditions, what is due and what was paid (one query)."""
+    """The tranches whose condition is met: what is due, reduced, withheld and paid, with the
+    contract's totals (one query)."""
     if contract is None:
         return None
     tranches = list(contract.tranches.select_related("payment").order_by("year", "position"))
@@ -78,9 +79,13 @@ def payments_panel(request, contract=None, **_page):
         tranche.reduced = tranche.due_amount is not None and tranche.due_amount < tranche.amount
         tranche.reduction = tranche.amount - tranche.due_amount if tranche.reduced else None
     counted = [t for t in tranches if t.status in (TrancheStatus.DUE, TrancheStatus.PAID)]
+    # The schedule above lists every tranche; here, those whose condition has been met.
+    released = [
+        t for t in tranches if t.status not in (TrancheStatus.PLANNED, TrancheStatus.CANCELLED)
+    ]
     return {
         "contract": contract,
-        "tranches": tranches,
+        "tranches": released,
         "can_pay": request.user.has_perm("contracts.manage"),
         "planned_total": sum((t.amount for t in tranches), zero),
         "due_total": sum((t.due_amount for t in counted), zero),
