@@ -81,6 +81,14 @@ def main():
         call_path = page.url.replace(BASE, "").replace("/gestion/appels/", "/evaluation/appels/")
         goto(page, f"{call_path}classement/", "fr")
         shoot(page, "ranking-fr")
+        goto(page, "/contrats/", "fr")
+        shoot(page, "contracts-fr")
+        page.locator("main a[href^='/contrats/']").first.click()
+        shoot(page, "contract-fr")
+        goto(page, "/programme/?appel=aap-clusters-2011", "fr")
+        shoot(page, "programme-fr")
+        goto(page, "/programme/", "ar")
+        shoot(page, "programme-ar")
 
         login(page, "evaluatrice2@demo.clusters.ma", "fr")
         goto(page, "/evaluation/mes-evaluations/", "fr")
@@ -91,6 +99,11 @@ def main():
         login(page, "mnc@demo.clusters.ma", "ar")
         page.locator("main a[href^='/dossiers/']").first.click()
         shoot(page, "decision-ar")
+        goto(page, "/espace/", "ar")
+        page.locator("main a[href^='/contrats/']").first.click()
+        shoot(page, "contract-director-ar")
+        page.locator("main a[href*='/rapports/']").first.click()
+        shoot(page, "annual-report-ar")
         browser.close()
 
 
