@@ -8,33 +8,14 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from accounts.tests.factories import PASSWORD
 from applications.choices import DossierStatus
 from applications.models import BudgetYear
 from applications.tests.builders import call_with_checklist, complete, draft_for
+from core.tests.browser import log_in, screenshot
 from evaluation.services.assignment import assignment_create
 from evaluation.services.grid import grid_ensure
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
-
-
-def _shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-def _log_in(page, live_server, user, language="fr"):
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": live_server.url}]
-    )
-    page.goto(f"{live_server.url}/comptes/connexion/")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/espace/$"))
 
 
 @pytest.fixture
@@ -59,9 +40,9 @@ def test_evaluation_from_declaration_to_the_directors_decision(
     dossier = assigned.dossier
 
     # The evaluator declares no conflict, then scores the dossier and submits.
-    _log_in(page, live_server, evaluator)
+    log_in(page, live_server, evaluator)
     page.goto(f"{live_server.url}/evaluation/mes-evaluations/")
-    _shot(page, "evaluation-queue-fr")
+    screenshot(page, "evaluation-queue-fr")
     page.get_by_role("link", name=re.compile("Déclarer")).first.click()
     page.get_by_label(re.compile("Je déclare n'avoir aucun conflit")).check()
     page.locator("main form button[type=submit]").click()
@@ -72,7 +53,7 @@ def test_evaluation_from_declaration_to_the_directors_decision(
             radios.nth(radios.count() - 2).check()  # "Bon": 3 out of 4
     for area in page.locator(".criterion textarea").all():
         area.fill("Argumenté au regard du dossier.")
-    _shot(page, "evaluation-scoring-fr")
+    screenshot(page, "evaluation-scoring-fr")
     page.get_by_role("button", name="Soumettre l'évaluation").click()
     page.get_by_role("button", name="Confirmer la soumission").click()
     page.get_by_text("75").first.wait_for()
@@ -80,11 +61,11 @@ def test_evaluation_from_declaration_to_the_directors_decision(
     assert assigned.review.total == Decimal("75.00")
 
     # The administrator selects the dossier within the envelope and publishes the results.
-    _log_in(page, live_server, administrator)
+    log_in(page, live_server, administrator)
     page.goto(f"{live_server.url}/evaluation/appels/{dossier.call_id}/classement/")
     page.get_by_role("button", name="Retenir").first.click()
     page.get_by_text("Retenu").first.wait_for()
-    _shot(page, "evaluation-ranking-fr")
+    screenshot(page, "evaluation-ranking-fr")
     page.get_by_role("link", name="Publier les résultats").click()
     page.get_by_role("button", name="Publier les résultats").click()
     page.get_by_text(re.compile("résultats de cet appel sont publiés")).first.wait_for()
@@ -92,14 +73,14 @@ def test_evaluation_from_declaration_to_the_directors_decision(
     assert dossier.status == DossierStatus.SELECTED
 
     # The director reads the decision, in French then in Arabic.
-    _log_in(page, live_server, director)
+    log_in(page, live_server, director)
     page.goto(f"{live_server.url}/dossiers/{dossier.pk}/")
     page.get_by_text("Résultat de l'appel à projets").wait_for()
     assert page.get_by_text(evaluator.full_name).count() == 0
-    _shot(page, "evaluation-decision-fr")
+    screenshot(page, "evaluation-decision-fr")
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("Télécharger la lettre de décision")).click()
     assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")
     page.get_by_role("button", name=re.compile("العرب")).click()
     page.wait_for_selector("html[dir=rtl]")
-    _shot(page, "evaluation-decision-ar")
+    screenshot(page, "evaluation-decision-ar")

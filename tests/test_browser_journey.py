@@ -15,10 +15,10 @@ from applications.models import Call, Dossier
 from applications.sections import SECTIONS
 from applications.tests.builders import PDF
 from contracts.models import Contract, ContractStatus, ReportStatus, TrancheStatus
+from core.tests.browser import log_in
 
 from .test_browser import _verification_link
 from .test_browser_dossier import _fill_section
-from .test_browser_evaluation import _log_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,7 @@ class Journey:
         self.page.screenshot(path=SCREENSHOTS / f"{self.step:02d}-{name}.png", full_page=True)
 
     def log_in(self, user, language="fr"):
-        _log_in(self.page, self.live_server, user, language)
+        log_in(self.page, self.live_server, user, language)
 
     def pdf(self, name):
         path = self.tmp_path / name

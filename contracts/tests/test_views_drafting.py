@@ -3,19 +3,18 @@ parties, its subsidy schedule and KPI commitments, and the call's model contract
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.contrib.messages import get_messages
 from django.test import RequestFactory
 from django.urls import reverse
 
-from accounts.tests.factories import PASSWORD
 from applications.models import Call
 from contracts.forms.drafting import normalize_amount
 from contracts.models import Contract, ContractStatus, ContractTerms, KpiCommitment, Tranche
 from contracts.panels.drafting import call_contracts_panel
 from contracts.services.generation import contract_generate
+from core.tests.browser import log_in, screenshot
 from core.tests.client import page_text
 
 from .factories import decided_call, selected_decision
@@ -535,25 +534,6 @@ def test_an_incomplete_post_is_answered_with_the_form_never_a_500(client, admini
 
 # In the browser -----------------------------------------------------------------------------
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-
-def _shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"drafting-{name}.png", full_page=True)
-
-
-def _log_in(page, live_server, user, language="fr"):
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": live_server.url}]
-    )
-    page.goto(f"{live_server.url}/comptes/connexion/")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/espace/$"))
-
 
 @pytest.mark.browser
 def test_drafting_a_contract_in_the_browser(live_server, page, administrator):
@@ -562,21 +542,21 @@ def test_drafting_a_contract_in_the_browser(live_server, page, administrator):
     waiting = selected_decision(call=call, decided_by=administrator)
     call_url = f"{live_server.url}{reverse('applications:backoffice_call_detail', args=[call.pk])}"
 
-    _log_in(page, live_server, administrator)
+    log_in(page, live_server, administrator)
     page.goto(call_url)
     page.locator("#contrats-programmes").wait_for()
-    _shot(page, "call-panel-fr")
+    screenshot(page, "drafting-call-panel-fr")
     page.get_by_role("button", name=re.compile("Générer le contrat")).click()
     page.wait_for_url(re.compile(r".*/contrats/\d+/$"))
     contract = Contract.objects.get(decision=waiting)
-    _shot(page, "contract-draft-fr")
+    screenshot(page, "drafting-contract-draft-fr")
 
     page.get_by_role("link", name="Échéancier des subventions").click()
     page.locator("#id_tranches-0-amount").fill("1 500 000")
     page.locator("#id_tranches-1-amount").fill("900 000,50")
     page.get_by_role("button", name="Enregistrer l'échéancier").click()
     page.locator("#error-summary").wait_for()
-    _shot(page, "schedule-refused-fr")
+    screenshot(page, "drafting-schedule-refused-fr")
     page.locator("#id_tranches-1-amount").fill("499 999,50")
     page.locator("#id_tranches-2-amount").fill("0,50")
     page.locator("#id_tranches-2-condition").select_option("report")
@@ -585,7 +565,7 @@ def test_drafting_a_contract_in_the_browser(live_server, page, administrator):
     assert contract.contract_years.get(year=1).amount == Decimal("2000000.00")
     assert contract.tranches.filter(year=1).count() == 3
     page.goto(f"{live_server.url}{reverse('contracts:schedule', args=[contract.pk])}")
-    _shot(page, "schedule-fr")
+    screenshot(page, "drafting-schedule-fr")
 
     page.goto(f"{live_server.url}{reverse('contracts:commitments', args=[contract.pk])}")
     page.locator("#id_custom-0-label").fill("Entreprises membres exportatrices")
@@ -593,21 +573,21 @@ def test_drafting_a_contract_in_the_browser(live_server, page, administrator):
     page.get_by_role("button", name="Enregistrer les engagements").click()
     page.wait_for_url(re.compile(r".*/contrats/\d+/$"))
     page.goto(f"{live_server.url}{reverse('contracts:commitments', args=[contract.pk])}")
-    _shot(page, "commitments-fr")
+    screenshot(page, "drafting-commitments-fr")
     page.goto(f"{live_server.url}{reverse('contracts:draft_update', args=[contract.pk])}")
-    _shot(page, "draft-form-fr")
+    screenshot(page, "drafting-draft-form-fr")
     page.goto(f"{live_server.url}{reverse('contracts:terms', args=[call.pk])}")
-    _shot(page, "terms-fr")
+    screenshot(page, "drafting-terms-fr")
 
-    _log_in(page, live_server, administrator, language="ar")
+    log_in(page, live_server, administrator, language="ar")
     page.goto(call_url)
     page.wait_for_selector("html[dir=rtl]")
     page.locator("#contrats-programmes").wait_for()
-    _shot(page, "call-panel-ar")
+    screenshot(page, "drafting-call-panel-ar")
     for name in ("schedule", "commitments", "draft_update"):
         page.goto(f"{live_server.url}{reverse(f'contracts:{name}', args=[contract.pk])}")
-        _shot(page, f"{name}-ar")
+        screenshot(page, f"drafting-{name}-ar")
     page.goto(f"{live_server.url}{reverse('contracts:terms_language', args=[call.pk, 'ar'])}")
-    _shot(page, "terms-ar")
+    screenshot(page, "drafting-terms-ar")
     page.goto(f"{live_server.url}{reverse('contracts:detail', args=[contract.pk])}")
-    _shot(page, "contract-draft-ar")
+    screenshot(page, "drafting-contract-draft-ar")

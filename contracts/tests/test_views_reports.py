@@ -3,16 +3,16 @@
 import re
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import PASSWORD, DirectorFactory
+from accounts.tests.factories import DirectorFactory
 from applications.tests.builders import PDF, pdf_file
 from core.models import OutgoingMail
+from core.tests.browser import log_in, screenshot
 from core.tests.client import page_text
 
 from ..models import AnnualReport, Payment, ReportStatus, Tranche, TrancheStatus
@@ -455,25 +455,6 @@ def test_paid_tranche_shows_its_payment_on_the_contract_page(client, contract, a
 
 # In the browser -------------------------------------------------------------------------------
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-
-def _shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-def _log_in(page, live_server, user, language="fr"):
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": live_server.url}]
-    )
-    page.goto(f"{live_server.url}/comptes/connexion/")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/espace/$"))
-
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
@@ -489,13 +470,13 @@ def test_report_review_and_payment_in_the_browser(
     detail = f"{live_server.url}{reverse('contracts:detail', args=[contract.pk])}"
 
     # The director finds the report on their space, fills it and transmits it.
-    _log_in(page, live_server, director)
-    _shot(page, "reports-dashboard-fr")
+    log_in(page, live_server, director)
+    screenshot(page, "reports-dashboard-fr")
     page.get_by_role("link", name=re.compile("Rédiger le rapport")).first.click()
     page.wait_for_url(re.compile(r".*/rapports/1/$"))
     page.get_by_role("button", name="Transmettre au ministère").click()
     page.get_by_text("Le rapport ne peut pas encore être transmis").wait_for()
-    _shot(page, "report-incomplete-fr")
+    screenshot(page, "report-incomplete-fr")
     for field in page.locator("input[name^=achieved_]").all():
         field.fill("3")
     page.locator("input[name^=evidence_]").first.set_input_files(files["preuve-projets.pdf"])
@@ -504,38 +485,38 @@ def test_report_review_and_payment_in_the_browser(
     page.locator("#id_comment").fill("Première année : équipe d'animation recrutée.")
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text("Le rapport est enregistré.").wait_for()
-    _shot(page, "report-draft-fr")
+    screenshot(page, "report-draft-fr")
     page.get_by_role("button", name="Transmettre au ministère").click()
     page.get_by_text("a bien été transmis au ministère").wait_for()
-    _shot(page, "report-submitted-fr")
+    screenshot(page, "report-submitted-fr")
     page.goto(page.url)
     page.get_by_role("button", name=re.compile("العرب")).click()
     page.wait_for_selector("html[dir=rtl]")
-    _shot(page, "report-submitted-ar")
+    screenshot(page, "report-submitted-ar")
 
     # The administrator reviews and approves it, then records the payment of a due tranche.
-    _log_in(page, live_server, administrator)
+    log_in(page, live_server, administrator)
     page.goto(detail)
-    _shot(page, "contract-reports-admin-fr")
+    screenshot(page, "contract-reports-admin-fr")
     page.get_by_role("link", name=re.compile("Examiner")).click()
     page.get_by_text("Tranches que l'approbation rendra exigibles").wait_for()
-    _shot(page, "report-review-fr")
+    screenshot(page, "report-review-fr")
     page.get_by_role("button", name="Approuver").click()
     page.get_by_text("est approuvé").wait_for()
-    _shot(page, "contract-payments-fr")
+    screenshot(page, "contract-payments-fr")
     page.get_by_role("link", name=re.compile("Enregistrer le versement")).first.click()
     page.get_by_label("Référence du virement").fill("VIR-2025-0001")
-    _shot(page, "payment-form-fr")
+    screenshot(page, "payment-form-fr")
     page.get_by_role("button", name="Enregistrer le versement").click()
     page.get_by_text("est enregistré").wait_for()
     assert Payment.objects.filter(reference="VIR-2025-0001").exists()
-    _shot(page, "contract-paid-fr")
+    screenshot(page, "contract-paid-fr")
 
-    _log_in(page, live_server, administrator, language="ar")
+    log_in(page, live_server, administrator, language="ar")
     page.goto(detail)
-    _shot(page, "contract-payments-ar")
+    screenshot(page, "contract-payments-ar")
     page.goto(f"{live_server.url}{report_url(contract, name='report_review')}")
-    _shot(page, "report-review-ar")
+    screenshot(page, "report-review-ar")
 
 
 def test_review_preview_matches_what_approval_records_below_the_threshold(
