@@ -418,7 +418,7 @@ def cluster_record(cluster, *, excluding_call):
     """The cluster's contracts under other calls (drafts excepted), with their subsidy, what
     was paid, and per indicator the target and the achieved value. Three queries."""
     contracts = _contracts().filter(cluster=cluster).exclude(call=excluding_call)
-    contracts = contracts.exclude(status=ContractStatus.DRAFT)
+    contracts = contracts.exclude(status=ContractStatus.DRAFT).filter(sent_at__isnull=False)
     rows = list(
         with_totals(contracts.select_related("call")).order_by("call__edition_year", "reference")
     )

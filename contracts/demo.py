@@ -165,6 +165,7 @@ def _sign_and_activate(admin, contract):
     if contract.status == ContractStatus.DRAFT:
         with dated(_at(2011, 7, 20)):
             contract = lifecycle.contract_send(actor=admin, contract=contract)
+        Contract.objects.filter(pk=contract.pk).update(sent_at=_at(2011, 7, 20))
     if contract.status == ContractStatus.SENT:
         with dated(SIGNED_AT):
             contract = lifecycle.contract_sign(

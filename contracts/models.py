@@ -97,6 +97,8 @@ class Contract(TimeStampedModel):
         choices=BelowThreshold.choices,
         default=BelowThreshold.REDUCE,
     )
+    # First sent for signature: from then on the cluster sees the contract, whatever follows.
+    sent_at = models.DateTimeField(_("envoyé pour signature le"), null=True, blank=True)
     signed_scan = models.FileField(
         _("contrat signé par le cluster"), upload_to=contract_file_path, blank=True, max_length=300
     )

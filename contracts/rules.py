@@ -14,8 +14,9 @@ def is_contract_editor(user, contract):
 
 @rules.predicate
 def contract_is_visible_to_cluster(user, contract):
-    # A draft is the ministry's work in progress: the cluster sees it once sent for signature.
-    return contract is not None and contract.status != "draft"
+    # A draft is the ministry's work in progress: the cluster sees it once sent for signature,
+    # and a draft terminated before it was ever sent stays the ministry's.
+    return contract is not None and contract.sent_at is not None
 
 
 # Generating, editing, activating, closing; reviewing reports; recording payments.

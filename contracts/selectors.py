@@ -91,6 +91,7 @@ def contracts_visible_to(user):
             base.filter(
                 Q(cluster__owner=user) | Q(cluster__co_editors=user),
             )
+            .filter(sent_at__isnull=False)
             .exclude(status=ContractStatus.DRAFT)
             .distinct()
         )

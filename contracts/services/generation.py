@@ -4,7 +4,7 @@ dates, the subsidy schedule and the KPI commitments, always within the call's en
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -117,6 +117,20 @@ def _next_reference(call):
     return f"{prefix}{number:03d}"
 
 
+def _save_with_reference(contract, call, attempts=5):
+    """Two calls of one edition year share the numbering, and only the call is locked: a
+    reference taken meanwhile by the other call's contract is taken again, a number further."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                contract.save()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+            contract.reference = _next_reference(call)
+
+
 def _ensure_generable(decision):
     if decision.outcome != Decision.Outcome.SELECTED:
         raise ApplicationError(
@@ -183,21 +197,25 @@ def contract_generate(*, actor, decision, start_date=None):
     call = Call.objects.select_for_update().get(pk=dossier.call_id)
     _ensure_generable(decision)
     cluster = dossier.cluster
+    start_date = start_date or timezone.localdate()
+    _ensure_plausible_start(start_date)
     contract = Contract(
         decision=decision,
         call=call,
         cluster=cluster,
         reference=_next_reference(call),
         years=call.contract_years,
-        start_date=start_date or timezone.localdate(),
+        start_date=start_date,
         legal_name=cluster.name,
         representative_name=cluster.president_name or cluster.director_name,
         representative_title=_("Président") if cluster.president_name else _("Directeur"),
         ministry_representative=MINISTRY,
         created_by=actor,
     )
-    full_clean_or_refuse(contract, exclude=["decision", "call", "cluster", "created_by"])
-    contract.save()
+    full_clean_or_refuse(
+        contract, exclude=["decision", "call", "cluster", "created_by", "reference"]
+    )
+    _save_with_reference(contract, call)
     total = _schedule_create(contract, call, dossier)
     ensure_within_envelope(call, contract, total)
     _commitments_create(contract, dossier)
@@ -211,6 +229,14 @@ def contract_generate(*, actor, decision, start_date=None):
     )
     version_request(actor=actor, contract=contract, language="fr")
     return contract
+
+
+def _ensure_plausible_start(start):
+    if start is None or not 2000 <= start.year <= 2100:
+        raise ApplicationError(
+            _("La date de prise d'effet doit être comprise entre 2000 et 2100."),
+            field="start_date",
+        )
 
 
 def _mark_edited(contract):
@@ -238,6 +264,7 @@ def contract_update(*, actor, contract, fields):
     ensure_draft(contract)
     before = {name: str(getattr(contract, name)) for name in fields}
     assign_fields(contract, fields, allowed=CONTRACT_FIELDS)
+    _ensure_plausible_start(contract.start_date)
     full_clean_or_refuse(contract)
     contract.edited_at = timezone.now()
     contract.save()
@@ -270,6 +297,13 @@ def _clean_schedule(contract, call, tranches):
             )
         if condition not in TrancheCondition.values:
             raise ApplicationError(_("Condition de versement inconnue."), field="condition")
+        if year == 1 and condition == TrancheCondition.PREVIOUS_REPORT:
+            raise ApplicationError(
+                _(
+                    "La première année n'a pas de rapport précédent : choisissez une autre condition."
+                ),
+                field="condition",
+            )
         by_year[year].append((amount, condition))
     for year, lines in by_year.items():
         if not lines:

@@ -12,7 +12,7 @@ from applications.choices import FileType
 from applications.selectors import cluster_editors
 from applications.uploads import check_upload
 from core.errors import ApplicationError
-from core.journal import journal_record
+from core.journal import journal_for, journal_record
 from core.mail import mail_queue
 from core.pdf import render_pdf
 from core.states import StateMachine
@@ -185,9 +185,12 @@ def contract_send(*, actor, contract):
             ),
             code="stale_pdf",
         )
+    contract.sent_at = contract.sent_at or timezone.now()
+    contract.save(update_fields=["sent_at", "updated_at"])
     contract_transition(actor=actor, contract=contract, action="send")
-    sent = contract.versions.exclude(pdf="").count()
-    notify_cluster(contract, "contract_sent", f"contract-sent:{contract.pk}:{sent}")
+    # Each sending is announced, a second one after a recall too.
+    sendings = journal_for(contract).filter(action="contract.send").count()
+    notify_cluster(contract, "contract_sent", f"contract-sent:{contract.pk}:{sendings}")
     return contract
 
 
@@ -265,10 +268,12 @@ def contract_close(*, actor, contract):
     require_manager(actor)
     contract = _lock(contract)
     CONTRACT_STATES.target(contract.status, "close")
-    if not contract.reports.filter(year=contract.years, status=ReportStatus.APPROVED).exists():
+    approved = contract.reports.filter(status=ReportStatus.APPROVED).count()
+    if approved < contract.years:
+        # Closing cancels the tranches never due: a report still to approve would lose its own.
         raise ApplicationError(
             _(
-                "Le rapport de la dernière année doit être approuvé avant la clôture ; "
+                "Les rapports de toutes les années doivent être approuvés avant la clôture ; "
                 "sinon, résiliez le contrat en indiquant le motif."
             ),
             code="last_report",
@@ -297,7 +302,7 @@ def contract_terminate(*, actor, contract, reason):
     contract.termination_reason = reason
     contract.ended_at = timezone.now()
     contract.save(update_fields=["termination_reason", "ended_at", "updated_at"])
-    was_visible = contract.status != ContractStatus.DRAFT
+    was_visible = contract.sent_at is not None
     contract_transition(
         actor=actor,
         contract=contract,

@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
@@ -29,9 +30,22 @@ def _ensure_payable(tranche, amount, paid_on):
             % {"due": mad(tranche.due_amount)},
             field="amount",
         )
+    if amount != tranche.due_amount:
+        # A tranche is paid once: a partial transfer would close it for good.
+        raise ApplicationError(
+            _("Une tranche se verse en une fois : le montant versé doit être de %(due)s.")
+            % {"due": mad(tranche.due_amount)},
+            field="amount",
+        )
     if paid_on is None or paid_on > timezone.localdate():
         raise ApplicationError(
             _("La date du versement ne peut pas être dans le futur."), field="paid_on"
+        )
+    if tranche.due_at and paid_on < timezone.localdate(tranche.due_at):
+        raise ApplicationError(
+            _("La date du versement ne peut pas précéder l'exigibilité de la tranche (%(date)s).")
+            % {"date": date_format(timezone.localdate(tranche.due_at), "SHORT_DATE_FORMAT")},
+            field="paid_on",
         )
 
 

@@ -162,9 +162,7 @@ def test_a_contract_goes_through_its_life_and_each_step_is_journaled_and_emailed
     assert OutgoingMail.objects.count() == 5
 
 
-def test_a_recalled_contract_is_sent_again_and_mailed_again_only_for_a_new_version(
-    administrator, director
-):
+def test_a_recalled_contract_is_sent_again_and_each_sending_is_mailed(administrator, director):
     contract = sent_contract(administrator, director=director)
 
     with pytest.raises(ApplicationError) as error:
@@ -177,13 +175,13 @@ def test_a_recalled_contract_is_sent_again_and_mailed_again_only_for_a_new_versi
     assert contract.status == S.DRAFT
     assert journal_for(contract).get(action="contract.recall").message == "Échéancier à corriger"
     lifecycle.contract_send(actor=administrator, contract=contract)
-    assert OutgoingMail.objects.filter(template="contract_sent").count() == 1
+    assert OutgoingMail.objects.filter(template="contract_sent").count() == 2
 
     lifecycle.contract_recall(actor=administrator, contract=contract, reason="Nouvelle version")
     lifecycle.version_request(actor=administrator, contract=contract, language="fr")
     render_versions(contract)
     lifecycle.contract_send(actor=administrator, contract=contract)
-    assert OutgoingMail.objects.filter(template="contract_sent").count() == 2
+    assert OutgoingMail.objects.filter(template="contract_sent").count() == 3
 
 
 def test_a_contract_is_not_sent_before_its_pdf_is_rendered(administrator):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from contracts.models import Contract, Payment, TrancheStatus
+from contracts.models import Contract, Payment, Tranche, TrancheStatus
 from contracts.selectors import committed_under, with_totals
 from contracts.services import lifecycle
 from contracts.services.payments import payment_record
@@ -37,6 +37,8 @@ def contract(administrator, director):
 def test_a_due_tranche_is_paid_once_and_the_cluster_is_told(administrator, director, contract):
     tranche = contract.tranches.get(year=1, position=1)
     yesterday = timezone.localdate() - timedelta(days=1)
+    # Due since last week: the transfer went out yesterday.
+    Tranche.objects.filter(pk=tranche.pk).update(due_at=timezone.now() - timedelta(days=7))
 
     payment = pay(administrator, tranche, paid_on=yesterday, reference="  VIR-2026-0042 ")
 

@@ -344,7 +344,7 @@ def test_closing_before_the_last_report_is_approved_is_refused(client, administr
 
     response = client.post(_url("close", active), follow=True)
 
-    assert "Le rapport de la dernière année doit être approuvé" in page_text(response)
+    assert "Les rapports de toutes les années doivent être approuvés" in page_text(response)
     assert _status(active) == ContractStatus.ACTIVE
 
 

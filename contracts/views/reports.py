@@ -211,9 +211,10 @@ def report(request, pk, year):
     form = None
     failed_missing = None
     if editable:
+        posted = request.method == "POST"
         form = ReportForm(
-            request.POST or None,
-            request.FILES or None,
+            request.POST if posted else None,
+            request.FILES if posted else None,
             report=report,
             commitments=commitments,
             achievements=achievements,
