@@ -7,13 +7,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from evaluation.exports import (
-    MONEY_FORMAT,
-    XLSX_TYPE,
-    _attachment,
-    _csv_response,
-    _sheet,
-)
+from core.exports import MONEY_FORMAT, XLSX_TYPE, attachment, csv_response, sheet_fill
 
 from .dashboard import contract_lines, programme
 
@@ -140,24 +134,26 @@ def _calls_table(figures):
 
 
 def programme_csv(call=None):
-    return _csv_response(*_contracts_table(call), _filename(call, "csv"))
+    return csv_response(*_contracts_table(call), _filename(call, "csv"))
 
 
 def programme_xlsx(call=None):
     figures = programme(call)
     workbook = Workbook()
     money = dict.fromkeys((5, 6, 7, 8), MONEY_FORMAT)
-    _sheet(workbook.active, _("Appels"), *_calls_table(figures), {**money, 9: RATE_FORMAT})
+    sheet_fill(workbook.active, _("Appels"), *_calls_table(figures), {**money, 9: RATE_FORMAT})
     header, rows = _contracts_table(call)
-    _sheet(
+    sheet_fill(
         workbook.create_sheet(),
         _("Contrats"),
         header,
         rows,
         dict.fromkeys((6, 7, 8), MONEY_FORMAT),
     )
-    _sheet(workbook.create_sheet(), _("Indicateurs"), *_indicators_table(figures), {5: RATE_FORMAT})
-    _sheet(
+    sheet_fill(
+        workbook.create_sheet(), _("Indicateurs"), *_indicators_table(figures), {5: RATE_FORMAT}
+    )
+    sheet_fill(
         workbook.create_sheet(),
         _("Clusters et indicateurs"),
         *_clusters_table(figures),
@@ -166,4 +162,4 @@ def programme_xlsx(call=None):
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    return _attachment(response, _filename(call, "xlsx"))
+    return attachment(response, _filename(call, "xlsx"))

@@ -1,6 +1,5 @@
 """The ranking as lines ready to show or export, and its CSV and XLSX files."""
 
-import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,15 +9,19 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+
+from core.exports import (
+    MONEY_FORMAT,
+    XLSX_TYPE,
+    attachment,
+    csv_response,
+    sheet_fill,
+)
 
 from .models import Decision, Review, Score
 from .selectors import ranking
 from .services.selection import ineligibility_reason
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MONEY_FORMAT = "#,##0.00"
 SCORE_FORMAT = "0.00"
 
 
@@ -122,47 +125,12 @@ def _ranking_table(call):
     return header, rows
 
 
-# A cell starting with one of these is a formula to a spreadsheet: text typed by users
-# (cluster names, justifications) must never run as one.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    if isinstance(value, Decimal):
-        # French Excel reads "12,50" as a number, "12.50" as text.
-        return f"{value:.2f}".replace(".", ",")
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y %H:%M")
-    return str(value)
-
-
-def _attachment(response, filename):
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _csv_response(header, rows, filename):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows([_csv_value(value) for value in row] for row in rows)
-    # The byte-order mark tells Excel the file is UTF-8.
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    return _attachment(response, filename)
-
-
 def ranking_csv(call):
-    return _csv_response(*_ranking_table(call), f"classement-{call.reference}.csv")
+    return csv_response(*_ranking_table(call), f"classement-{call.reference}.csv")
 
 
 def scores_csv(call):
-    return _csv_response(*_scores_table(call), f"notes-{call.reference}.csv")
+    return csv_response(*_scores_table(call), f"notes-{call.reference}.csv")
 
 
 def all_scores(call):
@@ -217,31 +185,10 @@ def _scores_table(call):
     return header, rows
 
 
-def _sheet(sheet, title, header, rows, formats):
-    sheet.title = title
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-    for column, number_format in formats.items():
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-            cell.number_format = number_format
-    for index, title_cell in enumerate(sheet[1], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(
-            12, min(60, len(str(title_cell.value)) + 2)
-        )
-    sheet.freeze_panes = "A2"
-
-
 def ranking_xlsx(call):
     header, rows = _ranking_table(call)
     workbook = Workbook()
-    _sheet(
+    sheet_fill(
         workbook.active,
         _("Classement"),
         header,
@@ -258,8 +205,8 @@ def ranking_xlsx(call):
         },
     )
     scores_header, score_rows = _scores_table(call)
-    _sheet(workbook.create_sheet(), _("Notes"), scores_header, score_rows, {5: SCORE_FORMAT})
+    sheet_fill(workbook.create_sheet(), _("Notes"), scores_header, score_rows, {5: SCORE_FORMAT})
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    return _attachment(response, f"classement-{call.reference}.xlsx")
+    return attachment(response, f"classement-{call.reference}.xlsx")
