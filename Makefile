@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: WeasyPrint's libraries and fonts, gettext for the catalogues,
-# poppler to look at PDFs, Chromium for the browser tests.
+# poppler to look at PDFs, Chromium for the browser tests, ClamAV for the antivirus tests.
 DEB_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext libmagic1
-DEB_TEST := $(DEB_RUNTIME) poppler-utils chromium
+DEB_TEST := $(DEB_RUNTIME) poppler-utils chromium clamav-daemon clamav
 
 .PHONY: run test install install-dev system-packages system-packages-test messages compilemessages lint format serve-prod clean
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from .models import Role, User
 
-DEMO_PASSWORD = "Clusters-Demo-2026"  # noqa: S105 -- printed on purpose, demo only
+DEMO_PASSWORD = "Clusters-Demo-2026"  # noqa: S105 -- printed on purpose, demo only  # nosec B105
 
 DEMO_ACCOUNTS = [
     ("directeur@demo.clusters.ma", "Salma Bennani", Role.DIRECTOR),

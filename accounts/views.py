@@ -198,7 +198,7 @@ def invite(request):
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/invitation_accept.html"
     success_url = reverse_lazy("accounts:login")
-    reset_url_token = "definir-mot-de-passe"  # noqa: S105 -- a URL segment
+    reset_url_token = "definir-mot-de-passe"  # noqa: S105 -- a URL segment  # nosec B105
 
     def form_valid(self, form):
         response = super().form_valid(form)

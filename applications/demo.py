@@ -15,7 +15,7 @@ from .defaults import DEFAULT_CHECKLIST
 from .models import Call, Cluster, ClusterMember, Dossier, DossierDocument, RequiredDocument
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
-DEMO_PASSWORD = "Clusters-Demo-2026"  # noqa: S105 -- demo only, printed by seed_demo
+DEMO_PASSWORD = "Clusters-Demo-2026"  # noqa: S105 -- demo only, printed by seed_demo  # nosec B105
 # A tiny but valid PDF, so that demo files can be downloaded and opened.
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"

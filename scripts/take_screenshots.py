@@ -20,7 +20,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PASSWORD = "Clusters-Demo-2026"  # noqa: S105 -- the printed demo password
+PASSWORD = "Clusters-Demo-2026"  # noqa: S105 -- the printed demo password  # nosec B105
 
 
 def shoot(page, name):

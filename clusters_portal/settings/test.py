@@ -2,7 +2,7 @@
 
 from .base import *  # noqa: F403
 
-SECRET_KEY = "test-only-key-with-enough-length-to-look-real-0123456789"  # noqa: S105
+SECRET_KEY = "test-only-key-with-enough-length-to-look-real-0123456789"  # noqa: S105 -- tests only  # nosec B105
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -100,3 +100,18 @@ def filesize(size):
     if size < 1024 * 1024:
         return _("%(size)s Ko") % {"size": formats.number_format(size / 1024, 0)}
     return _("%(size)s Mo") % {"size": formats.number_format(size / 1024 / 1024, 1)}
+
+
+@register.filter
+def width_class(value, scale=100):
+    """The CSS class drawing a bar at value/scale of its track (`w-pct-0` … `w-pct-100`).
+
+    Widths are classes rather than style attributes so that the Content-Security-Policy can
+    refuse every inline style.
+    """
+    try:
+        ratio = Decimal(str(value)) / Decimal(str(scale)) if scale else Decimal(0)
+    except (InvalidOperation, TypeError, ValueError):
+        ratio = Decimal(0)
+    percent = int((ratio * 100).to_integral_value())
+    return f"w-pct-{min(max(percent, 0), 100)}"
