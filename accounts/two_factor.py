@@ -87,9 +87,7 @@ def _throttled(device):
         return None
     until = timezone.localtime(details["locked_until"])
     return ApplicationError(
-        _(
-            "Trop de codes erronés : par sécurité, attendez jusqu'à %(time)s avant de réessayer."
-        )
+        _("Trop de codes erronés : par sécurité, attendez jusqu'à %(time)s avant de réessayer.")
         % {"time": formats.time_format(until, "H:i:s")},
         field="code",
         code="throttled",

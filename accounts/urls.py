@@ -30,9 +30,7 @@ urlpatterns = [
         views_two_factor.two_factor_disable,
         name="two_factor_disable",
     ),
-    path(
-        "confirmer-mot-de-passe/", views_two_factor.password_confirm, name="password_confirm"
-    ),
+    path("confirmer-mot-de-passe/", views_two_factor.password_confirm, name="password_confirm"),
     path("langue/", views.language_set, name="language_set"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),

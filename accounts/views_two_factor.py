@@ -131,7 +131,9 @@ def recovery_codes_regenerate(request):
         return redirect("accounts:profile")
     request.session[RECOVERY_CODES] = codes
     messages.success(request, _("Vos anciens codes de secours ne fonctionnent plus."))
-    return redirect(sessions.with_next(reverse("accounts:recovery_codes"), reverse("accounts:profile")))
+    return redirect(
+        sessions.with_next(reverse("accounts:recovery_codes"), reverse("accounts:profile"))
+    )
 
 
 @require_POST

@@ -330,3 +330,30 @@ def test_an_unverified_session_may_switch_language_and_log_out(client, evaluator
 
     client.post(reverse("accounts:logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_the_demo_staff_log_in_with_the_printed_secret(client):
+    import io
+
+    from django.core.management import call_command
+
+    from accounts import demo
+
+    printed = io.StringIO()
+    demo.seed(printed)
+    demo.seed(io.StringIO())
+    assert "PORT AILD ESCL" in printed.getvalue()
+    code = io.StringIO()
+    call_command("demo_otp_code", stdout=code)
+
+    second = client.post(
+        LOGIN, {"username": "admin@demo.clusters.ma", "password": demo.DEMO_PASSWORD}
+    )
+    assert second.url.startswith(VERIFY)
+    assert _code_step(client, code.getvalue().strip()).url == DASHBOARD
+    assert TOTPDevice.objects.filter(user__email="admin@demo.clusters.ma").count() == 1
+    client.post(reverse("accounts:logout"))
+    director = client.post(
+        LOGIN, {"username": "directeur@demo.clusters.ma", "password": demo.DEMO_PASSWORD}
+    )
+    assert director.url == DASHBOARD
