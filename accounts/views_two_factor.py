@@ -54,7 +54,8 @@ def otp_verify(request):
             if isinstance(device, StaticDevice):
                 _recovery_code_used(request, user)
             return redirect(next_url)
-    return render(request, "accounts/otp_verify.html", {"form": form, "next_url": next_url})
+    context = {"form": form, "next_url": next_url, "show_navigation": False}
+    return render(request, "accounts/otp_verify.html", context)
 
 
 def _recovery_code_used(request, user):
@@ -97,6 +98,8 @@ def otp_enrol(request):
         "qr_code": two_factor.qr_code_svg(device),
         "secret": two_factor.manual_secret(device),
         "mandatory": user.role in STAFF_ROLES,
+        # The menu leads nowhere until the code is given: hidden rather than bouncing back.
+        "show_navigation": not user.two_factor_required,
     }
     return render(request, "accounts/otp_enrol.html", context)
 

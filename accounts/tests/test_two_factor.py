@@ -357,3 +357,13 @@ def test_the_demo_staff_log_in_with_the_printed_secret(client):
         LOGIN, {"username": "directeur@demo.clusters.ma", "password": demo.DEMO_PASSWORD}
     )
     assert director.url == DASHBOARD
+
+
+def test_the_code_page_hides_the_menu_that_would_lead_nowhere(client, evaluator):
+    confirmed_device(evaluator)
+    _password_step(client, evaluator)
+
+    page = page_text(client.get(VERIFY))
+
+    assert reverse("evaluation:queue") not in page
+    assert reverse("accounts:logout") in page

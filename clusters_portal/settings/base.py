@@ -128,6 +128,8 @@ EMAIL_VERIFICATION_MAX_AGE = timedelta(hours=48)
 
 # Two-factor authentication (django-otp): a code from an authenticator app, or a recovery code.
 OTP_TOTP_ISSUER = "Portail des clusters"
+# The technical admin lists devices without showing their secret keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Each wrong code doubles the wait before the next try (1 s, 2 s, 4 s…), per device.
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
