@@ -170,3 +170,21 @@ def two_factor_disable(*, actor, user):
     user.two_factor_enabled = False
     journal_record(target=user, actor=actor, action="two_factor.disable")
     return user
+
+
+@transaction.atomic
+def two_factor_reset(*, actor, user):
+    """An administrator removes the app of someone who lost their phone and recovery codes.
+
+    Staff set up a new app at their next login; a director is back to the password alone.
+    """
+    if not actor.is_administrator or actor.pk == user.pk:
+        raise ApplicationError(_("Seul un administrateur peut réinitialiser le compte d'un autre."))
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(two_factor_enabled=False)
+    user.two_factor_enabled = False
+    journal_record(
+        target=user, actor=actor, action="two_factor.disable", message=_("Réinitialisation")
+    )
+    return user

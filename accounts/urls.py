@@ -31,6 +31,11 @@ urlpatterns = [
         name="two_factor_disable",
     ),
     path("confirmer-mot-de-passe/", views_two_factor.password_confirm, name="password_confirm"),
+    path(
+        "utilisateurs/<int:pk>/reinitialiser-double-authentification/",
+        views_two_factor.two_factor_reset,
+        name="two_factor_reset",
+    ),
     path("langue/", views.language_set, name="language_set"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,11 +14,12 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from core.errors import ApplicationError
+from core.permissions import permission_required
 
 from . import sessions, two_factor
 from .decorators import recent_login_required
 from .forms import EnrolmentCodeForm, OTPCodeForm, PasswordConfirmForm
-from .models import STAFF_ROLES
+from .models import STAFF_ROLES, User
 
 # Recovery codes wait here between their creation and the one page that shows them.
 RECOVERY_CODES = "recovery_codes_once"
@@ -167,3 +168,24 @@ def password_confirm(request):
             return redirect(next_url)
         form.add_error("password", _("Mot de passe incorrect."))
     return render(request, "accounts/password_confirm.html", {"form": form, "next_url": next_url})
+
+
+@require_POST
+@permission_required("accounts.reset_two_factor")
+@recent_login_required
+def two_factor_reset(request, pk):
+    account = get_object_or_404(User, pk=pk)
+    try:
+        two_factor.two_factor_reset(actor=request.user, user=account)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "La double authentification de %(email)s est réinitialisée : "
+                "une nouvelle application sera demandée à sa prochaine connexion."
+            )
+            % {"email": account.email},
+        )
+    return redirect("accounts:user_list")

@@ -367,3 +367,51 @@ def test_the_code_page_hides_the_menu_that_would_lead_nowhere(client, evaluator)
 
     assert reverse("evaluation:queue") not in page
     assert reverse("accounts:logout") in page
+
+
+# An administrator helps someone who lost their phone
+
+
+def test_an_administrator_resets_a_lost_app_and_the_person_enrols_again(
+    client, administrator, evaluator
+):
+    confirmed_device(evaluator)
+    client.force_login(administrator)
+    assert "Réinitialiser la double authentification" in page_text(
+        client.get(reverse("accounts:user_list"))
+    )
+
+    response = client.post(reverse("accounts:two_factor_reset", args=[evaluator.pk]), follow=True)
+
+    assert "est réinitialisée" in page_text(response)
+    assert not TOTPDevice.objects.filter(user=evaluator).exists()
+    entry = journal_for(evaluator).get()
+    assert (entry.action, entry.actor) == ("two_factor.disable", administrator)
+    evaluator_client = type(client)()
+    assert _password_step(evaluator_client, evaluator).url.startswith(ENROL)
+
+
+@pytest.mark.parametrize("role", ["director", "evaluator", "committee_member"])
+def test_only_administrators_reset_someone_else(client, role, request, administrator):
+    confirmed_device(administrator)
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.post(reverse("accounts:two_factor_reset", args=[administrator.pk]))
+
+    assert response.status_code == 403
+    assert TOTPDevice.objects.filter(user=administrator).exists()
+
+
+def test_a_stale_login_confirms_the_password_before_a_reset(client, administrator, evaluator):
+    from accounts import sessions
+
+    confirmed_device(evaluator)
+    client.force_login(administrator)
+    session = client.session
+    session[sessions.PASSWORD_GIVEN_AT] = sessions.now() - 3600
+    session.save()
+
+    response = client.post(reverse("accounts:two_factor_reset", args=[evaluator.pk]))
+
+    assert response.url.startswith(reverse("accounts:password_confirm"))
+    assert TOTPDevice.objects.filter(user=evaluator).exists()
