@@ -74,11 +74,10 @@ def _refused(device, user):
         user.pk,
         device.throttling_failure_count,
     )
-    return ApplicationError(
-        _("Ce code n'est pas valable. Vérifiez l'heure de votre téléphone et réessayez."),
-        field="code",
-        code="invalid",
-    )
+    message = _("Ce code n'est pas valable.")
+    if isinstance(device, TOTPDevice):
+        message = _("Ce code n'est pas valable. Vérifiez l'heure de votre téléphone et réessayez.")
+    return ApplicationError(message, field="code", code="invalid")
 
 
 def _throttled(device):
