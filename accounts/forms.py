@@ -120,3 +120,42 @@ class InvitationForm(forms.Form):
         if email_is_taken(email):
             raise forms.ValidationError(DUPLICATE_EMAIL, code="duplicate")
         return email
+
+
+class OTPCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code à 6 chiffres ou code de secours"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "spellcheck": "false",
+                "dir": "ltr",
+            }
+        ),
+    )
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code à 6 chiffres affiché par l'application"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+                "dir": "ltr",
+            }
+        ),
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autofocus": True, "autocomplete": "current-password"}),
+    )

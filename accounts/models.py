@@ -48,6 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Donne accès à l'interface d'administration technique de Django."),
     )
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    # Set once an authenticator app is confirmed: kept on the row so that every request knows,
+    # without a query, whether a director who opted in must give a code (staff always must).
+    two_factor_enabled = models.BooleanField(_("double authentification activée"), default=False)
 
     objects = UserManager()
 
@@ -99,3 +102,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_administrator(self):
         return self.role == Role.ADMINISTRATOR
+
+    @property
+    def two_factor_required(self):
+        """Ministry staff must give a code at every login; directors only once they opted in."""
+        return self.role in STAFF_ROLES or self.two_factor_enabled

@@ -21,3 +21,4 @@ is_ministry_staff = is_evaluator | is_committee_member | is_administrator
 
 rules.add_perm("accounts.list_users", is_administrator)
 rules.add_perm("accounts.invite_user", is_administrator)
+rules.add_perm("accounts.reset_two_factor", is_administrator)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_two_factor
 
 app_name = "accounts"
 
@@ -13,6 +13,29 @@ urlpatterns = [
     path("verification/renvoyer/", views.verification_resend, name="verification_resend"),
     path("verification/<str:token>/", views.verify_email, name="verify_email"),
     path("profil/", views.profile, name="profile"),
+    path("double-authentification/", views_two_factor.otp_verify, name="otp_verify"),
+    path("double-authentification/activer/", views_two_factor.otp_enrol, name="otp_enrol"),
+    path(
+        "double-authentification/codes-de-secours/",
+        views_two_factor.recovery_codes,
+        name="recovery_codes",
+    ),
+    path(
+        "double-authentification/codes-de-secours/regenerer/",
+        views_two_factor.recovery_codes_regenerate,
+        name="recovery_codes_regenerate",
+    ),
+    path(
+        "double-authentification/desactiver/",
+        views_two_factor.two_factor_disable,
+        name="two_factor_disable",
+    ),
+    path("confirmer-mot-de-passe/", views_two_factor.password_confirm, name="password_confirm"),
+    path(
+        "utilisateurs/<int:pk>/reinitialiser-double-authentification/",
+        views_two_factor.two_factor_reset,
+        name="two_factor_reset",
+    ),
     path("langue/", views.language_set, name="language_set"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -15,7 +15,7 @@ from django_ratelimit.decorators import ratelimit
 from core.errors import ApplicationError
 from core.permissions import permission_required
 
-from . import services
+from . import services, two_factor
 from .forms import (
     EmailForm,
     InvitationForm,
@@ -24,7 +24,8 @@ from .forms import (
     ProfileForm,
     RegistrationForm,
 )
-from .models import User
+from .middleware import second_step_url
+from .models import STAFF_ROLES, User
 from .selectors import user_list
 from .throttling import ratelimit_email, ratelimit_ip
 
@@ -64,6 +65,9 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
+        if user.two_factor_required:
+            # The password is only the first step: the code page (or enrolment) comes next.
+            response = redirect(second_step_url(user, self.get_success_url()))
         chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if chosen in dict(settings.LANGUAGES):
             # A language picked just before logging in wins, and becomes the preference.
@@ -152,7 +156,18 @@ def profile(request):
         )
         messages.success(request, _("Votre profil a été enregistré."))
         return _with_language_cookie(redirect("accounts:profile"), user.preferred_language)
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request, "accounts/profile.html", {"form": form, "two_factor": _two_factor_status(account)}
+    )
+
+
+def _two_factor_status(user):
+    enabled = two_factor.confirmed_totp_device(user) is not None
+    return {
+        "enabled": enabled,
+        "mandatory": user.role in STAFF_ROLES,
+        "codes_left": two_factor.recovery_codes_left(user) if enabled else 0,
+    }
 
 
 @require_POST

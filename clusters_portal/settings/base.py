@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "applications",
@@ -51,9 +54,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After messages and htmx: both say why the person is sent elsewhere.
+    "accounts.middleware.SessionInactivityMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     # Last, so that it sees the outcome of authentication attempts.
     "axes.middleware.AxesMiddleware",
 ]
@@ -122,6 +129,24 @@ LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 72
 # E-mail verification links for self-registered directors.
 EMAIL_VERIFICATION_MAX_AGE = timedelta(hours=48)
+
+# Two-factor authentication (django-otp): a code from an authenticator app, or a recovery code.
+OTP_TOTP_ISSUER = "Portail des clusters"
+# The technical admin lists devices without showing their secret keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Each wrong code doubles the wait before the next try (1 s, 2 s, 4 s…), per device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+RECOVERY_CODE_COUNT = 10
+
+# Sessions end after this much inactivity (accounts.middleware.SessionInactivityMiddleware).
+SESSION_INACTIVITY_TIMEOUT = timedelta(minutes=env.int("SESSION_INACTIVITY_MINUTES", default=30))
+# The stored session outlives the inactivity timeout, so that an expired one can be recognised
+# and explained to its owner; it is a ceiling, not the timeout.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+# Publishing results, generating or activating a contract and recording a payment ask for the
+# password again when it was last given longer ago than this.
+REAUTHENTICATION_MAX_AGE = timedelta(minutes=env.int("REAUTHENTICATION_MINUTES", default=10))
 
 # Failed logins: after 5 failures for one account from one address, 15 minutes of lockout.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

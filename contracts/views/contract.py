@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import recent_login_required
 from core.dashboard import panels_for
 from core.errors import ApplicationError
 from core.journal import journal_for
@@ -170,6 +171,7 @@ def recall(request, pk):
 
 @require_POST
 @permission_required(MANAGE)
+@recent_login_required
 def activate(request, pk):
     contract = _contract_or_404(request, pk)
     form = ActivateForm(request.POST, request.FILES)

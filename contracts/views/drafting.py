@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import recent_login_required
 from applications.models import Call
 from core.errors import ApplicationError
 from core.permissions import permission_required
@@ -60,6 +61,7 @@ def _draft_or_refusal(request, pk):
 
 @permission_required(MANAGE)
 @require_POST
+@recent_login_required
 def generate(request, decision_pk):
     decision = get_object_or_404(
         Decision.objects.select_related("dossier"),

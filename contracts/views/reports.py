@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import recent_login_required
 from applications.choices import Indicator
 from core.errors import ApplicationError
 from core.permissions import permission_required
@@ -405,6 +406,7 @@ def evidence_file(request, pk, year, line_pk):
 
 
 @permission_required(MANAGE)
+@recent_login_required
 def payment(request, pk):
     tranche = get_object_or_404(
         Tranche.objects.select_related("contract__cluster", "contract__call"), pk=pk

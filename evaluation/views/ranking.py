@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import recent_login_required
 from applications.models import Call, Dossier
 from core.errors import ApplicationError
 from core.permissions import permission_required
@@ -191,6 +192,7 @@ def decision(request, dossier_pk):
 
 
 @permission_required(MANAGE)
+@recent_login_required
 def publish(request, call_pk):
     call = _ranked_call_or_404(call_pk)
     if request.method == "POST":

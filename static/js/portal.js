@@ -131,6 +131,13 @@
     }
   }
 
+  // A "Print" button (recovery codes) without an inline handler.
+  function printOnRequest(event) {
+    if (event.target.closest && event.target.closest("[data-print-page]")) {
+      window.print();
+    }
+  }
+
   function ready() {
     keepTextBackups();
     refreshCountdowns();
@@ -139,6 +146,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", ready);
+  document.addEventListener("click", printOnRequest);
   window.setInterval(refreshCountdowns, 30000);
   document.addEventListener("htmx:afterSettle", ready);
   document.addEventListener("htmx:xhr:progress", showUploadProgress);
