@@ -1,10 +1,16 @@
 """The journal: every state change is written here by the service that makes it."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from .models import JournalEntry
 
 _LABELS = {}
+# The date given to entries written inside `journal_dated`: the demo replays past events.
+_DATED = ContextVar("journal_dated", default=None)
 
 
 def register_actions(labels):
@@ -16,7 +22,20 @@ def action_label(action):
     return _LABELS.get(action, action)
 
 
-def journal_record(*, target, actor, action, from_state="", to_state="", message="", data=None):
+@contextmanager
+def journal_dated(when):
+    """Entries written by the services inside the block are dated `when` at insert time (the
+    journal is append-only: a date cannot be corrected afterwards)."""
+    token = _DATED.set(when)
+    try:
+        yield
+    finally:
+        _DATED.reset(token)
+
+
+def journal_record(
+    *, target, actor, action, from_state="", to_state="", message="", data=None, at=None
+):
     return JournalEntry.objects.create(
         content_type=ContentType.objects.get_for_model(target),
         object_id=target.pk,
@@ -26,6 +45,7 @@ def journal_record(*, target, actor, action, from_state="", to_state="", message
         to_state=to_state,
         message=message,
         data=data or {},
+        created_at=at or _DATED.get() or timezone.now(),
     )
 
 
