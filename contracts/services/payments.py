@@ -87,6 +87,8 @@ def payment_record(*, actor, tranche, paid_on, amount, reference):
             "amount": str(amount),
             "paid_on": paid_on.isoformat(),
             "reference": reference,
+            "before": {"status": TrancheStatus.DUE.value, "paid_amount": "0.00"},
+            "after": {"status": TrancheStatus.PAID.value, "paid_amount": str(amount)},
         },
     )
     notify_cluster(contract, "payment_recorded", f"payment:{payment.pk}", payment=payment)
