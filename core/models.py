@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .errors import ApplicationError
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
@@ -12,6 +14,36 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DeleteGuardQuerySet(models.QuerySet):
+    """A queryset whose delete() refuses the rows its model keeps for good."""
+
+    def delete(self):
+        self.model.refuse_deletion(self)
+        return super().delete()
+
+
+class DeleteGuardMixin:
+    """Rows the portal keeps for good (a submitted dossier, a review, a payment): the model
+    says which in `undeletable(queryset)`; delete() on one of them, or on a queryset holding
+    one, raises. Withdrawal and cancellation are states, not deletions. Cascades cannot reach
+    these rows either: the foreign keys to them are PROTECT."""
+
+    deletion_refused = ""
+
+    @classmethod
+    def undeletable(cls, queryset):
+        return queryset
+
+    @classmethod
+    def refuse_deletion(cls, queryset):
+        if cls.undeletable(queryset).exists():
+            raise ApplicationError(cls.deletion_refused, code="undeletable")
+
+    def delete(self, *args, **kwargs):
+        type(self).refuse_deletion(type(self)._base_manager.filter(pk=self.pk))
+        return super().delete(*args, **kwargs)
 
 
 class OutgoingMail(TimeStampedModel):
