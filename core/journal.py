@@ -4,7 +4,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from .models import JournalEntry
 
@@ -20,6 +23,11 @@ def register_actions(labels):
 
 def action_label(action):
     return _LABELS.get(action, action)
+
+
+def action_choices():
+    """(code, label) of every registered action, by label: the journal page's filter."""
+    return sorted(((code, str(label)) for code, label in _LABELS.items()), key=lambda c: c[1])
 
 
 @contextmanager
@@ -53,3 +61,64 @@ def journal_for(target):
     return JournalEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(target), object_id=target.pk
     ).select_related("actor")
+
+
+# States are shown by the entry's from → to already, in words; not again as codes.
+_SHOWN_AS_STATES = {"status", "outcome"}
+# Names of the values the services keep before and after a change, in words.
+_VALUE_LABELS = {
+    "paid_amount": _("montant versé"),
+    "due_amount": _("montant exigible"),
+    "total": _("note totale"),
+    "score": _("note"),
+    "subsidy_total": _("subvention"),
+}
+
+
+def _shown(value):
+    from .templatetags.portal import mad
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str) and value.replace(".", "", 1).lstrip("-").isdigit() and "." in value:
+        return mad(value)  # amounts and totals are kept as "1200000.00"
+    return Truncator(str(value)).chars(80)
+
+
+def _flat(values):
+    """One level of nesting flattened: a review's notes show criterion by criterion."""
+    flat = {}
+    for key, value in (values or {}).items():
+        if isinstance(value, dict):
+            flat.update(value)
+        else:
+            flat[key] = value
+    return flat
+
+
+def _value_label(name, model):
+    if name in _VALUE_LABELS:
+        return _VALUE_LABELS[name]
+    try:
+        return model._meta.get_field(name).verbose_name
+    except (AttributeError, FieldDoesNotExist):
+        return name  # a criterion's label, already in words
+
+
+def journal_changes(data, model=None):
+    """What an entry changed, as (name, before, after) lines ready to show; [] if nothing.
+    `model`, the entry's object's model, names its fields."""
+    if not isinstance(data, dict) or ("before" not in data and "after" not in data):
+        return []
+    before, after = data.get("before"), data.get("after")
+    if isinstance(before, list) or isinstance(after, list):
+        return [(_("lignes"), len(before or []), len(after or []))]
+    if not isinstance(before, dict) and not isinstance(after, dict):
+        return [("", _shown(before), _shown(after))]
+    before, after = _flat(before), _flat(after)
+    names = list(after) + [name for name in before if name not in after]
+    return [
+        (_value_label(name, model), _shown(before.get(name)), _shown(after.get(name)))
+        for name in names
+        if before.get(name) != after.get(name) and name not in _SHOWN_AS_STATES
+    ]

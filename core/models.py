@@ -152,3 +152,11 @@ class JournalEntry(models.Model):
         from .journal import action_label
 
         return action_label(self.action)
+
+    @property
+    def changes(self):
+        from .journal import journal_changes
+
+        # get_for_id is cached: a timeline of many entries costs no query per entry.
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        return journal_changes(self.data, model)

@@ -73,13 +73,16 @@ def call_save(*, actor, call=None, **fields):
     full_clean_or_refuse(call)
     call.save()
     after = _field_values(call, fields)
-    changed = [name for name in after if creating or before[name] != after[name]]
+    changed = [name for name in after if before[name] != after[name]]
     journal_record(
         target=call,
         actor=actor,
         action="call.create" if creating else "call.update",
-        data={
-            "before": None if creating else {name: before[name] for name in changed},
+        # A new call's values are all in its field-level history (audit app).
+        data=None
+        if creating
+        else {
+            "before": {name: before[name] for name in changed},
             "after": {name: after[name] for name in changed},
         },
     )
