@@ -36,15 +36,19 @@ class JournalFilter(django_filters.FilterSet):
         label=_("Appel à projets"),
         queryset=Call.objects.order_by("-edition_year", "reference"),
         method="filter_call",
+        empty_label=_("Tous"),
     )
     kind = django_filters.ChoiceFilter(
         label=_("Objet"),
         choices=[(kind, label) for kind, (_model, label, *_rest) in KINDS.items()],
         method="filter_kind",
+        empty_label=_("Tous"),
     )
-    action = django_filters.ChoiceFilter(label=_("Action"), choices=action_choices)
+    action = django_filters.ChoiceFilter(
+        label=_("Action"), choices=action_choices, empty_label=_("Toutes")
+    )
     actor = django_filters.ModelChoiceFilter(
-        label=_("Auteur"), queryset=User.objects.order_by("full_name")
+        label=_("Auteur"), queryset=User.objects.order_by("full_name"), empty_label=_("Tous")
     )
     after = django_filters.DateFilter(
         label=_("Du"),

@@ -114,7 +114,7 @@ def journal_changes(data, model=None):
     if isinstance(before, list) or isinstance(after, list):
         return [(_("lignes"), len(before or []), len(after or []))]
     if not isinstance(before, dict) and not isinstance(after, dict):
-        return [("", _shown(before), _shown(after))]
+        return [(_("total"), _shown(before), _shown(after))]
     before, after = _flat(before), _flat(after)
     names = list(after) + [name for name in before if name not in after]
     return [
