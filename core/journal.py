@@ -2,10 +2,11 @@
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -75,13 +76,29 @@ _VALUE_LABELS = {
 }
 
 
-def _shown(value):
+# Values in dirhams; other decimals (notes, totals out of 100, rates) are plain numbers.
+_AMOUNTS = {
+    "paid_amount",
+    "due_amount",
+    "subsidy_total",
+    "amount",
+    "budget_envelope",
+    "max_annual_subsidy",
+}
+
+
+def _shown(value, name=""):
     from .templatetags.portal import mad
 
     if value is None or value == "":
         return "—"
-    if isinstance(value, str) and value.replace(".", "", 1).lstrip("-").isdigit() and "." in value:
-        return mad(value)  # amounts and totals are kept as "1200000.00"
+    try:
+        number = Decimal(value) if isinstance(value, str) and "." in value else None
+    except InvalidOperation:
+        number = None
+    if number is not None:
+        # Kept as "1200000.00" in the journal; shown in the reader's format.
+        return mad(number) if name in _AMOUNTS else formats.number_format(number, use_l10n=True)
     return Truncator(str(value)).chars(80)
 
 
@@ -114,11 +131,12 @@ def journal_changes(data, model=None):
     if isinstance(before, list) or isinstance(after, list):
         return [(_("lignes"), len(before or []), len(after or []))]
     if not isinstance(before, dict) and not isinstance(after, dict):
-        return [(_("total"), _shown(before), _shown(after))]
+        # A schedule's totals, the one change kept as two amounts.
+        return [(_("total"), _shown(before, "amount"), _shown(after, "amount"))]
     before, after = _flat(before), _flat(after)
     names = list(after) + [name for name in before if name not in after]
     return [
-        (_value_label(name, model), _shown(before.get(name)), _shown(after.get(name)))
+        (_value_label(name, model), _shown(before.get(name), name), _shown(after.get(name), name))
         for name in names
         if before.get(name) != after.get(name) and name not in _SHOWN_AS_STATES
     ]
