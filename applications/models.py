@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
 
 from .choices import (
     DocumentPart,
@@ -225,8 +225,10 @@ class ClusterMember(models.Model):
         return self.name
 
 
-class Dossier(TimeStampedModel):
+class Dossier(DeleteGuardMixin, TimeStampedModel):
     """One cluster's candidature to one call: an administrative and a technical part."""
+
+    deletion_refused = _("Un dossier déposé ne se supprime pas : il peut être retiré.")
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="dossiers")
     cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="dossiers")
@@ -258,6 +260,8 @@ class Dossier(TimeStampedModel):
     human_resources = models.TextField(_("ressources humaines et formation"), blank=True)
     monitoring = models.TextField(_("dispositif de suivi et d'évaluation"), blank=True)
 
+    objects = DeleteGuardQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("dossier de candidature")
         verbose_name_plural = _("dossiers de candidature")
@@ -274,6 +278,11 @@ class Dossier(TimeStampedModel):
 
     def __str__(self):
         return self.reference
+
+    @classmethod
+    def undeletable(cls, queryset):
+        # Only a draft was never received by the ministry.
+        return queryset.exclude(status=DossierStatus.DRAFT)
 
     # Decisions stay the committee's until the results are published.
     UNPUBLISHED_DECISIONS = (

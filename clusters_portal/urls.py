@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("", include("contracts.urls")),
+    path("", include("audit.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("gestion/django/", admin.site.urls),

@@ -3,20 +3,19 @@ through the real services: signed on 6 September 2011 for 3 years, 17 MDH for th
 clusters, 81 collaborative R&D projects, 28 patents, 24 start-ups and 266 R&D jobs committed,
 and the reports of the first two years approved and paid."""
 
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.utils import translation
 
 from accounts.models import User
 from applications.choices import Indicator
 from applications.demo import DEMO_PDF
 from applications.models import Call, KpiTarget
-from core.models import JournalEntry
+from core.journal import journal_dated
 from core.templatetags.portal import mad
 from evaluation.models import Decision
 
@@ -95,15 +94,6 @@ REPORT_DATES = {
 FIRST_PAYMENT_ON = date(2011, 10, 20)
 
 
-@contextmanager
-def dated(when):
-    """Journal entries written by the services inside the block are dated `when`: the history
-    of a 2011 contract reads as it happened."""
-    last = JournalEntry.objects.aggregate(last=Max("pk"))["last"] or 0
-    yield
-    JournalEntry.objects.filter(pk__gt=last).update(created_at=when)
-
-
 def _pdf(name, content=DEMO_PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
@@ -130,7 +120,7 @@ def _render(contract):
 def _contract(admin, decision):
     contract = Contract.objects.filter(decision=decision).first()
     if contract is None:
-        with dated(GENERATED_AT):
+        with journal_dated(GENERATED_AT):
             contract = generation.contract_generate(
                 actor=admin, decision=decision, start_date=START
             )
@@ -163,11 +153,11 @@ def _signed_copy(contract):
 def _sign_and_activate(admin, contract):
     director = contract.cluster.owner
     if contract.status == ContractStatus.DRAFT:
-        with dated(_at(2011, 7, 20)):
+        with journal_dated(_at(2011, 7, 20)):
             contract = lifecycle.contract_send(actor=admin, contract=contract)
         Contract.objects.filter(pk=contract.pk).update(sent_at=_at(2011, 7, 20))
     if contract.status == ContractStatus.SENT:
-        with dated(SIGNED_AT):
+        with journal_dated(SIGNED_AT):
             contract = lifecycle.contract_sign(
                 actor=director,
                 contract=contract,
@@ -175,7 +165,7 @@ def _sign_and_activate(admin, contract):
             )
         Contract.objects.filter(pk=contract.pk).update(signed_at=SIGNED_AT)
     if contract.status == ContractStatus.SIGNED:
-        with dated(ACTIVATED_AT):
+        with journal_dated(ACTIVATED_AT):
             contract = lifecycle.contract_activate(
                 actor=admin,
                 contract=contract,
@@ -200,7 +190,7 @@ def _report(admin, contract, year, share):
     report = AnnualReport.objects.filter(contract=contract, year=year).first()
     if report is not None and report.status == ReportStatus.APPROVED:
         return report
-    with dated(submitted_at):
+    with journal_dated(submitted_at):
         report = reports.report_open(actor=director, contract=contract, year=year)
         for commitment in contract.commitments.filter(year=year).order_by("indicator"):
             achieved = _achieved(commitment.target, share)
@@ -221,7 +211,7 @@ def _report(admin, contract, year, share):
             financial_report=_pdf(f"rapport-financier-{year}.pdf"),
         )
         report = reports.report_submit(actor=director, report=report)
-    with dated(reviewed_at):
+    with journal_dated(reviewed_at):
         report = reports.report_approve(
             actor=admin, report=report, comment="Rapport approuvé par le comité de suivi."
         )
@@ -238,7 +228,7 @@ def _report(admin, contract, year, share):
 def _pay_due(admin, contract, paid_on):
     when = datetime.combine(paid_on, datetime.min.time().replace(hour=11), tzinfo=CASABLANCA)
     for tranche in contract.tranches.filter(status=TrancheStatus.DUE).order_by("year", "position"):
-        with dated(when):
+        with journal_dated(when):
             payment = payments.payment_record(
                 actor=admin,
                 tranche=tranche,

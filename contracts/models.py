@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.choices import Indicator
-from core.models import TimeStampedModel
+from core.models import DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
 
 from .storage import contract_file_path, evidence_path, report_file_path, version_path
 
@@ -219,8 +219,11 @@ class Tranche(models.Model):
         return f"{self.contract} — {self.year}.{self.position}"
 
 
-class Payment(TimeStampedModel):
-    """The disbursement of a tranche: one per tranche, never above what is due."""
+class Payment(DeleteGuardMixin, TimeStampedModel):
+    """The disbursement of a tranche: one per tranche, never above what is due. Never deleted
+    (DeleteGuardMixin.undeletable keeps every row)."""
+
+    deletion_refused = _("Un versement enregistré ne se supprime jamais.")
 
     tranche = models.OneToOneField(Tranche, on_delete=models.PROTECT, related_name="payment")
     paid_on = models.DateField(_("date du versement"))
@@ -229,6 +232,8 @@ class Payment(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = DeleteGuardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("versement")

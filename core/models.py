@@ -2,7 +2,10 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .errors import ApplicationError
 
 
 class TimeStampedModel(models.Model):
@@ -11,6 +14,36 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DeleteGuardQuerySet(models.QuerySet):
+    """A queryset whose delete() refuses the rows its model keeps for good."""
+
+    def delete(self):
+        self.model.refuse_deletion(self)
+        return super().delete()
+
+
+class DeleteGuardMixin:
+    """Rows the portal keeps for good (a submitted dossier, a review, a payment): the model
+    says which in `undeletable(queryset)`; delete() on one of them, or on a queryset holding
+    one, raises. Withdrawal and cancellation are states, not deletions. Cascades cannot reach
+    these rows either: the foreign keys to them are PROTECT."""
+
+    deletion_refused = ""
+
+    @classmethod
+    def undeletable(cls, queryset):
+        return queryset
+
+    @classmethod
+    def refuse_deletion(cls, queryset):
+        if cls.undeletable(queryset).exists():
+            raise ApplicationError(cls.deletion_refused, code="undeletable")
+
+    def delete(self, *args, **kwargs):
+        type(self).refuse_deletion(type(self)._base_manager.filter(pk=self.pk))
+        return super().delete(*args, **kwargs)
 
 
 class OutgoingMail(TimeStampedModel):
@@ -54,10 +87,23 @@ class OutgoingMail(TimeStampedModel):
         return f"{self.template} → {self.to} ({self.get_status_display()})"
 
 
+class AppendOnlyError(Exception):
+    """A journal entry was about to be changed or deleted: the journal is append-only."""
+
+
+class JournalQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The journal is append-only: entries are never changed.")
+
+    def delete(self):
+        raise AppendOnlyError("The journal is append-only: entries are never deleted.")
+
+
 class JournalEntry(models.Model):
     """One event in the life of a call, dossier or contract: who did what, when, and why.
 
-    Append-only: entries are written by services and never changed or deleted.
+    Append-only: entries are written by services and never changed or deleted. The model
+    refuses it here; on PostgreSQL a trigger refuses it for raw SQL too (core migration 0005).
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
@@ -68,7 +114,8 @@ class JournalEntry(models.Model):
         verbose_name=_("auteur"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # A deleted account (an unverified registration purged) leaves its entries in place.
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=60)
@@ -76,7 +123,12 @@ class JournalEntry(models.Model):
     to_state = models.CharField(_("état après"), max_length=30, blank=True)
     message = models.TextField(_("motif"), blank=True)
     data = models.JSONField(_("détails"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+    # Not auto_now_add: the demo replays 2011 events and writes their dates at insert time.
+    created_at = models.DateTimeField(
+        _("date"), default=timezone.now, editable=False, db_index=True
+    )
+
+    objects = JournalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("entrée du journal")
@@ -87,8 +139,24 @@ class JournalEntry(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The journal is append-only: entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The journal is append-only: entries are never deleted.")
+
     @property
     def label(self):
         from .journal import action_label
 
         return action_label(self.action)
+
+    @property
+    def changes(self):
+        from .journal import journal_changes
+
+        # get_for_id is cached: a timeline of many entries costs no query per entry.
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        return journal_changes(self.data, model)

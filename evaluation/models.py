@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
 
 SCORE = {"max_digits": 6, "decimal_places": 2}
 
@@ -147,8 +147,12 @@ class Assignment(TimeStampedModel):
         return self.status in (self.Status.AWAITING_DECLARATION, self.Status.ACTIVE)
 
 
-class Review(TimeStampedModel):
+class Review(DeleteGuardMixin, TimeStampedModel):
     """One evaluator's scoring of one dossier; final once submitted."""
+
+    deletion_refused = _(
+        "Une évaluation soumise ne se supprime pas : un administrateur peut la rouvrir."
+    )
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")
@@ -162,6 +166,8 @@ class Review(TimeStampedModel):
     total = models.DecimalField(_("total pondéré"), null=True, blank=True, **SCORE)
     comment = models.TextField(_("appréciation générale"), blank=True)
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
+
+    objects = DeleteGuardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("évaluation")
@@ -181,12 +187,20 @@ class Review(TimeStampedModel):
     def __str__(self):
         return f"{self.assignment}"
 
+    @classmethod
+    def undeletable(cls, queryset):
+        return queryset.exclude(status=cls.Status.DRAFT)
 
-class Score(models.Model):
+
+class Score(DeleteGuardMixin, models.Model):
+    deletion_refused = _("La note d'une évaluation soumise ne se supprime pas.")
+
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     value = models.PositiveSmallIntegerField(_("note"))
     justification = models.TextField(_("justification"))
+
+    objects = DeleteGuardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("note")
@@ -197,6 +211,10 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.value}"
+
+    @classmethod
+    def undeletable(cls, queryset):
+        return queryset.exclude(review__status=Review.Status.DRAFT)
 
 
 class Consensus(TimeStampedModel):

@@ -68,11 +68,30 @@ def call_save(*, actor, call=None, **fields):
             _("L'enveloppe d'un appel clôturé ne change plus : la sélection s'appuie sur elle."),
             field="budget_envelope",
         )
+    before = _field_values(call, fields)
     assign_fields(call, fields, CALL_FIELDS)
     full_clean_or_refuse(call)
     call.save()
-    journal_record(target=call, actor=actor, action="call.create" if creating else "call.update")
+    after = _field_values(call, fields)
+    changed = [name for name in after if before[name] != after[name]]
+    journal_record(
+        target=call,
+        actor=actor,
+        action="call.create" if creating else "call.update",
+        # A new call's values are all in its field-level history (audit app).
+        data=None
+        if creating
+        else {
+            "before": {name: before[name] for name in changed},
+            "after": {name: after[name] for name in changed},
+        },
+    )
     return call
+
+
+def _field_values(call, fields):
+    """The call's values of the fields a form sent, as strings for the journal."""
+    return {name: str(getattr(call, name)) for name in fields if name in CALL_FIELDS}
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from applications.models import BudgetYear, Call, KpiTarget
 from core.errors import ApplicationError
@@ -147,7 +148,7 @@ def _ensure_generable(decision):
         )
 
 
-def _schedule_create(contract, call, dossier):
+def _schedule_create(contract, call, dossier, actor):
     requested = _requested_by_year(dossier)
     years, tranches = [], []
     for year in range(1, contract.years + 1):
@@ -170,18 +171,20 @@ def _schedule_create(contract, call, dossier):
                     condition=condition,
                 )
             )
-    ContractYear.objects.bulk_create(years)
-    Tranche.objects.bulk_create(tranches)
+    # With history (audit app): bulk_create skips save() and so the field-level history.
+    bulk_create_with_history(years, ContractYear, default_user=actor)
+    bulk_create_with_history(tranches, Tranche, default_user=actor)
     return sum((row.amount for row in years), Decimal("0"))
 
 
-def _commitments_create(contract, dossier):
-    KpiCommitment.objects.bulk_create(
+def _commitments_create(contract, dossier, actor):
+    rows = [
         KpiCommitment(contract=contract, indicator=indicator, year=year, target=target)
         for indicator, year, target in KpiTarget.objects.filter(
             dossier=dossier, year__lte=contract.years
         ).values_list("indicator", "year", "target")
-    )
+    ]
+    bulk_create_with_history(rows, KpiCommitment, default_user=actor)
 
 
 @transaction.atomic
@@ -216,9 +219,9 @@ def contract_generate(*, actor, decision, start_date=None):
         contract, exclude=["decision", "call", "cluster", "created_by", "reference"]
     )
     _save_with_reference(contract, call)
-    total = _schedule_create(contract, call, dossier)
+    total = _schedule_create(contract, call, dossier, actor)
     ensure_within_envelope(call, contract, total)
-    _commitments_create(contract, dossier)
+    _commitments_create(contract, dossier, actor)
     terms_ensure(call=call, language="fr")
     journal_record(
         target=contract,
@@ -272,13 +275,18 @@ def contract_update(*, actor, contract, fields):
         for row in contract.contract_years.all():
             row.report_due_on = report_due_on(contract.start_date, row.year)
             row.save(update_fields=["report_due_on"])
-    changed = {
-        name: {"before": before[name], "after": str(getattr(contract, name))}
-        for name in fields
-        if before[name] != str(getattr(contract, name))
-    }
+    after = {name: str(getattr(contract, name)) for name in fields}
+    changed = [name for name in fields if before[name] != after[name]]
     if changed:
-        journal_record(target=contract, actor=actor, action="contract.update", data=changed)
+        journal_record(
+            target=contract,
+            actor=actor,
+            action="contract.update",
+            data={
+                "before": {name: before[name] for name in changed},
+                "after": {name: after[name] for name in changed},
+            },
+        )
     return contract
 
 
@@ -326,6 +334,10 @@ def _clean_schedule(contract, call, tranches):
     return by_year
 
 
+def _tranche_lines(tranches):
+    return [{"year": t.year, "amount": str(t.amount), "condition": t.condition} for t in tranches]
+
+
 @transaction.atomic
 def schedule_update(*, actor, contract, tranches):
     """Replace a draft's tranches; each year's subsidy and the total are their sums, so they
@@ -336,8 +348,10 @@ def schedule_update(*, actor, contract, tranches):
     ensure_draft(contract)
     by_year = _clean_schedule(contract, call, tranches)
     before = contract.tranches.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    before_tranches = _tranche_lines(contract.tranches.order_by("year", "position"))
     contract.tranches.all().delete()
     new = []
+    years = {row.year: row for row in contract.contract_years.all()}
     for year, lines in by_year.items():
         for position, (amount, condition) in enumerate(lines, start=1):
             new.append(
@@ -349,10 +363,9 @@ def schedule_update(*, actor, contract, tranches):
                     condition=condition,
                 )
             )
-        contract.contract_years.filter(year=year).update(
-            amount=sum((amount for amount, _condition in lines), Decimal("0"))
-        )
-    Tranche.objects.bulk_create(new)
+        years[year].amount = sum((amount for amount, _condition in lines), Decimal("0"))
+    bulk_update_with_history(list(years.values()), ContractYear, ["amount"], default_user=actor)
+    bulk_create_with_history(new, Tranche, default_user=actor)
     _mark_edited(contract)
     total = sum((tranche.amount for tranche in new), Decimal("0"))
     ensure_within_envelope(call, contract, total)
@@ -363,9 +376,8 @@ def schedule_update(*, actor, contract, tranches):
         data={
             "before": str(before),
             "after": str(total),
-            "tranches": [
-                {"year": t.year, "amount": str(t.amount), "condition": t.condition} for t in new
-            ],
+            "tranches_before": before_tranches,
+            "tranches": _tranche_lines(new),
         },
     )
     return contract
@@ -402,6 +414,13 @@ def _clean_commitments(contract, commitments):
     return rows
 
 
+def _commitment_lines(rows):
+    return [
+        {"indicator": r.indicator, "label": r.label, "year": r.year, "target": r.target}
+        for r in rows
+    ]
+
+
 @transaction.atomic
 def commitments_update(*, actor, contract, commitments):
     """Replace a draft's KPI commitments: dicts with indicator, label (custom), year, target."""
@@ -411,18 +430,14 @@ def commitments_update(*, actor, contract, commitments):
     rows = _clean_commitments(contract, commitments)
     for row in rows:
         full_clean_or_refuse(row, exclude=["contract"], validate_unique=False)
+    before = _commitment_lines(contract.commitments.order_by("year", "indicator", "label"))
     contract.commitments.all().delete()
-    KpiCommitment.objects.bulk_create(rows)
+    bulk_create_with_history(rows, KpiCommitment, default_user=actor)
     _mark_edited(contract)
     journal_record(
         target=contract,
         actor=actor,
         action="contract.commitments_update",
-        data={
-            "commitments": [
-                {"indicator": r.indicator, "label": r.label, "year": r.year, "target": r.target}
-                for r in rows
-            ]
-        },
+        data={"before": before, "after": _commitment_lines(rows)},
     )
     return contract

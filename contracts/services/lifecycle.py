@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from applications.choices import FileType
 from applications.selectors import cluster_editors
@@ -22,6 +23,7 @@ from ..models import (
     ContractStatus,
     ContractVersion,
     ReportStatus,
+    Tranche,
     TrancheStatus,
 )
 from .generation import ensure_draft, require_manager, terms_ensure
@@ -256,10 +258,13 @@ def contract_activate(*, actor, contract, final_copy):
     return contract
 
 
-def _cancel_planned(contract):
-    return contract.tranches.filter(status=TrancheStatus.PLANNED).update(
-        status=TrancheStatus.CANCELLED
-    )
+def _cancel_planned(contract, actor):
+    # Saved with their history (audit app), which a queryset update() would skip.
+    planned = list(contract.tranches.filter(status=TrancheStatus.PLANNED))
+    for tranche in planned:
+        tranche.status = TrancheStatus.CANCELLED
+    bulk_update_with_history(planned, Tranche, ["status"], default_user=actor)
+    return len(planned)
 
 
 @transaction.atomic
@@ -278,7 +283,7 @@ def contract_close(*, actor, contract):
             ),
             code="last_report",
         )
-    cancelled = _cancel_planned(contract)
+    cancelled = _cancel_planned(contract, actor)
     contract.ended_at = timezone.now()
     contract.save(update_fields=["ended_at", "updated_at"])
     contract_transition(
@@ -298,7 +303,7 @@ def contract_terminate(*, actor, contract, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Indiquez le motif de la résiliation."), field="reason")
-    cancelled = _cancel_planned(contract)
+    cancelled = _cancel_planned(contract, actor)
     contract.termination_reason = reason
     contract.ended_at = timezone.now()
     contract.save(update_fields=["termination_reason", "ended_at", "updated_at"])

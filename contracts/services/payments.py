@@ -63,16 +63,20 @@ def payment_record(*, actor, tranche, paid_on, amount, reference):
         raise ApplicationError(_("Indiquez la référence du virement."), field="reference")
     try:
         with transaction.atomic():
-            payment = Payment.objects.create(
+            payment = Payment(
                 tranche=tranche,
                 paid_on=paid_on,
                 amount=amount,
                 reference=reference,
                 recorded_by=actor,
             )
+            # The field-level history (audit app) names the clerk outside a request too.
+            payment._history_user = actor
+            payment.save(force_insert=True)
     except IntegrityError as error:
         raise ApplicationError(_("Cette tranche est déjà versée."), code="paid") from error
     tranche.status = TrancheStatus.PAID
+    tranche._history_user = actor
     tranche.save(update_fields=["status"])
     contract = tranche.contract
     journal_record(
@@ -87,6 +91,8 @@ def payment_record(*, actor, tranche, paid_on, amount, reference):
             "amount": str(amount),
             "paid_on": paid_on.isoformat(),
             "reference": reference,
+            "before": {"status": TrancheStatus.DUE.value, "paid_amount": "0.00"},
+            "after": {"status": TrancheStatus.PAID.value, "paid_amount": str(amount)},
         },
     )
     notify_cluster(contract, "payment_recorded", f"payment:{payment.pk}", payment=payment)

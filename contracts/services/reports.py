@@ -337,6 +337,8 @@ def tranches_release(*, actor, contract, event, report=None):
                 "amount": str(tranche.amount),
                 "due_amount": str(due),
                 "achievement_rate": None if rate is None else str(rate),
+                "before": {"status": TrancheStatus.PLANNED.value, "due_amount": None},
+                "after": {"status": tranche.status, "due_amount": str(due)},
             },
         )
     return tranches

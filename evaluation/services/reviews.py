@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from applications.choices import DossierStatus
 from core.errors import ApplicationError
-from core.journal import journal_record
+from core.journal import journal_for, journal_record
 from core.mail import mail_queue
 from core.models import OutgoingMail
 from core.services import full_clean_or_refuse
@@ -168,15 +168,36 @@ def review_submit(*, actor, assignment, now=None):
     if grid.frozen_at is None:
         grid.frozen_at = now
         grid.save(update_fields=["frozen_at", "updated_at"])
+    after = _submitted_values(review)
     journal_record(
         target=assignment.dossier,
         actor=actor,
         action="review.submit",
         from_state=Review.Status.DRAFT,
         to_state=Review.Status.SUBMITTED,
-        data={"review": review.pk, "total": str(review.total)},
+        data={
+            "review": review.pk,
+            "total": str(review.total),
+            "before": _previous_submission(assignment.dossier, review),
+            "after": after,
+        },
     )
     return review
+
+
+def _submitted_values(review):
+    """The notes and total of a submitted review, as the journal keeps them."""
+    scores = review.scores.select_related("criterion").order_by("criterion__position", "pk")
+    return {
+        "total": str(review.total),
+        "scores": {score.criterion.label: score.value for score in scores},
+    }
+
+
+def _previous_submission(dossier, review):
+    """What a reopened review said when it was last submitted; None on a first submission."""
+    previous = journal_for(dossier).filter(action="review.submit", data__review=review.pk).first()
+    return previous.data.get("after") if previous else None
 
 
 def _reason(reason):

@@ -135,6 +135,8 @@ def consensus_record(*, actor, dossier, score, justification):
             "score": str(consensus.score),
             "previous": None if previous is None else str(previous),
             "mean": str(row.mean_total),
+            "before": {"score": None if previous is None else str(previous)},
+            "after": {"score": str(consensus.score)},
         },
     )
     return consensus
@@ -202,11 +204,16 @@ def decision_set(*, actor, dossier, outcome):
             )
         _ensure_within_envelope(call, dossier, row.subsidy_requested)
     if dossier.status != OUTCOME_STATES[outcome]:
+        previous = Decision.objects.filter(dossier=dossier).first()
         dossier_transition(
             actor=actor,
             dossier=dossier,
             action=OUTCOME_ACTIONS[outcome],
-            data={"final_score": None if row.final_score is None else str(row.final_score)},
+            data={
+                "final_score": None if row.final_score is None else str(row.final_score),
+                "before": _decision_values(previous),
+                "after": {"outcome": outcome, "subsidy_total": str(row.subsidy_requested)},
+            },
         )
     decision, _created = Decision.objects.update_or_create(
         dossier=dossier,
@@ -217,6 +224,12 @@ def decision_set(*, actor, dossier, outcome):
         },
     )
     return decision
+
+
+def _decision_values(decision):
+    if decision is None:
+        return None
+    return {"outcome": decision.outcome, "subsidy_total": str(decision.subsidy_total)}
 
 
 def _missing_decisions(rows):

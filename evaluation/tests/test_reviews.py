@@ -117,7 +117,10 @@ def test_a_partial_draft_is_kept_then_submitted(assignment, evaluator):
     assert submitted.submitted_at is not None
     entry = journal_for(assignment.dossier).get(action="review.submit")
     assert entry.actor == evaluator
-    assert entry.data == {"review": review.pk, "total": "100.00"}
+    assert (entry.data["review"], entry.data["total"]) == (review.pk, "100.00")
+    assert entry.data["before"] is None  # a first submission
+    assert entry.data["after"]["total"] == "100.00"
+    assert set(entry.data["after"]["scores"].values()) == {4}
 
 
 @pytest.mark.django_db

@@ -1,0 +1,49 @@
+"""Field-level history of the key models, kept by django-simple-history.
+
+The journal (core.JournalEntry) says what happened in plain words; these historical tables
+keep every version of each row (who, when, every field), so an auditor can see what a change
+touched. They are registered here, not on the models, so that every historical table and its
+migrations live in this app and the other apps' models stay as they are.
+
+What bypasses model save() also bypasses this history: QuerySet.update() and bulk_create() /
+bulk_update(). Services that change a tracked model that way write the history themselves
+(simple_history.utils.bulk_create_with_history / bulk_update_with_history) where it matters.
+"""
+
+from simple_history import register
+
+from accounts.models import User
+from applications.models import Call, Dossier, DossierDocument
+from contracts.models import (
+    AnnualReport,
+    Contract,
+    ContractYear,
+    KpiAchievement,
+    KpiCommitment,
+    Payment,
+    Tranche,
+)
+from evaluation.models import Consensus, Decision, Review, Score
+
+TRACKED = [
+    Call,
+    Dossier,
+    DossierDocument,
+    Review,
+    Score,
+    Consensus,
+    Decision,
+    Contract,
+    ContractYear,
+    Tranche,
+    Payment,
+    KpiCommitment,
+    AnnualReport,
+    KpiAchievement,
+]
+
+for model in TRACKED:
+    register(model, app="audit")
+
+# Roles and account state; never the password hash or the last login.
+register(User, app="audit", excluded_fields=["password", "last_login"])
