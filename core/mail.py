@@ -1,9 +1,11 @@
 """E-mail: render `emails/<name>/` templates in the recipient's language, send from a task."""
 
+import hashlib
 import logging
 import mimetypes
 import smtplib
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -81,6 +83,15 @@ def mail_queue(*, template, to, language, context=None, key=None, sensitive=Fals
     return mail
 
 
+def message_id(key):
+    """The same Message-ID for every attempt at one e-mail: should a worker die in the instant
+    between the mail server's acceptance and the commit that records it, the one copy sent
+    again is the same message, which mail systems recognise and mailboxes show once."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{digest}@{domain}>"
+
+
 def outgoing_mail_deliver(*, mail_id):
     """Send one recorded e-mail unless it already went out; returns True when sent now.
 
@@ -95,7 +106,7 @@ def outgoing_mail_deliver(*, mail_id):
             body=mail.body_text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[mail.to],
-            headers={"X-Portal-Mail-Key": mail.key},
+            headers={"X-Portal-Mail-Key": mail.key, "Message-ID": message_id(mail.key)},
         )
         if mail.body_html:
             message.attach_alternative(mail.body_html, "text/html")

@@ -207,8 +207,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A task not acknowledged within this delay is redelivered; longer than any task's time limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# With Redis, a task held by a worker that died (SIGKILL, OOM, power cut) goes back to the
+# queue once it has gone unacknowledged this long; the next worker to start or poll takes it.
+# It must exceed the longest a live worker may hold a task: the hard time limit (180 s) and
+# the longest retry countdown (one hour for e-mails), or a task still running or waiting for
+# its retry would be handed to a second worker too. Tests shorten it to watch a redelivery.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# On a deployment's SIGTERM the worker lets the running task finish for a while, then puts
+# back what it holds, so a restart never waits for the visibility timeout.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30.0
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The periodic schedule, declared here and nowhere else; the database scheduler copies it
