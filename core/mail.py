@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import OutgoingMail
+from .unavailable import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def mail_queue(*, template, to, language, context=None, key=None, sensitive=Fals
     )
     mail.full_clean()
     mail.save()
-    transaction.on_commit(lambda: outgoing_mail_send.delay(mail.pk))
+    enqueue_on_commit(outgoing_mail_send, mail.pk)
     return mail
 
 

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.unavailable.DatabaseUnavailableMiddleware",
     # Last, so that it sees the outcome of authentication attempts.
     "axes.middleware.AxesMiddleware",
 ]
@@ -233,6 +234,12 @@ CELERY_BEAT_SCHEDULE = {
     "report-reminders": {
         "task": "contracts.tasks.report_reminders",
         "schedule": timedelta(hours=6),
+    },
+    # Work recorded while the broker was away (see core.unavailable.enqueue_on_commit).
+    "pending-mails": {"task": "core.tasks.pending_mails_send", "schedule": timedelta(minutes=10)},
+    "pending-receipts": {
+        "task": "applications.tasks.pending_receipts_render",
+        "schedule": timedelta(minutes=10),
     },
     "purge-unverified-accounts": {
         "task": "accounts.tasks.unverified_users_purge_task",
