@@ -43,6 +43,8 @@ def _connect(name):
 @pytest.fixture
 def empty_database():
     """A new, empty database made with the portal's role, dropped afterwards."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_dump and pg_restore back up PostgreSQL only")
     name = f"restore_{uuid.uuid4().hex[:12]}"
     admin = _connect("postgres")
     admin.autocommit = True
@@ -65,8 +67,6 @@ def files_on_disk(settings, tmp_path):
 def test_a_backup_restores_every_dossier_and_file_into_an_empty_database(
     director, outsider, files_on_disk, tmp_path, empty_database
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("pg_dump and pg_restore back up PostgreSQL only")
     for person in (director, outsider):
         complete(draft_for(person), person)
     documents = list(DossierDocument.objects.values_list("file", "sha256"))
@@ -112,8 +112,6 @@ def test_a_backup_restores_every_dossier_and_file_into_an_empty_database(
 def test_a_damaged_backup_is_refused_before_anything_is_restored(
     director, files_on_disk, tmp_path, empty_database
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("pg_dump and pg_restore back up PostgreSQL only")
     complete(draft_for(director), director)
     env = {"MEDIA_ROOT": str(files_on_disk), "BACKUP_DIR": str(tmp_path / "backups")}
     backup = _run("backup.sh", env={**env, "DATABASE_URL": database_url()})
