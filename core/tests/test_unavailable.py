@@ -127,3 +127,39 @@ def test_submitting_while_the_broker_is_away_succeeds_and_leaves_the_work_pendin
     receipt.refresh_from_db()
     assert receipt.pdf.name
     assert OutgoingMail.objects.filter(status=OutgoingMail.Status.SENT).count() == 1
+
+
+def test_a_database_lost_outside_any_view_still_gets_the_503_page(rf):
+    from django.db import OperationalError
+
+    from core.views import server_error
+
+    try:
+        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
+    except OperationalError:
+        response = server_error(rf.get("/dossiers/"))
+
+    assert response.status_code == 503
+    assert MESSAGE in page_text(response)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_queued_while_the_broker_is_away_is_sent_by_the_sweep(mailoutbox):
+    from core.mail import mail_queue
+    from core.tasks import pending_mails_send
+
+    with broker_away():
+        mail = mail_queue(
+            template="password_reset",
+            to="salma@cluster-a.ma",
+            language="fr",
+            context={"user": {"full_name": "Salma"}, "link": "https://portail/x/"},
+        )
+    assert OutgoingMail.objects.get(pk=mail.pk).status == OutgoingMail.Status.PENDING
+    assert pending_mails_send() == 0  # left alone for a few minutes: a worker may be on it
+
+    OutgoingMail.objects.filter(pk=mail.pk).update(created_at=mail.created_at.replace(year=2000))
+    assert pending_mails_send() == 1
+    assert OutgoingMail.objects.get(pk=mail.pk).status == OutgoingMail.Status.SENT
+    assert len(mailoutbox) == 1
+    assert pending_mails_send() == 0
