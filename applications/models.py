@@ -259,6 +259,15 @@ class Dossier(DeleteGuardMixin, TimeStampedModel):
     international = models.TextField(_("coopération et visibilité internationales"), blank=True)
     human_resources = models.TextField(_("ressources humaines et formation"), blank=True)
     monitoring = models.TextField(_("dispositif de suivi et d'évaluation"), blank=True)
+    # Named when a co-editor's save is refused because this person changed the same part.
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dernière modification par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = DeleteGuardQuerySet.as_manager()
 

@@ -1,9 +1,11 @@
 """E-mail: render `emails/<name>/` templates in the recipient's language, send from a task."""
 
+import hashlib
 import logging
 import mimetypes
 import smtplib
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -14,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import OutgoingMail
+from .unavailable import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +80,17 @@ def mail_queue(*, template, to, language, context=None, key=None, sensitive=Fals
     )
     mail.full_clean()
     mail.save()
-    transaction.on_commit(lambda: outgoing_mail_send.delay(mail.pk))
+    enqueue_on_commit(outgoing_mail_send, mail.pk)
     return mail
+
+
+def message_id(key):
+    """The same Message-ID for every attempt at one e-mail: should a worker die in the instant
+    between the mail server's acceptance and the commit that records it, the one copy sent
+    again is the same message, which mail systems recognise and mailboxes show once."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{digest}@{domain}>"
 
 
 def outgoing_mail_deliver(*, mail_id):
@@ -95,7 +107,7 @@ def outgoing_mail_deliver(*, mail_id):
             body=mail.body_text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[mail.to],
-            headers={"X-Portal-Mail-Key": mail.key},
+            headers={"X-Portal-Mail-Key": mail.key, "Message-ID": message_id(mail.key)},
         )
         if mail.body_html:
             message.attach_alternative(mail.body_html, "text/html")

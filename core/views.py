@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseServerError, JsonResponse
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from .dashboard import HOME, panels_for
 from .health import broker_state, database_state
+from .unavailable import is_database_unavailable, service_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,9 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # The page must render even when the database is what failed: no user, no queries.
+    # A database lost in a middleware (the session's) reaches here rather than the middleware.
+    if is_database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
     try:
         return render(request, "500.html", status=500)
     except Exception:

@@ -156,3 +156,22 @@ def test_text_typed_while_the_connection_is_lost_is_offered_back(
     page.get_by_text("Brouillon enregistré").wait_for()
     dossier.refresh_from_db()
     assert dossier.governance == "Conseil d'administration de 9 membres"
+
+
+def test_autosaves_then_a_save_are_not_taken_for_a_co_editors_change(
+    live_server, page, director, candidature
+):
+    """Each background save gives the form the fingerprint of what it saved (hx-swap-oob)."""
+    from applications.tests.factories import DossierFactory
+
+    dossier = DossierFactory(call=candidature, cluster=director.owned_clusters.get())
+    _log_in(page, live_server, director)
+    page.goto(f"{live_server.url}/dossiers/{dossier.pk}/sections/strategie/")
+    for text in ("Export vers l'Afrique", "Export vers l'Afrique de l'Ouest"):
+        with page.expect_response(lambda response: response.request.method == "POST"):
+            page.get_by_role("textbox").fill(text)
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+
+    page.get_by_text("La section « Stratégie et création de valeur » est enregistrée.").wait_for()
+    dossier.refresh_from_db()
+    assert dossier.strategy == "Export vers l'Afrique de l'Ouest"

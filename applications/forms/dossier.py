@@ -10,8 +10,15 @@ from ..models import CollaborativeProject, Dossier
 from ..uploads import EXTENSIONS
 
 
+def seen_field():
+    """The fingerprint of what the form was loaded from (see applications.concurrency)."""
+    return forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class SectionTextForm(forms.ModelForm):
     """The free-text fields of one section; every field may stay empty in a draft."""
+
+    seen = seen_field()
 
     class Meta:
         model = Dossier
@@ -30,6 +37,7 @@ class SectionTextForm(forms.ModelForm):
 
 
 class MembersForm(forms.Form):
+    seen = seen_field()
     members = forms.ModelMultipleChoiceField(
         label=_("Membres qui participent à la candidature"),
         queryset=None,
@@ -43,6 +51,8 @@ class MembersForm(forms.Form):
 
 
 class ProjectForm(forms.ModelForm):
+    seen = seen_field()
+
     class Meta:
         model = CollaborativeProject
         fields = ("title", "partners", "budget", "duration_months")
@@ -64,6 +74,8 @@ def _amount_field(label, max_value=None):
 
 class BudgetForm(forms.Form):
     """One pair of amounts per contract year."""
+
+    seen = seen_field()
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,6 +127,8 @@ class BudgetForm(forms.Form):
 
 class KpiForm(forms.Form):
     """A grid: one row per programme indicator, one column per contract year."""
+
+    seen = seen_field()
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,10 +9,14 @@ from core.journal import journal_record
 from core.services import assign_fields, full_clean_or_refuse
 
 from ..choices import DossierStatus, Indicator
+from ..concurrency import (
+    PROJECT_FIELDS,
+    ensure_unchanged,
+    project_fingerprint,
+    section_fingerprint,
+)
 from ..models import BudgetYear, Call, CollaborativeProject, Dossier, KpiTarget
 from ..sections import SECTIONS_BY_SLUG
-
-PROJECT_FIELDS = ("title", "partners", "budget", "duration_months")
 
 
 def deadline_passed_error(call):
@@ -50,7 +54,25 @@ def ensure_editable(actor, dossier, now=None):
 
 def _lock(dossier):
     """Re-read the dossier under a row lock: two tabs, one truth."""
-    return Dossier.objects.select_for_update().select_related("call", "cluster").get(pk=dossier.pk)
+    return (
+        Dossier.objects.select_for_update(of=("self", "call", "cluster"))
+        .select_related("call", "cluster", "last_edited_by")
+        .get(pk=dossier.pk)
+    )
+
+
+def _lock_section(actor, dossier, slug, seen):
+    """Lock, check the person may edit, and that nobody changed this section since `seen`."""
+    dossier = _lock(dossier)
+    ensure_editable(actor, dossier)
+    section = SECTIONS_BY_SLUG[slug]
+    ensure_unchanged(dossier, seen=seen, current=section_fingerprint(dossier, section))
+    return dossier, section
+
+
+def _touch(dossier, actor, *fields):
+    dossier.last_edited_by = actor
+    dossier.save(update_fields=[*fields, "last_edited_by", "updated_at"])
 
 
 @transaction.atomic
@@ -80,41 +102,41 @@ def dossier_start(*, actor, call, cluster):
 
 
 @transaction.atomic
-def dossier_section_save(*, actor, dossier, slug, values):
+def dossier_section_save(*, actor, dossier, slug, values, seen=""):
     """Save the text fields of one section; partial content is kept as a draft."""
-    dossier = _lock(dossier)
-    ensure_editable(actor, dossier)
-    section = SECTIONS_BY_SLUG[slug]
+    dossier, section = _lock_section(actor, dossier, slug, seen)
     for name in section.fields:
         setattr(dossier, name, (values.get(name) or "").strip())
     full_clean_or_refuse(dossier)
-    dossier.save(update_fields=[*section.fields, "updated_at"])
+    _touch(dossier, actor, *section.fields)
     return dossier
 
 
 @transaction.atomic
-def dossier_members_save(*, actor, dossier, members):
-    dossier = _lock(dossier)
-    ensure_editable(actor, dossier)
+def dossier_members_save(*, actor, dossier, members, seen=""):
+    dossier, _section = _lock_section(actor, dossier, "membres", seen)
     foreign = [member for member in members if member.cluster_id != dossier.cluster_id]
     if foreign:
         raise ApplicationError(_("Seuls les membres du cluster peuvent participer."))
     dossier.participating_members.set(members)
-    dossier.save(update_fields=["updated_at"])
+    _touch(dossier, actor)
     return dossier
 
 
 @transaction.atomic
-def project_save(*, actor, dossier, project=None, **fields):
+def project_save(*, actor, dossier, project=None, seen="", **fields):
     dossier = _lock(dossier)
     ensure_editable(actor, dossier)
     project = project or CollaborativeProject(dossier=dossier)
     if project.dossier_id != dossier.pk:
         raise ApplicationError(_("Ce projet n'appartient pas à ce dossier."))
+    if project.pk:
+        stored = CollaborativeProject.objects.get(pk=project.pk)
+        ensure_unchanged(dossier, seen=seen, current=project_fingerprint(stored))
     assign_fields(project, fields, PROJECT_FIELDS)
     full_clean_or_refuse(project)
     project.save()
-    dossier.save(update_fields=["updated_at"])
+    _touch(dossier, actor)
     return project
 
 
@@ -123,14 +145,13 @@ def project_delete(*, actor, project):
     dossier = _lock(project.dossier)
     ensure_editable(actor, dossier)
     project.delete()
-    dossier.save(update_fields=["updated_at"])
+    _touch(dossier, actor)
 
 
 @transaction.atomic
-def budget_save(*, actor, dossier, years):
+def budget_save(*, actor, dossier, years, seen=""):
     """years: {year: (animation_budget, subsidy_requested)}; None for a year left empty."""
-    dossier = _lock(dossier)
-    ensure_editable(actor, dossier)
+    dossier, _section = _lock_section(actor, dossier, "budget", seen)
     call = dossier.call
     for year, amounts in years.items():
         if not 1 <= year <= call.contract_years:
@@ -154,15 +175,14 @@ def budget_save(*, actor, dossier, years):
             year=year,
             defaults={"animation_budget": animation_budget, "subsidy_requested": subsidy},
         )
-    dossier.save(update_fields=["updated_at"])
+    _touch(dossier, actor)
     return dossier
 
 
 @transaction.atomic
-def kpis_save(*, actor, dossier, targets):
+def kpis_save(*, actor, dossier, targets, seen=""):
     """targets: {(indicator, year): value}; an empty value removes the target."""
-    dossier = _lock(dossier)
-    ensure_editable(actor, dossier)
+    dossier, _section = _lock_section(actor, dossier, "indicateurs", seen)
     for (indicator, year), value in targets.items():
         if indicator not in Indicator.values or not 1 <= year <= dossier.call.contract_years:
             raise ApplicationError(_("Indicateur ou année invalide."))
@@ -172,5 +192,5 @@ def kpis_save(*, actor, dossier, targets):
         KpiTarget.objects.update_or_create(
             dossier=dossier, indicator=indicator, year=year, defaults={"target": value}
         )
-    dossier.save(update_fields=["updated_at"])
+    _touch(dossier, actor)
     return dossier

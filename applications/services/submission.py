@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 from core.journal import journal_record
 from core.states import StateMachine
+from core.unavailable import enqueue_on_commit
 
 from ..choices import DossierStatus
 from ..models import Dossier, Receipt
@@ -110,7 +111,7 @@ def dossier_submit(*, actor, dossier, declaration, now=None):
     receipt = _receipt_create(dossier=loaded, submitted_at=now, actor=actor)
     from ..tasks import receipt_render
 
-    transaction.on_commit(lambda: receipt_render.delay(receipt.pk))
+    enqueue_on_commit(receipt_render, receipt.pk)
     return dossier
 
 

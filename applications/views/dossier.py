@@ -14,6 +14,7 @@ from core.journal import journal_for
 from core.permissions import permission_required
 
 from ..choices import DocumentPart, DossierStatus
+from ..concurrency import project_fingerprint, section_fingerprint
 from ..eligibility import eligibility_gaps
 from ..forms.dossier import (
     BudgetForm,
@@ -113,6 +114,13 @@ def dossier_detail(request, pk):
 
 
 def _section_form(section, dossier, data=None):
+    form = _section_form_of_kind(section, dossier, data)
+    if form is not None:
+        form.fields["seen"].initial = section_fingerprint(dossier, section)
+    return form
+
+
+def _section_form_of_kind(section, dossier, data):
     if section.kind in ("text", "innovation"):
         return SectionTextForm(data, instance=dossier, section=section)
     if section.kind == "members":
@@ -126,18 +134,14 @@ def _section_form(section, dossier, data=None):
 
 
 def _save_section(request, section, dossier, form):
+    common = {"actor": request.user, "dossier": dossier, "seen": form.cleaned_data["seen"]}
     if section.kind in ("text", "innovation"):
-        services.dossier_section_save(
-            actor=request.user, dossier=dossier, slug=section.slug, values=form.cleaned_data
-        )
-    elif section.kind == "members":
-        services.dossier_members_save(
-            actor=request.user, dossier=dossier, members=list(form.cleaned_data["members"])
-        )
-    elif section.kind == "budget":
-        services.budget_save(actor=request.user, dossier=dossier, years=form.years_data())
-    elif section.kind == "kpis":
-        services.kpis_save(actor=request.user, dossier=dossier, targets=form.targets())
+        return services.dossier_section_save(**common, slug=section.slug, values=form.cleaned_data)
+    if section.kind == "members":
+        return services.dossier_members_save(**common, members=list(form.cleaned_data["members"]))
+    if section.kind == "budget":
+        return services.budget_save(**common, years=form.years_data())
+    return services.kpis_save(**common, targets=form.targets())
 
 
 @login_required
@@ -154,12 +158,18 @@ def dossier_section(request, pk, slug):
     if request.method == "POST":
         if form.is_valid():
             try:
-                _save_section(request, section, dossier, form)
+                saved = _save_section(request, section, dossier, form)
             except ApplicationError as error:
+                if request.htmx and error.code == "conflict":
+                    context = {"refused": error.message}
+                    return render(request, "applications/dossier/_autosaved.html", context)
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 if request.htmx:
-                    return render(request, "applications/dossier/_autosaved.html")
+                    # The page's form now stands on what was just saved.
+                    seen = section_fingerprint(saved, section)
+                    context = {"seen": seen}
+                    return render(request, "applications/dossier/_autosaved.html", context)
                 messages.success(
                     request,
                     _("La section « %(title)s » est enregistrée.") % {"title": section.title},
@@ -291,10 +301,18 @@ def project_edit(request, pk, project_pk=None):
     dossier = _dossier(request, pk)
     project = get_object_or_404(dossier.projects, pk=project_pk) if project_pk else None
     form = ProjectForm(request.POST or None, instance=project)
+    if project:
+        form.fields["seen"].initial = project_fingerprint(project)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.project_save(actor=request.user, dossier=dossier, project=project, **fields)
+            services.project_save(
+                actor=request.user,
+                dossier=dossier,
+                project=project,
+                seen=form.cleaned_data["seen"],
+                **fields,
+            )
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     # After messages and htmx: both say why the person is sent elsewhere.
     "accounts.middleware.SessionInactivityMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
+    "core.unavailable.DatabaseUnavailableMiddleware",
     # Last, so that it sees the outcome of authentication attempts.
     "axes.middleware.AxesMiddleware",
 ]
@@ -264,8 +265,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A task not acknowledged within this delay is redelivered; longer than any task's time limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# With Redis, a task held by a worker that died (SIGKILL, OOM, power cut) goes back to the
+# queue once it has gone unacknowledged this long; the next worker to start or poll takes it.
+# It must exceed the longest a live worker may hold a task: the hard time limit (180 s) and
+# the longest retry countdown (one hour for e-mails), or a task still running or waiting for
+# its retry would be handed to a second worker too. Tests shorten it to watch a redelivery.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# On a deployment's SIGTERM the worker lets the running task finish for a while, then puts
+# back what it holds, so a restart never waits for the visibility timeout.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30.0
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The periodic schedule, declared here and nowhere else; the database scheduler copies it
@@ -282,6 +291,12 @@ CELERY_BEAT_SCHEDULE = {
     "report-reminders": {
         "task": "contracts.tasks.report_reminders",
         "schedule": timedelta(hours=6),
+    },
+    # Work recorded while the broker was away (see core.unavailable.enqueue_on_commit).
+    "pending-mails": {"task": "core.tasks.pending_mails_send", "schedule": timedelta(minutes=10)},
+    "pending-receipts": {
+        "task": "applications.tasks.pending_receipts_render",
+        "schedule": timedelta(minutes=10),
     },
     "purge-unverified-accounts": {
         "task": "accounts.tasks.unverified_users_purge_task",

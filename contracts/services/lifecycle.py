@@ -17,6 +17,7 @@ from core.journal import journal_for, journal_record
 from core.mail import mail_queue
 from core.pdf import render_pdf
 from core.states import StateMachine
+from core.unavailable import enqueue_on_commit
 
 from ..models import (
     Contract,
@@ -120,7 +121,7 @@ def version_request(*, actor, contract, language="fr"):
         action="contract.version",
         data={"number": number, "language": language},
     )
-    transaction.on_commit(lambda: contract_version_render.delay(version.pk))
+    enqueue_on_commit(contract_version_render, version.pk)
     return version
 
 
