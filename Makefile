@@ -10,7 +10,7 @@ PORT ?= 8000
 DEB_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext libmagic1
 DEB_TEST := $(DEB_RUNTIME) poppler-utils chromium clamav-daemon clamav
 
-.PHONY: run test install install-dev system-packages system-packages-test messages compilemessages lint format serve-prod clean
+.PHONY: run test backup restore install install-dev system-packages system-packages-test messages compilemessages lint format serve-prod clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,16 @@ lint: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The database (pg_dump) and the uploaded files, with SHA-256 manifests, into var/backups/<UTC time>/.
+# DATABASE_URL (and MEDIA_ROOT, BACKUP_DIR if not the defaults) come from the environment.
+backup:
+	bash scripts/backup.sh
+
+# Restores a backup into an empty database (FORCE=1 replaces a populated one) and checks every file.
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<timestamp> [FORCE=1]" >&2; exit 2; }
+	bash scripts/restore.sh $(if $(FORCE),--force) "$(BACKUP)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
