@@ -80,7 +80,8 @@ class LoginView(auth_views.LoginView):
 def register(request):
     if request.user.is_authenticated:
         return redirect("core:dashboard")
-    form = RegistrationForm(request.POST or None)
+    # Bound on any POST, even empty: the rate-limit error below needs a bound form.
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     if _is_limited(request):
         form.is_valid()
         form.add_error(None, TOO_MANY)
@@ -124,7 +125,8 @@ def verify_email(request, token):
 
 @limit_mail_forms
 def verification_resend(request):
-    form = EmailForm(request.POST or None)
+    # Bound on any POST, even empty: the rate-limit error below needs a bound form.
+    form = EmailForm(request.POST if request.method == "POST" else None)
     if _is_limited(request):
         form.is_valid()
         form.add_error(None, TOO_MANY)

@@ -57,6 +57,9 @@ rules.add_perm(
     (is_director & is_dossier_editor) | (is_administrator & ~dossier_is_draft),
 )
 rules.add_perm("applications.change_dossier", is_director & is_dossier_editor & dossier_is_draft)
+# Acting on a dossier at all (saving, uploading, withdrawing): its cluster's editors only; the
+# ministry reads a deposited dossier but never writes to it. The state is the services' check.
+rules.add_perm("applications.act_on_dossier", is_director & is_dossier_editor)
 rules.add_perm(
     "applications.withdraw_dossier", is_director & is_dossier_editor & dossier_is_submitted
 )

@@ -184,3 +184,13 @@ def test_repeated_link_requests_for_one_address_are_limited(client):
     assert [answer.status_code for answer in answers] == [302, 302, 302, 429]
     assert "Réessayez dans une heure" in page_text(answers[-1])
     assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["accounts:register", "accounts:verification_resend"])
+def test_empty_posts_beyond_the_limit_are_answered_not_crashed(client, name):
+    """An empty form once the limit is reached: the limit's message, never a server error."""
+    answers = [client.post(reverse(name), {}) for _attempt in range(4)]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert "Réessayez dans une heure" in page_text(answers[-1])

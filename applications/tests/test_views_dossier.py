@@ -251,6 +251,26 @@ def test_administrator_reads_a_submitted_dossier_and_its_files(client, administr
 
 
 @pytest.mark.django_db
+def test_administrator_reads_but_never_acts_on_a_dossier(client, administrator, submitted):
+    """The ministry may read a deposited dossier: a change it posts is forbidden, not a page
+    that merely says no, and the dossier is left as it was."""
+    client.force_login(administrator)
+    document = submitted.documents.first()
+    posts = [
+        (_url("dossier_section", submitted, slug="perimetre"), {"perimeter": "Changé"}),
+        (_url("document_delete", submitted, document_pk=document.pk), {}),
+        (_url("dossier_withdraw", submitted), {"reason": "Retrait demandé par le ministère."}),
+        (_url("dossier_review", submitted), {"declaration": "on"}),
+    ]
+
+    assert [client.post(url, data).status_code for url, data in posts] == [403] * len(posts)
+    assert client.get(_url("dossier_review", submitted)).status_code == 200
+    submitted.refresh_from_db()
+    assert submitted.status == DossierStatus.SUBMITTED and submitted.perimeter != "Changé"
+    assert submitted.documents.filter(pk=document.pk).exists()
+
+
+@pytest.mark.django_db
 def test_anonymous_visitors_are_asked_to_log_in(client, submitted):
     response = client.get(_url("dossier_detail", submitted))
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -39,6 +40,15 @@ def _dossier(request, pk):
     dossier = get_object_or_404(dossier_for_page(dossiers_visible_to(request.user)), pk=pk)
     if not request.user.has_perm("applications.view_dossier", dossier):
         raise Http404
+    return dossier
+
+
+def _dossier_to_act_on(request, pk):
+    """The dossier for a change: 404 for whoever may not see it, 403 for whoever may see it
+    without being one of its cluster's editors (an administrator)."""
+    dossier = _dossier(request, pk)
+    if not request.user.has_perm("applications.act_on_dossier", dossier):
+        raise PermissionDenied
     return dossier
 
 
@@ -146,7 +156,8 @@ def _save_section(request, section, dossier, form):
 
 @login_required
 def dossier_section(request, pk, slug):
-    dossier = _dossier(request, pk)
+    post = request.method == "POST"
+    dossier = _dossier_to_act_on(request, pk) if post else _dossier(request, pk)
     section = SECTIONS_BY_SLUG.get(slug) or _not_found()
     editable = _can_edit(request, dossier)
     form = _section_form(section, dossier, request.POST if request.method == "POST" else None)
@@ -228,7 +239,7 @@ def _upload_rows(dossier, section, failed=None):
 @login_required
 @require_POST
 def document_upload_view(request, pk, requirement_pk):
-    dossier = _dossier(request, pk)
+    dossier = _dossier_to_act_on(request, pk)
     requirement = get_object_or_404(dossier.call.required_documents, pk=requirement_pk)
     slug = (
         "pieces-administratives"
@@ -268,7 +279,7 @@ def document_upload_view(request, pk, requirement_pk):
 @login_required
 @require_POST
 def document_delete_view(request, pk, document_pk):
-    dossier = _dossier(request, pk)
+    dossier = _dossier_to_act_on(request, pk)
     document = get_object_or_404(dossier.documents, pk=document_pk)
     slug = (
         "pieces-administratives"
@@ -298,7 +309,7 @@ def document_download(request, pk, document_pk):
 
 @login_required
 def project_edit(request, pk, project_pk=None):
-    dossier = _dossier(request, pk)
+    dossier = _dossier_to_act_on(request, pk)
     project = get_object_or_404(dossier.projects, pk=project_pk) if project_pk else None
     form = ProjectForm(request.POST or None, instance=project)
     if project:
@@ -328,7 +339,7 @@ def project_edit(request, pk, project_pk=None):
 @login_required
 @require_POST
 def project_delete(request, pk, project_pk):
-    dossier = _dossier(request, pk)
+    dossier = _dossier_to_act_on(request, pk)
     project = get_object_or_404(dossier.projects, pk=project_pk)
     try:
         services.project_delete(actor=request.user, project=project)
@@ -343,7 +354,8 @@ def project_delete(request, pk, project_pk):
 def dossier_review(request, pk):
     """Check your answers: the whole dossier, what is missing, the declaration, submit."""
     received_at = timezone.now()
-    dossier = _dossier(request, pk)
+    post = request.method == "POST"
+    dossier = _dossier_to_act_on(request, pk) if post else _dossier(request, pk)
     if request.method == "POST" and dossier.status == DossierStatus.SUBMITTED:
         # A second click on "Soumettre": the first one went through.
         return redirect("applications:dossier_confirmation", pk=dossier.pk)
@@ -402,7 +414,7 @@ def receipt_download(request, pk, receipt_pk):
 
 @login_required
 def dossier_withdraw_view(request, pk):
-    dossier = _dossier(request, pk)
+    dossier = _dossier_to_act_on(request, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -425,7 +437,7 @@ def dossier_withdraw_view(request, pk):
 @login_required
 @require_POST
 def dossier_reopen_view(request, pk):
-    dossier = _dossier(request, pk)
+    dossier = _dossier_to_act_on(request, pk)
     try:
         dossier_reopen(actor=request.user, dossier=dossier)
     except ApplicationError as error:

@@ -19,7 +19,7 @@ from ..services.requests import (
     request_answer,
     request_document_upload,
 )
-from .dossier import _dossier
+from .dossier import _dossier, _dossier_to_act_on
 
 
 def _may_answer(user, dossier, document_request, now=None):
@@ -41,7 +41,7 @@ def request_panel(request, dossier=None, **_objects):
 
 
 def _dossier_and_request(request, pk):
-    dossier = _dossier(request, pk)
+    dossier = (_dossier_to_act_on if request.method == "POST" else _dossier)(request, pk)
     document_request = latest_request(dossier)
     if document_request is None:
         raise Http404
