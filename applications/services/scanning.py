@@ -15,6 +15,7 @@ from core.mail import mail_queue
 
 from ..choices import DocumentPart, ScanStatus
 from ..models import Dossier, DossierDocument
+from ..selectors import cluster_editors
 from ..storage import random_name
 
 WAITING = (ScanStatus.PENDING, ScanStatus.ERROR)
@@ -116,7 +117,7 @@ def _tell_people(document, file_name):
         else "pieces-techniques"
     )
     cluster_path = reverse("applications:dossier_section", args=[dossier.pk, slug])
-    people = {dossier.cluster.owner, document.uploaded_by}
+    people = {*cluster_editors(dossier.cluster), document.uploaded_by}
     administrators = User.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
     for person in sorted(people, key=lambda person: person.pk):
         _mail(document, person, cluster_path, file_name, for_staff=False)
