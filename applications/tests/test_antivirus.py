@@ -145,6 +145,11 @@ def test_an_infected_file_is_quarantined_and_the_director_told_once(
     assert entry.data["quarantine"] == document.quarantine_name
     page = page_text(client.get(section))
     assert "L'antivirus a détecté une menace dans « statuts.pdf »" in page
+    detail = page_text(client.get(reverse("applications:dossier_detail", args=[dossier.pk])))
+    assert "menace dans le fichier « statuts.pdf » déposé pour « Statuts »" in detail
+    assert "Statuts (fichier refusé par l'antivirus, déposez-en un autre)" in page_text(
+        client.get(reverse("applications:dossier_review", args=[dossier.pk]))
+    )
     with pytest.raises(ApplicationError, match="refusé par l'antivirus"):
         _submit(director, dossier)
 
