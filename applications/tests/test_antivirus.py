@@ -2,15 +2,18 @@
 counts once found clean; an infected one is quarantined and the people concerned are told."""
 
 import socket
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage, storages
 from django.urls import reverse
+from django.utils import timezone
 
-from applications.choices import ScanStatus
-from applications.models import DossierDocument
+from applications.choices import DossierStatus, ScanStatus
+from applications.models import Call, DocumentRequest, DossierDocument
 from applications.services.documents import document_upload
-from applications.services.submission import dossier_submit
+from applications.services.requests import request_answer, request_document_upload
+from applications.services.submission import dossier_submit, dossier_transition
 from applications.tasks import document_scan, documents_rescan
 from applications.tests.builders import PDF, call_with_checklist, complete, draft_for, pdf_file
 from applications.tests.hostile_files import pdf_with
@@ -213,3 +216,45 @@ def test_with_clamd_away_the_file_waits_then_the_rescan_judges_it(
     document.refresh_from_db()
     assert document.scan_status == ScanStatus.CLEAN
     _submit(director, dossier)
+
+
+def test_an_answer_to_a_request_waits_for_the_verdict_on_its_files(
+    settings, clamd_socket, director, administrator, dossier, django_capture_on_commit_callbacks
+):
+    dossier_submit(actor=director, dossier=dossier, declaration=True)
+    now = timezone.now()
+    Call.objects.filter(pk=dossier.call_id).update(
+        opens_at=now - timedelta(days=60), closes_at=now - timedelta(hours=1)
+    )
+    dossier_transition(actor=administrator, dossier=dossier, action="request_documents")
+    request = DocumentRequest.objects.create(
+        dossier=dossier,
+        message="Statuts signés.",
+        reply_by=now + timedelta(days=3),
+        created_by=administrator,
+    )
+    request.requirements.set([_statutes(dossier)])
+    settings.CLAMD_SOCKET = clamd_socket
+    with django_capture_on_commit_callbacks() as callbacks:
+        request_document_upload(
+            actor=director,
+            dossier=dossier,
+            requirement=_statutes(dossier),
+            uploaded=pdf_file("statuts-signes.pdf", INFECTED_PDF),
+        )
+    with pytest.raises(ApplicationError, match="en cours d'analyse antivirus"):
+        request_answer(actor=director, dossier=dossier)
+
+    for callback in callbacks:
+        callback()
+
+    with pytest.raises(ApplicationError, match="refusé par l'antivirus"):
+        request_answer(actor=director, dossier=dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_document_upload(
+            actor=director,
+            dossier=dossier,
+            requirement=_statutes(dossier),
+            uploaded=pdf_file("statuts-propres.pdf", PDF + b"% propre\n"),
+        )
+    assert request_answer(actor=director, dossier=dossier).status == DossierStatus.SUBMITTED
