@@ -51,6 +51,7 @@ class ApplicationsConfig(AppConfig):
                 "dossier.withdraw": _("Dossier retiré"),
                 "dossier.reopen": _("Dossier rouvert en brouillon"),
                 "dossier.document_replaced": _("Pièce remplacée en réponse aux compléments"),
+                "dossier.document_infected": _("Fichier infecté mis en quarantaine"),
                 "dossier.request_documents": _("Compléments demandés au cluster"),
                 "dossier.documents_sent": _("Compléments envoyés par le cluster"),
                 "dossier.declare_admissible": _("Dossier déclaré recevable"),

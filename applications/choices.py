@@ -31,6 +31,15 @@ class FileType(models.TextChoices):
     PNG = "png", "PNG"
 
 
+class ScanStatus(models.TextChoices):
+    """The antivirus verdict on a dossier file; "error" means clamd could not say yet."""
+
+    PENDING = "pending", _("En cours d'analyse")
+    CLEAN = "clean", _("Sain")
+    INFECTED = "infected", _("Infecté")
+    ERROR = "error", _("Analyse impossible pour l'instant")
+
+
 class LegalForm(models.TextChoices):
     ASSOCIATION = "association", _("Association")
     GIE = "gie", _("Groupement d'intérêt économique")

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Role, User
 
-from .choices import DossierStatus, MemberType, Region, Sector
+from .choices import DossierStatus, MemberType, Region, ScanStatus, Sector
 from .defaults import DEFAULT_CHECKLIST
 from .models import Call, Cluster, ClusterMember, Dossier, DossierDocument, RequiredDocument
 
@@ -193,6 +193,8 @@ def _submitted_dossier(call, cluster, submitted_at):
                 sha256=hashlib.sha256(DEMO_PDF).hexdigest(),
                 content_type="application/pdf",
                 uploaded_by=cluster.owner,
+                # The demo's own PDF, known harmless: no antivirus verdict to wait for.
+                scan_status=ScanStatus.CLEAN,
             )
             document.file.save(f"{requirement.pk}.pdf", ContentFile(DEMO_PDF), save=False)
             document.save()

@@ -17,6 +17,7 @@ from .choices import (
     LegalForm,
     MemberType,
     Region,
+    ScanStatus,
     Sector,
 )
 from .storage import document_path, receipt_path, specification_path
@@ -396,6 +397,18 @@ class DossierDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    # Set by the service at upload: clean at once with scanning off, pending until clamd answers
+    # with it on. Only a clean file counts as part of the dossier.
+    scan_status = models.CharField(
+        _("analyse antivirus"),
+        max_length=10,
+        choices=ScanStatus.choices,
+        default=ScanStatus.PENDING,
+    )
+    scan_signature = models.CharField(_("menace détectée"), max_length=200, blank=True)
+    scanned_at = models.DateTimeField(_("analysé le"), null=True, blank=True)
+    # Where an infected file was moved, in the quarantine storage; `file` is then empty.
+    quarantine_name = models.CharField(_("fichier en quarantaine"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("pièce du dossier")
@@ -409,6 +422,10 @@ class DossierDocument(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_clean(self):
+        return self.scan_status == ScanStatus.CLEAN
 
 
 class Receipt(models.Model):

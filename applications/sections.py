@@ -6,9 +6,10 @@ task list costs no query per section.
 
 from dataclasses import dataclass, field
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DocumentPart, Indicator
+from .choices import DocumentPart, Indicator, ScanStatus
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -121,9 +122,19 @@ def _grade(done, total):
     return NOT_STARTED if done == 0 else IN_PROGRESS
 
 
+def counted_documents(dossier):
+    """{requirement id: document} of the files that are part of the dossier: only those the
+    antivirus found clean (or all of them, with scanning off: they are clean at once)."""
+    return {
+        document.requirement_id: document
+        for document in dossier.documents.all()
+        if document.scan_status == ScanStatus.CLEAN
+    }
+
+
 def _documents_status(dossier, section):
     requirements = [r for r in dossier.call.required_documents.all() if r.part == section.part]
-    given = {document.requirement_id for document in dossier.documents.all()}
+    given = counted_documents(dossier)
     mandatory = [r for r in requirements if r.mandatory]
     if not mandatory:
         return COMPLETE if given or not requirements else NOT_STARTED
@@ -174,19 +185,38 @@ def task_list(dossier):
 def missing_items(dossier):
     """What stops the dossier from being submitted, in plain words, section by section."""
     missing = []
-    given = {document.requirement_id for document in dossier.documents.all()}
     for section in SECTIONS:
-        status = section_status(dossier, section)
-        if status == COMPLETE:
-            continue
         if section.kind == "documents":
-            for requirement in dossier.call.required_documents.all():
-                if (
-                    requirement.part == section.part
-                    and requirement.mandatory
-                    and requirement.pk not in given
-                ):
-                    missing.append((section, requirement.label))
-        else:
+            missing.extend((section, gap) for gap in _document_gaps(dossier, section))
+            continue
+        status = section_status(dossier, section)
+        if status != COMPLETE:
             missing.append((section, STATUS_LABELS[status]))
     return missing
+
+
+def _document_gaps(dossier, section):
+    """A mandatory piece without a clean file, and any file still waiting for the antivirus:
+    the receipt can only vouch for files whose verdict is known."""
+    given = counted_documents(dossier)
+    documents = {document.requirement_id: document for document in dossier.documents.all()}
+    gaps = []
+    for requirement in dossier.call.required_documents.all():
+        if requirement.part != section.part or requirement.pk in given:
+            continue
+        document = documents.get(requirement.pk)
+        waiting = document is not None and document.scan_status != ScanStatus.INFECTED
+        if requirement.mandatory or waiting:
+            gaps.append(_document_gap(requirement, document))
+    return gaps
+
+
+def _document_gap(requirement, document):
+    """The missing piece in words, saying why when a file was given but does not count."""
+    if document is None:
+        return requirement.label
+    if document.scan_status == ScanStatus.INFECTED:
+        note = _("fichier refusé par l'antivirus, déposez-en un autre")
+    else:
+        note = _("fichier en cours d'analyse antivirus")
+    return format_lazy("{label} ({note})", label=requirement.label, note=note)

@@ -1,11 +1,17 @@
 from celery import shared_task
 from django.utils import timezone
 
+from core.antivirus import AntivirusUnavailable, antivirus_enabled
 from core.tasks import PENDING_GRACE
 
+from .choices import ScanStatus
 from .models import Receipt
 from .services.receipts import receipt_mail_queue, receipt_pdf_render
 from .services.reminders import deadline_reminders_send
+from .services.scanning import document_scan as document_scan_service
+from .services.scanning import documents_waiting_too_long
+
+SCAN_MAX_RETRIES = 8
 
 
 # Storage away for a moment (disk, S3): try again later; any other failure is a bug to see.
@@ -28,3 +34,28 @@ def pending_receipts_render():
     for receipt_id in pending:
         receipt_render.delay(receipt_id)
     return len(pending)
+
+
+@shared_task(bind=True, max_retries=SCAN_MAX_RETRIES)
+def document_scan(self, document_id, file_name):
+    """clamd away or too slow: the file stays "analyse impossible" and is tried again, after
+    30 s, 1 min, 2 min… capped at 30 minutes."""
+    try:
+        document = document_scan_service(document_id=document_id, file_name=file_name)
+    except AntivirusUnavailable as exc:
+        # Inline (no broker) a retry could only be immediate: the periodic re-scan takes over.
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            return ScanStatus.ERROR
+        raise self.retry(exc=exc, countdown=min(1800, 30 * 2**self.request.retries)) from exc
+    return document.scan_status if document else None
+
+
+@shared_task
+def documents_rescan():
+    """Files left waiting (a lost task, clamd down for hours) are scanned again."""
+    if not antivirus_enabled():
+        return 0
+    waiting = documents_waiting_too_long()
+    for document_id, file_name in waiting:
+        document_scan.delay(document_id, file_name)
+    return len(waiting)

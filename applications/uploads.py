@@ -4,6 +4,7 @@ import hashlib
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -49,6 +50,29 @@ ARCHIVE_MARKERS = {
 }
 MAX_UNCOMPRESSED = 200 * MB
 MAX_RATIO = 100
+MAX_MEMBERS = 10_000
+# What a damaged, encrypted or exotic archive raises while being read.
+ARCHIVE_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    zlib.error,
+)
+# Parts that carry code or objects run by Office or LibreOffice when the file is opened.
+MACRO_PARTS = ("vbaproject.bin", "vbadata.xml", ".bas")
+ACTIVE_PARTS = ("/activex/", "oleobject", "externallinks/")
+# Word embeds a chart's data as a workbook, and pictures: those are fine; anything else in
+# the embeddings folder (an OLE package, a program) is not.
+SAFE_EMBEDDINGS = (".xlsx", ".docx", ".pptx", ".png", ".jpeg", ".jpg", ".emf", ".wmf")
+# PDF keys that run something: scripts, programs, or carry other files.
+PDF_ACTIVE = re.compile(rb"/(JS|JavaScript|Launch|EmbeddedFiles?|RichMedia|XFA)\b")
+PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+# Markup a browser would render, or code a PHP server would run, hidden inside a file.
+MARKUP = re.compile(rb"<\?php|<script|<html|<iframe|<svg|<!doctype html", re.IGNORECASE)
 
 
 @dataclass
@@ -57,6 +81,40 @@ class CheckedFile:
     size: int
     sha256: str
     content_type: str
+
+
+# Characters that reorder how a name is displayed ("facture\u202eexe.pdf" shows as
+# "facturefdp.exe"): they have no place in a file name and reveal a deceit.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+MAX_NAME_LENGTH = 255
+# Device names Windows will not save a file as, whatever the extension.
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10))} | {
+    f"lpt{i}" for i in range(1, 10)
+}
+
+
+def check_name(name):
+    """Refuse a name no browser sends for an honest file: a path climbing out of its folder,
+    control characters (NUL, escape…), direction overrides, or an absurd length."""
+    if len(name) > MAX_NAME_LENGTH:
+        raise ApplicationError(
+            _("Le nom du fichier est trop long (%(max)s caractères au plus) : renommez-le.")
+            % {"max": MAX_NAME_LENGTH},
+            field="file",
+        )
+    if ".." in name.replace("\\", "/").split("/"):
+        raise ApplicationError(
+            _("Le nom du fichier contient un chemin de dossier (« .. ») : renommez-le."),
+            field="file",
+        )
+    if any(unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS for ch in name):
+        raise ApplicationError(
+            _(
+                "Le nom du fichier contient des caractères invisibles ou de contrôle : "
+                "renommez-le avec des lettres, des chiffres et des tirets."
+            ),
+            field="file",
+        )
 
 
 def clean_name(name):
@@ -69,6 +127,9 @@ def clean_name(name):
     stem, suffix = PurePosixPath(name).stem.strip(" ."), PurePosixPath(name).suffix.lower()
     if not stem:
         raise ApplicationError(_("Le nom du fichier n'est pas valide."), field="file")
+    if stem.split(".")[0].lower() in WINDOWS_RESERVED:
+        # "CON.pdf" could not be saved by a Windows user downloading it.
+        stem = f"{stem}_"
     return f"{stem[:150]}{suffix[:10]}"
 
 
@@ -92,28 +153,140 @@ def _check_archive(uploaded, file_type):
     uploaded.seek(0)
     try:
         with zipfile.ZipFile(uploaded) as archive:
-            names = set(archive.namelist())
-            total = sum(info.file_size for info in archive.infolist())
-            packed = sum(info.compress_size for info in archive.infolist()) or 1
-    except (zipfile.BadZipFile, OSError, ValueError):
+            problem = _check_archive_members(archive, uploaded.size, file_type)
+    except ARCHIVE_ERRORS:
         return _("Le fichier est endommagé ou n'est pas un document bureautique valide.")
     finally:
         uploaded.seek(0)
-    if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
+    return problem
+
+
+def _check_archive_members(archive, packed_size, file_type):
+    infos = archive.infolist()
+    names = {info.filename for info in infos}
+    if len(infos) > MAX_MEMBERS or _inflated_size(archive, infos, packed_size) is None:
         return _("Le fichier est anormalement compressé et a été refusé par sécurité.")
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
+    lowered = [name.lower() for name in names]
+    if any(
+        name.endswith(MACRO_PARTS) or name.startswith(("basic/", "scripts/")) for name in lowered
+    ):
         return _("Les documents contenant des macros ne sont pas acceptés.")
+    if b"macroenabled" in _read_member(archive, "[Content_Types].xml").lower():
+        return _("Les documents contenant des macros ne sont pas acceptés.")
+    if _active_parts(lowered) or _external_links(archive, names):
+        return _(
+            "Les documents contenant des objets incorporés ou des liens vers des fichiers "
+            "externes ne sont pas acceptés : enregistrez-le sans ces objets."
+        )
     if ARCHIVE_MARKERS[file_type] not in names:
         return _("Le contenu du fichier ne correspond pas à son extension.")
     return None
 
 
-def _check_pdf(uploaded):
+def _active_parts(lowered_names):
+    for name in lowered_names:
+        if any(part in name for part in ACTIVE_PARTS):
+            return True
+        if "/embeddings/" in name and not name.endswith(SAFE_EMBEDDINGS):
+            return True
+    return False
+
+
+def _inflated_size(archive, infos, packed_size):
+    """Inflate every member, counting: headers can lie about sizes, the data cannot.
+    None as soon as the total passes the limits (a zip bomb), before it is all inflated."""
+    limit = min(MAX_UNCOMPRESSED, MAX_RATIO * max(packed_size, 1))
+    total = 0
+    for info in infos:
+        with archive.open(info) as member:
+            while chunk := member.read(MB):
+                total += len(chunk)
+                if total > limit:
+                    return None
+    return total
+
+
+def _read_member(archive, name, limit=MB):
+    try:
+        with archive.open(name) as member:
+            return member.read(limit)
+    except KeyError:
+        return b""
+
+
+def _external_links(archive, names):
+    """A relationship that makes Office fetch something from outside when the file opens
+    (a remote template, an OLE link): hyperlinks are fine, those are not."""
+    for name in names:
+        if name.endswith(".rels"):
+            rels = _read_member(archive, name).decode("utf-8", "replace")
+            for relation in re.findall(r"<Relationship\b[^>]*>", rels):
+                if 'TargetMode="External"' in relation and not relation_is_link(relation):
+                    return True
+    return False
+
+
+def relation_is_link(relation):
+    kind = re.search(r'Type="([^"]*)"', relation)
+    return bool(kind) and kind.group(1).rsplit("/", 1)[-1] == "hyperlink"
+
+
+def _read_all(uploaded):
     uploaded.seek(0)
     content = uploaded.read()
     uploaded.seek(0)
+    return content
+
+
+def _check_pdf(uploaded):
+    content = _read_all(uploaded)
     if b"/Encrypt" in content:
         return _("Les PDF protégés par un mot de passe ne sont pas acceptés.")
+    if _active_pdf_content(content):
+        return _(
+            "Les PDF contenant du JavaScript, des actions automatiques ou des fichiers "
+            "intégrés ne sont pas acceptés : enregistrez-le à nouveau en PDF simple."
+        )
+    return _check_polyglot(uploaded, content)
+
+
+def _pdf_names(data):
+    """PDF names with their #xx escapes decoded: /J#61vaScript is /JavaScript."""
+    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda match: bytes([int(match.group(1), 16)]), data)
+
+
+def _active_pdf_content(content):
+    if PDF_ACTIVE.search(_pdf_names(content)):
+        return True
+    # The keys may hide inside compressed object streams: look there too, within a budget.
+    budget = MAX_UNCOMPRESSED
+    for match in PDF_STREAM.finditer(content):
+        inflater = zlib.decompressobj()
+        try:
+            data = inflater.decompress(match.group(1), budget)
+        except zlib.error:
+            continue
+        budget -= len(data)
+        if PDF_ACTIVE.search(_pdf_names(data)):
+            return True
+        if budget <= 0:
+            return False
+    return False
+
+
+def _check_polyglot(uploaded, content):
+    """A file that is two things at once: an archive glued to its end, or markup a browser
+    or a PHP server would run."""
+    uploaded.seek(0)
+    try:
+        glued_archive = zipfile.is_zipfile(uploaded)
+    finally:
+        uploaded.seek(0)
+    if glued_archive or MARKUP.search(content):
+        return _(
+            "Le fichier contient un autre contenu caché (archive, page web ou script) : "
+            "il a été refusé par sécurité."
+        )
     return None
 
 
@@ -126,6 +299,7 @@ def _matching_type(extension, allowed_types):
 
 def check_upload(uploaded, *, allowed_types, max_size_mb):
     """Return what to store of a file, or raise ApplicationError with a message for the user."""
+    check_name(uploaded.name or "")
     name = clean_name(uploaded.name or "")
     if uploaded.size == 0:
         raise ApplicationError(_("Le fichier est vide."), field="file")
@@ -153,6 +327,8 @@ def check_upload(uploaded, *, allowed_types, max_size_mb):
         problem = _check_archive(uploaded, file_type)
     elif file_type == FileType.PDF:
         problem = _check_pdf(uploaded)
+    else:
+        problem = _check_polyglot(uploaded, _read_all(uploaded))
     if problem:
         raise ApplicationError(problem, field="file")
     return CheckedFile(name=name, size=uploaded.size, sha256=_sha256(uploaded), content_type=mime)

@@ -4,9 +4,12 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ApplicationError
+
 from ..choices import DocumentPart, FileType
 from ..models import Call, RequiredDocument
 from ..services.calls import CALL_FIELDS
+from ..uploads import check_upload
 
 # What a <input type="datetime-local"> sends and shows; the value is Moroccan time.
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -158,6 +161,11 @@ class CallForm(forms.ModelForm):
             )
         # The stored name keeps the suffix of the given one: make it the true one.
         upload.name = "cahier-des-charges.pdf"
+        try:
+            # The same checks as every other file: encrypted, active content, polyglots.
+            check_upload(upload, allowed_types=[FileType.PDF], max_size_mb=SPECIFICATION_MAX_MB)
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message, code="refused") from error
         return upload
 
     def call_fields(self):

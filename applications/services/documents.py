@@ -5,18 +5,21 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.antivirus import antivirus_enabled
 from core.errors import ApplicationError
 from core.journal import journal_record
 
-from ..choices import DossierStatus
+from ..choices import DossierStatus, ScanStatus
 from ..models import DossierDocument
 from ..uploads import MB, check_upload
 from .dossiers import _lock, ensure_editable
 
 
 def _check_dossier_total(dossier, new_size, replaced):
-    current = dossier.documents.aggregate(total=Sum("size"))["total"] or 0
-    freed = replaced.size if replaced else 0
+    # A quarantined file no longer takes room in the dossier.
+    kept = dossier.documents.exclude(scan_status=ScanStatus.INFECTED)
+    current = kept.aggregate(total=Sum("size"))["total"] or 0
+    freed = replaced.size if replaced and replaced.scan_status != ScanStatus.INFECTED else 0
     limit = dossier.call.max_dossier_size_mb
     if current - freed + new_size > limit * MB:
         raise ApplicationError(
@@ -54,8 +57,11 @@ def _document_store(*, actor, dossier, requirement, uploaded):
     document.content_type = checked.content_type
     document.uploaded_by = actor
     document.uploaded_at = timezone.now()
+    _mark_for_scanning(document)
     document.file.save(checked.name, uploaded, save=False)
     document.save()
+    if document.scan_status == ScanStatus.PENDING:
+        _scan_later(document)
     dossier.save(update_fields=["updated_at"])
     if old_file and dossier.status == DossierStatus.DRAFT:
         storage = document.file.storage
@@ -77,10 +83,34 @@ def _document_store(*, actor, dossier, requirement, uploaded):
     return document
 
 
+def _mark_for_scanning(document):
+    """With the antivirus on, a new file waits for its verdict; with it off, it counts at once."""
+    scanning = antivirus_enabled()
+    document.scan_status = ScanStatus.PENDING if scanning else ScanStatus.CLEAN
+    document.scanned_at = None if scanning else timezone.now()
+    document.scan_signature = ""
+    document.quarantine_name = ""
+
+
+def _scan_later(document):
+    from ..tasks import document_scan
+
+    document_id, file_name = document.pk, document.file.name
+    transaction.on_commit(lambda: document_scan.delay(document_id, file_name))
+
+
 @transaction.atomic
 def document_delete(*, actor, document):
     dossier = _lock(document.dossier)
     ensure_editable(actor, dossier)
+    if document.scan_status == ScanStatus.INFECTED:
+        # Kept as the trace of what was caught; a new file for the same piece replaces it.
+        raise ApplicationError(
+            _(
+                "Ce fichier a été mis en quarantaine par l'antivirus et reste signalé aux "
+                "administrateurs : déposez un autre fichier pour le remplacer."
+            )
+        )
     name, storage = document.file.name, document.file.storage
     document.delete()
     dossier.save(update_fields=["updated_at"])

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 
-from ..choices import DossierStatus
+from ..choices import DossierStatus, ScanStatus
 from ..models import DocumentRequest
 from .documents import _document_store
 from .dossiers import _lock
-from .submission import dossier_transition
+from .submission import dossier_transition, ensure_files_scanned
 
 
 def latest_request(dossier):
@@ -25,13 +25,22 @@ def latest_request(dossier):
 
 
 def provided_since(request, dossier):
-    """{requirement id: document} of the requested items given since the request was made."""
-    asked = {requirement.pk for requirement in request.requirements.all()}
+    """{requirement id: document} of the requested items given since the request was made,
+    once the antivirus found them clean."""
     return {
         document.requirement_id: document
+        for document in _given_since(request, dossier)
+        if document.scan_status == ScanStatus.CLEAN
+    }
+
+
+def _given_since(request, dossier):
+    asked = {requirement.pk for requirement in request.requirements.all()}
+    return [
+        document
         for document in dossier.documents.all()
         if document.requirement_id in asked and document.uploaded_at >= request.created_at
-    }
+    ]
 
 
 def _open_request(actor, dossier, now):
@@ -75,6 +84,7 @@ def request_answer(*, actor, dossier, now=None):
     now = now or timezone.now()
     dossier = _lock(dossier)
     request = _open_request(actor, dossier, now)
+    ensure_files_scanned(dossier, _given_since(request, dossier))
     provided = provided_since(request, dossier)
     if not provided:
         raise ApplicationError(

@@ -9,7 +9,7 @@ from core.journal import journal_record
 from core.states import StateMachine
 from core.unavailable import enqueue_on_commit
 
-from ..choices import DossierStatus
+from ..choices import DossierStatus, ScanStatus
 from ..models import Dossier, Receipt
 from ..sections import missing_items
 from ..selectors import dossier_for_page
@@ -89,6 +89,7 @@ def dossier_submit(*, actor, dossier, declaration, now=None):
             field="declaration",
         )
     loaded = dossier_for_page(Dossier.objects.filter(pk=dossier.pk)).get()
+    ensure_files_scanned(loaded)
     missing = missing_items(loaded)
     if missing:
         raise ApplicationError(
@@ -115,6 +116,30 @@ def dossier_submit(*, actor, dossier, declaration, now=None):
     return dossier
 
 
+def ensure_files_scanned(dossier, documents=None):
+    """Refuse while a file waits for the antivirus, or a required one was found infected."""
+    documents = dossier.documents.all() if documents is None else documents
+    for document in documents:
+        if document.scan_status in (ScanStatus.PENDING, ScanStatus.ERROR):
+            raise ApplicationError(
+                _(
+                    "Le fichier « %(name)s » (%(piece)s) est en cours d'analyse antivirus : "
+                    "réessayez dans quelques minutes."
+                )
+                % {"name": document.original_name, "piece": document.requirement.label},
+                code="scan_pending",
+            )
+        if document.scan_status == ScanStatus.INFECTED and document.requirement.mandatory:
+            raise ApplicationError(
+                _(
+                    "Le fichier « %(name)s » (%(piece)s) a été refusé par l'antivirus : "
+                    "déposez un fichier sain pour cette pièce."
+                )
+                % {"name": document.original_name, "piece": document.requirement.label},
+                code="infected",
+            )
+
+
 def _receipt_create(*, dossier, submitted_at, actor):
     number = f"{dossier.reference}-AR{dossier.receipts.count() + 1:02d}"
     files = [
@@ -126,6 +151,7 @@ def _receipt_create(*, dossier, submitted_at, actor):
             "sha256": document.sha256,
         }
         for document in dossier.documents.all()
+        if document.scan_status == ScanStatus.CLEAN
     ]
     return Receipt.objects.create(
         dossier=dossier,

@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications.choices import FileType
 from applications.tests.builders import PDF, office_file, pdf_file
-from applications.uploads import check_upload, clean_name
+from applications.tests.hostile_files import HOSTILE_FILES
+from applications.uploads import check_name, check_upload, clean_name
 from core.errors import ApplicationError
 
 ALL = [FileType.PDF, FileType.DOCX, FileType.XLSX, FileType.PNG]
@@ -84,3 +85,42 @@ def test_names_are_cleaned(name, expected):
 def test_a_name_with_nothing_left_is_refused():
     with pytest.raises(ApplicationError):
         clean_name("../..")
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_FILES, ids=lambda hostile: hostile.case)
+def test_every_hostile_file_is_refused_by_the_checker(hostile):
+    assert hostile.message in _refused(hostile.upload(), allowed=list(FileType.values))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../../etc/passwd.pdf", "..\\..\\x.pdf", "stat\x00uts.pdf", "facture\u202efdp.pdf", "a" * 256],
+)
+def test_a_name_no_browser_sends_is_refused_when_a_service_gets_it_raw(name):
+    with pytest.raises(ApplicationError):
+        check_name(name)
+
+
+def test_windows_device_names_are_made_safe_to_save():
+    assert clean_name("CON.pdf") == "CON_.pdf"
+    assert clean_name("lpt1.tar.pdf") == "lpt1.tar_.pdf"
+    assert clean_name("console.pdf") == "console.pdf"
+
+
+def test_a_pdf_opening_on_a_page_is_not_active_content():
+    view = PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction[3 0 R/Fit]")
+
+    assert check_upload(pdf_file(content=view), allowed_types=ALL, max_size_mb=5)
+
+
+def test_a_word_file_with_a_hyperlink_and_a_chart_is_accepted():
+    rels = (
+        '<Relationships><Relationship Id="rId1" TargetMode="External" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
+        'Target="https://www.mcinet.gov.ma"/></Relationships>'
+    )
+    extra = {"word/_rels/document.xml.rels": rels, "word/embeddings/Classeur1.xlsx": "x"}
+
+    assert check_upload(
+        office_file("plan.docx", "word/document.xml", extra), allowed_types=ALL, max_size_mb=5
+    )

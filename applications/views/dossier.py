@@ -14,7 +14,7 @@ from core.errors import ApplicationError
 from core.journal import journal_for
 from core.permissions import permission_required
 
-from ..choices import DocumentPart, DossierStatus
+from ..choices import DocumentPart, DossierStatus, ScanStatus
 from ..concurrency import project_fingerprint, section_fingerprint
 from ..eligibility import eligibility_gaps
 from ..forms.dossier import (
@@ -298,7 +298,10 @@ def document_delete_view(request, pk, document_pk):
 @login_required
 def document_download(request, pk, document_pk):
     dossier = _dossier(request, pk)
-    document = get_object_or_404(dossier.documents, pk=document_pk)
+    # A file waiting for the antivirus, or quarantined, is served to no one.
+    document = get_object_or_404(
+        dossier.documents.filter(scan_status=ScanStatus.CLEAN), pk=document_pk
+    )
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,

@@ -229,6 +229,19 @@ if FILE_STORAGE == "s3":
         },
     }
 
+# Antivirus: with a clamd socket configured, every dossier file is scanned in a task before it
+# counts; empty turns scanning off (files count at once). clamd's StreamMaxLength must be at
+# least the largest upload a call allows, or such files stay "analyse impossible".
+CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
+# Seconds to wait for clamd's verdict on one file before trying again later.
+CLAMD_TIMEOUT = env.int("CLAMD_TIMEOUT", default=60)
+# Infected files are moved here, out of the default storage: no view serves this storage.
+QUARANTINE_ROOT = env.path("QUARANTINE_ROOT", default=VAR_DIR / "quarantine")
+STORAGES["quarantine"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": QUARANTINE_ROOT},
+}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -287,6 +300,10 @@ CELERY_BEAT_SCHEDULE = {
     "evaluation-reminders": {
         "task": "evaluation.tasks.evaluation_reminders",
         "schedule": timedelta(minutes=30),
+    },
+    "documents-rescan": {
+        "task": "applications.tasks.documents_rescan",
+        "schedule": timedelta(minutes=15),
     },
     "report-reminders": {
         "task": "contracts.tasks.report_reminders",

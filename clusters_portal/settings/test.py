@@ -13,4 +13,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "quarantine": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
+# Scanning is off unless a test starts its own clamd (applications/tests/clamav.py).
+CLAMD_SOCKET = ""

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications.choices import ScanStatus
 from applications.models import Dossier
 from applications.sections import task_list
 from applications.selectors import dossier_for_page
@@ -219,7 +220,9 @@ def reopen_request(request, assignment_pk):
 @_declaration_first
 def document(request, assignment_pk, document_pk):
     assignment = _assignment(request, assignment_pk)
-    file = get_object_or_404(assignment.dossier.documents, pk=document_pk)
+    file = get_object_or_404(
+        assignment.dossier.documents.filter(scan_status=ScanStatus.CLEAN), pk=document_pk
+    )
     return FileResponse(
         file.file.open("rb"),
         as_attachment=True,
