@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from core.permissions import permission_required
 
@@ -13,6 +14,8 @@ PER_PAGE = 50
 EXPORTS = {"csv": exports.journal_csv, "xlsx": exports.journal_xlsx}
 
 
+# A page to read: nothing is ever posted to the journal.
+@require_GET
 @permission_required("audit.view_journal")
 def journal(request):
     filters = JournalFilter(request.GET or None, queryset=journal_entries())

@@ -81,6 +81,7 @@ KWARGS = {
     "accounts:password_reset_confirm": lambda w: _uid_and_token(w.co_editor),
     "accounts:invitation_accept": lambda w: _uid_and_token(w.invitee),
     "accounts:invitation_resend": lambda w: {"pk": w.invitee.pk},
+    "accounts:two_factor_reset": lambda w: {"pk": w.people["assigned"].pk},
     "applications:call_detail": lambda w: {"reference": w.open_call.reference},
     "applications:call_specification": lambda w: {"reference": w.open_call.reference},
     "applications:dossier_start": lambda w: {"reference": w.open_call.reference},
