@@ -102,7 +102,7 @@ def _no_content_security_policy_violation(request):
 
     def watch(message):
         if "Content Security Policy" in message.text:
-            violations.append(f"{page.url}: {message.text}")
+            violations.append(f"{page.url}: {message.text} ({message.location['url']})")
 
     page.on("console", watch)
     yield
