@@ -24,7 +24,7 @@ def demo_totp_key():
     return b32decode(DEMO_TOTP_SECRET).hex()
 
 
-def _demo_device(user):
+def demo_device_give(user):
     """Staff must give a code at login: the demo ones share a printed secret."""
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return
@@ -48,7 +48,7 @@ def seed(stdout):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         if role in STAFF_ROLES:
-            _demo_device(user)
+            demo_device_give(user)
         state = "created" if created else "already there"
         stdout.write(f"  {user.get_role_display():<32} {email:<30} {DEMO_PASSWORD}  ({state})")
     secret = " ".join(DEMO_TOTP_SECRET[index : index + 4] for index in range(0, 32, 4))

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import F, Sum
 from django.utils import timezone, translation
 
+from accounts.demo import demo_device_give
 from accounts.models import Role, User
 from applications.choices import DossierStatus, Region, Sector
 from applications.demo import DEMO_PASSWORD, _cluster, _director, _submitted_dossier
@@ -62,6 +63,8 @@ def _evaluators():
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        # The printed demo key works for every demo staff account, these ones included.
+        demo_device_give(user)
         people.append(user)
     return people
 
