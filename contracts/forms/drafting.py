@@ -76,7 +76,12 @@ class AmountField(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, str):
             value = normalize_amount(value)
-        return super().to_python(value)
+        value = super().to_python(value)
+        # "NaN", "Infinity" and "sNaN" are Decimals too; a signalling NaN raises on the first
+        # comparison (the formset's has_changed does one), so none of them gets that far.
+        if value is not None and not value.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
 
 
 class ContractDraftForm(forms.ModelForm):
