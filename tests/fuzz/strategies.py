@@ -143,4 +143,5 @@ def mutated(valid, hostile, max_changes=2):
         changed = draw(st.lists(st.sampled_from(keys), max_size=max_changes, unique=True))
         return {**valid, **{key: draw(hostile[key]) for key in changed}}
 
-    return st.one_of(build(), st.fixed_dictionaries({**valid, **hostile}))
+    fixed = {key: st.just(value) for key, value in valid.items()}
+    return st.one_of(build(), st.fixed_dictionaries({**fixed, **hostile}))
