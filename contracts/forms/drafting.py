@@ -28,6 +28,7 @@ THOUSANDS_SPACES = re.compile(r"[\s\u00a0\u202f]")
 # Empty rows offered under the custom indicators, to add new ones.
 EMPTY_CUSTOM_ROWS = 3
 MAX_CUSTOM_ROWS = 30
+MAX_TARGET = 1_000_000
 
 
 def normalize_amount(text):
@@ -268,7 +269,9 @@ class CommitmentsForm(MarksInvalid, forms.Form):
 
     @staticmethod
     def _target_field(label):
-        field = forms.IntegerField(label=label, min_value=0, required=False)
+        # The bound of an achievement in the annual report: a target above it could never be
+        # met, and the database's integer would overflow long before a clear message.
+        field = forms.IntegerField(label=label, min_value=0, max_value=MAX_TARGET, required=False)
         field.widget.attrs.update(
             {"inputmode": "numeric", "class": "form-control text-end", "dir": "ltr"}
         )

@@ -93,35 +93,59 @@ def _line(index, year, amount, condition, delete):
     }
 
 
-schedule_lines = st.lists(
+def _schedule_post(draft, changes, extra, total):
+    """The stored schedule as the page posts it, with some cells changed and lines added."""
+    lines = [
+        [str(t.year), str(t.amount), t.condition, False]
+        for t in draft.tranches.order_by("year", "position")
+    ]
+    stored = len(lines)
+    for index, column, value in changes:
+        lines[index % len(lines)][column] = value
+    lines += [list(line) for line in extra]
+    data = {
+        "tranches-TOTAL_FORMS": str(len(lines)) if total is None else total,
+        # As the page sends it: the stored lines are initial forms, validated even unchanged.
+        "tranches-INITIAL_FORMS": str(stored),
+        "tranches-MIN_NUM_FORMS": "0",
+        "tranches-MAX_NUM_FORMS": "200",
+    }
+    for index, line in enumerate(lines):
+        data.update(_line(index, *line))
+    return data
+
+
+cell_changes = st.lists(
+    st.tuples(
+        st.integers(0, 20),
+        st.sampled_from([0, 1, 2, 3]),
+        st.one_of(hostile_number(), hostile_choice(CONDITIONS), st.booleans()),
+    ),
+    max_size=3,
+)
+extra_lines = st.lists(
     st.tuples(
         st.one_of(st.sampled_from(["1", "2", "5"]), hostile_number()),
         st.one_of(st.sampled_from(["100000", "1 200 000,50", "", "0"]), hostile_number()),
         st.one_of(st.sampled_from(CONDITIONS), hostile_choice(CONDITIONS)),
         st.booleans(),
     ),
-    max_size=8,
+    max_size=3,
 )
 
 
-@given(lines=schedule_lines, total=st.one_of(st.none(), hostile_number()))
-@example(lines=[("1", "1e30", "signature", False)], total=None)
-@example(lines=[("1", "", "signature", False), ("1", "sNaN", "signature", False)], total=None)
-@example(lines=[("99999999999", "100", "signature", False)], total=None)
-def test_schedule_formset(administrator, draft, lines, total):
-    data = {
-        "tranches-TOTAL_FORMS": str(len(lines)) if total is None else total,
-        "tranches-INITIAL_FORMS": "0",
-        "tranches-MIN_NUM_FORMS": "0",
-        "tranches-MAX_NUM_FORMS": "200",
-    }
-    for index, line in enumerate(lines):
-        data.update(_line(index, *line))
+@given(changes=cell_changes, extra=extra_lines, total=st.one_of(st.none(), hostile_number()))
+@example(changes=[(0, 1, "1e30")], extra=[], total=None)
+@example(changes=[(0, 0, "99999999999")], extra=[], total=None)
+@example(changes=[(0, 1, "sNaN")], extra=[], total=None)
+@example(changes=[], extra=[("2", "100000", "report", False)], total=None)
+def test_schedule_formset(administrator, draft, changes, extra, total):
+    data = _schedule_post(draft, changes, extra, total)
 
     def accepted(response):
         for tranche in Tranche.objects.filter(contract=draft):
             assert tranche.amount == tranche.amount.quantize(Decimal("0.01"))
-            assert 0 <= tranche.amount < Decimal(10**12)
+            assert 0 <= tranche.amount <= draft.call.max_annual_subsidy
             assert 1 <= tranche.year <= draft.years
             assert tranche.condition in CONDITIONS
 
@@ -165,6 +189,16 @@ def test_commitments_grid(administrator, draft, cells, rows):
 
     url = reverse("contracts:commitments", args=[draft.pk])
     fuzz_post(logged_in(administrator), url, data, objects=[draft], accepted=accepted)
+
+
+def test_a_target_too_large_for_the_database_is_refused_on_its_cell(administrator, draft):
+    url = reverse("contracts:commitments", args=[draft.pk])
+    data = {"custom_rows": "3", "patents-1": "2147483648"}
+
+    response = fuzz_post(logged_in(administrator), url, data, objects=[draft])
+
+    assert response.status_code == 200
+    assert "patents-1" in response.context["form"].errors
 
 
 @given(changes=st.dictionaries(st.sampled_from(sorted(TERMS)), hostile_text(), max_size=3))
