@@ -1,17 +1,22 @@
 """Fuzzing the accounts' forms: registration, login, the password pages, the profile, the
 language switch and the invitation of staff."""
 
+from urllib.parse import quote
+
 import pytest
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from accounts.models import STAFF_ROLES
 
 from .conftest import fuzz_post, logged_in
-from .strategies import hostile_choice, hostile_text, mutated
+from .strategies import CHARACTERS, hostile_choice, hostile_text, mutated
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +115,45 @@ def test_password_change(director, old, new):
 )
 def test_staff_invitation(administrator, data):
     fuzz_post(logged_in(administrator), reverse("accounts:user_invite"), data)
+
+
+def _reset_form_url(client, user):
+    """The set-password page, reached as from the e-mail's link (the token moves to the session)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    response = client.get(reverse("accounts:password_reset_confirm", args=[uid, token]))
+    return response["Location"]
+
+
+@given(
+    data=mutated(
+        {
+            "new_password1": "Un-mot-de-passe-solide-42",
+            "new_password2": "Un-mot-de-passe-solide-42",
+        },
+        {"new_password1": hostile_text(max_size=300), "new_password2": hostile_text(max_size=300)},
+    )
+)
+@example(data={"new_password1": "Solide\x00-mot-42", "new_password2": "Solide\x00-mot-42"})
+def test_password_reset_confirm(director, data):
+    client = Client()
+    url = _reset_form_url(client, director)
+    fuzz_post(client, url, data, objects=[director])
+
+
+path_values = st.text(CHARACTERS, min_size=1, max_size=200).map(lambda text: quote(text, safe=""))
+
+
+@given(first=path_values, second=path_values)
+@example(first="%00", second="..%2F..%2Fetc%2Fpasswd")
+def test_tokens_in_addresses(first, second):
+    """Tokens and identifiers typed or mangled in the address: refused, never a 500."""
+    client = Client()
+    for url in (
+        f"/comptes/verification/{first}/",
+        f"/comptes/mot-de-passe/nouveau/{first}/{second}/",
+        f"/comptes/invitation/{first}/{second}/",
+        f"/appels/{first}/",
+    ):
+        response = client.get(url)
+        assert response.status_code in {200, 302, 400, 404}, (url, response.status_code)
