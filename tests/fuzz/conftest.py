@@ -55,7 +55,7 @@ def rolled_back():
         transaction.set_rollback(True)
 
 
-def fuzz_post(client, url, data, *, objects=(), accepted=None, success=(302, 303)):
+def fuzz_post(client, url, data, *, objects=(), accepted=None, success=(302, 303), headers=None):
     """Post `data` in a savepoint that is rolled back. A refusal (the form shown again, or a
     deliberate 4xx) must leave the world as it was; an accepted post is checked by `accepted`
     while its writes are still visible."""
@@ -63,7 +63,7 @@ def fuzz_post(client, url, data, *, objects=(), accepted=None, success=(302, 303
     cache.clear()
     with rolled_back():
         before = world_state(*objects)
-        response = client.post(url, data)
+        response = client.post(url, data, headers=headers)
         assert response.status_code in ANSWERS, response.status_code
         match = resolve(url)
         ANSWERS_SEEN[f"{match.namespace}:{match.url_name}"][response.status_code] += 1

@@ -15,7 +15,7 @@ from applications.choices import (
     Region,
     Sector,
 )
-from applications.models import BudgetYear, Call, KpiTarget
+from applications.models import BudgetYear, Call, Dossier, KpiTarget
 from applications.sections import SECTIONS_BY_SLUG
 from applications.tests.builders import call_with_checklist, draft_for
 from applications.tests.factories import CallFactory, ClusterFactory, ClusterMemberFactory
@@ -227,12 +227,29 @@ TEXT_FIELDS = [
 @example(values={"strategy": "Stratégie\x00cachée"})
 def test_dossier_text_sections(director, dossier, values):
     client = logged_in(director)
+
+    def saved_as_typed(response):
+        # The autosave answers 200 whether it saved or not: what is stored is what was typed
+        # (stripped, as every text field is), or what was there before.
+        stored = Dossier.objects.filter(pk=dossier.pk).values(*values).get()
+        for name, value in stored.items():
+            assert value in (values[name].strip(), getattr(dossier, name))
+
     for slug, section in SECTIONS_BY_SLUG.items():
         if section.kind not in ("text", "innovation"):
             continue
         data = {name: value for name, value in values.items() if name in section.fields}
         if data:
             fuzz_post(client, _section(dossier, slug), data, objects=[dossier])
+            autosave = {"HX-Request": "true"}
+            fuzz_post(
+                client,
+                _section(dossier, slug),
+                data,
+                headers=autosave,
+                accepted=saved_as_typed,
+                success=(200,),
+            )
 
 
 @given(members=st.lists(st.one_of(st.just("mine"), hostile_number()), max_size=4))
