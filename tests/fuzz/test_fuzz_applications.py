@@ -1,6 +1,8 @@
 """Fuzzing the applications' forms: the calls' back office, the cluster's profile and members,
 the co-editors, and every section of a dossier."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from hypothesis import example, given
@@ -17,6 +19,7 @@ from applications.choices import (
 )
 from applications.models import BudgetYear, Call, Dossier, KpiTarget
 from applications.sections import SECTIONS_BY_SLUG
+from applications.services.dossiers import project_save
 from applications.tests.builders import call_with_checklist, draft_for
 from applications.tests.factories import CallFactory, ClusterFactory, ClusterMemberFactory
 
@@ -325,12 +328,24 @@ PROJECT_HOSTILE = {
 
 @given(data=mutated(PROJECT_VALID, PROJECT_HOSTILE))
 @example(data={**PROJECT_VALID, "budget": "1e30"})
-def test_dossier_project_form(director, dossier, data):
+def test_dossier_project_form(director, dossier, project, data):
+    client = logged_in(director)
     fuzz_post(
-        logged_in(director),
-        reverse("applications:project_add", args=[dossier.pk]),
-        data,
-        objects=[dossier],
+        client, reverse("applications:project_add", args=[dossier.pk]), data, objects=[dossier]
+    )
+    edit = reverse("applications:project_edit", args=[dossier.pk, project.pk])
+    fuzz_post(client, edit, data, objects=[project])
+
+
+@pytest.fixture
+def project(director, dossier):
+    return project_save(
+        actor=director,
+        dossier=dossier,
+        title="Plateforme de tests",
+        partners="IRESEN",
+        budget=Decimal("3500000"),
+        duration_months=24,
     )
 
 
