@@ -269,6 +269,7 @@ def test_payment_form(administrator, active, data):
     action=hostile_choice(["save", "submit"]),
 )
 @example(values=[("2147483648", "")] * 5, comment="", action="save")
+@example(values=[("", "")] * 5, comment="\x00", action="save")
 def test_annual_report_form(director, active, values, comment, action):
     report_url = reverse("contracts:report", args=[active.pk, 1])
     client = logged_in(director)
