@@ -1,8 +1,11 @@
+import unicodedata
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
@@ -172,16 +175,27 @@ def _two_factor_status(user):
     }
 
 
+def _next_page(request):
+    """The page to go back to: a path of this site, else the home page. Not redirect(),
+    which would take a bare word for a URL name; no control character, which would break
+    the Location header."""
+    next_url = request.POST.get("next") or "/"
+    if (
+        not next_url.startswith("/")
+        or any(unicodedata.category(character) == "Cc" for character in next_url)
+        or not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return "/"
+    return next_url
+
+
 @require_POST
 def language_set(request):
     """Switch the interface language, and remember it in the profile when signed in."""
     language = request.POST.get("language")
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = redirect(next_url)
+    response = HttpResponseRedirect(_next_page(request))
     if language not in dict(settings.LANGUAGES):
         return response
     if request.user.is_authenticated:

@@ -28,6 +28,7 @@ THOUSANDS_SPACES = re.compile(r"[\s\u00a0\u202f]")
 # Empty rows offered under the custom indicators, to add new ones.
 EMPTY_CUSTOM_ROWS = 3
 MAX_CUSTOM_ROWS = 30
+MAX_TARGET = 1_000_000
 
 
 def normalize_amount(text):
@@ -76,7 +77,12 @@ class AmountField(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, str):
             value = normalize_amount(value)
-        return super().to_python(value)
+        value = super().to_python(value)
+        # "NaN", "Infinity" and "sNaN" are Decimals too; a signalling NaN raises on the first
+        # comparison (the formset's has_changed does one), so none of them gets that far.
+        if value is not None and not value.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
 
 
 class ContractDraftForm(forms.ModelForm):
@@ -263,7 +269,9 @@ class CommitmentsForm(MarksInvalid, forms.Form):
 
     @staticmethod
     def _target_field(label):
-        field = forms.IntegerField(label=label, min_value=0, required=False)
+        # The bound of an achievement in the annual report: a target above it could never be
+        # met, and the database's integer would overflow long before a clear message.
+        field = forms.IntegerField(label=label, min_value=0, max_value=MAX_TARGET, required=False)
         field.widget.attrs.update(
             {"inputmode": "numeric", "class": "form-control text-end", "dir": "ltr"}
         )

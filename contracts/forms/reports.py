@@ -11,6 +11,7 @@ from applications.choices import FileType
 from applications.uploads import EXTENSIONS
 
 from ..services.reports import EVIDENCE_TYPES, REPORT_MAX_MB, REPORT_TYPES
+from .drafting import MAX_TARGET
 
 FILE_FIELDS = ("activity_report", "financial_report")
 
@@ -61,7 +62,7 @@ class ReportForm(forms.Form):
             self.fields[achieved] = forms.IntegerField(
                 label=_("Réalisé — %(name)s") % {"name": commitment.name},
                 min_value=0,
-                max_value=1_000_000,
+                max_value=MAX_TARGET,
                 # A value once given can be corrected but not erased.
                 required=line is not None,
                 initial=line.achieved if line else None,

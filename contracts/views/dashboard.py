@@ -1,5 +1,7 @@
 """The programme dashboard for administrators, its exports, and the public summary."""
 
+from django.core.validators import slug_re
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from applications.models import Call
@@ -17,6 +19,9 @@ def _chosen_call(request):
     reference = request.GET.get(CALL_PARAMETER)
     if not reference:
         return None
+    # A reference is a slug; anything else (a NUL byte would reach PostgreSQL) names no call.
+    if not slug_re.match(reference):
+        raise Http404
     return get_object_or_404(Call.objects.exclude(status=Call.Status.DRAFT), reference=reference)
 
 

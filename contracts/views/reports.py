@@ -180,7 +180,8 @@ def report_form_save(request, report, form):
     """Save what is valid of the form, each part on its own, so that one refused file keeps
     the rest; errors land on their fields. True when everything was saved."""
     try:
-        report_save(actor=request.user, report=report, comment=form.cleaned_data["comment"])
+        # A refused comment (a NUL byte) is not in cleaned_data: None keeps the stored one.
+        report_save(actor=request.user, report=report, comment=form.cleaned_data.get("comment"))
     except ApplicationError as error:
         form.add_error(None, error.message)
         return False
