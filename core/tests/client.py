@@ -4,16 +4,8 @@ from django.test import Client, TestCase
 from django_otp import DEVICE_ID_SESSION_KEY
 
 
-class CommittingClient(Client):
-    """A test client whose requests end with a commit, as in production.
-
-    Tests run inside a transaction that is never committed, so `on_commit` callbacks (tasks,
-    e-mails) would never run; here they run at the end of each request, as they would live.
-    """
-
-    def request(self, **request):
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            return super().request(**request)
+class VerifiedLoginClient(Client):
+    """A test client whose `force_login` also gives the second factor."""
 
     def force_login(self, user, backend=None):
         """Sign in with both factors already given, as `force_login` skips the password.
@@ -32,6 +24,18 @@ class CommittingClient(Client):
             session = self.session
             session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
             session.save()
+
+
+class CommittingClient(VerifiedLoginClient):
+    """A test client whose requests end with a commit, as in production.
+
+    Tests run inside a transaction that is never committed, so `on_commit` callbacks (tasks,
+    e-mails) would never run; here they run at the end of each request, as they would live.
+    """
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
 
 
 def page_text(response):

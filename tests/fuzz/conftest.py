@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import resolve
 from hypothesis import HealthCheck, settings
 
+from core.tests.client import VerifiedLoginClient
+
 # Each test builds its world once (function-scoped fixtures) and each example runs in a
 # savepoint rolled back at its end, so examples are independent without rebuilding the world.
 _COMMON = {
@@ -28,7 +30,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # 200 re-displays the form (refused); 302/303 is an accepted post or a sending back; the rest
 # are deliberate refusals. 500 is never one of them.
 ANSWERS = {200, 302, 303, 400, 403, 404, 409, 422}
-PROJECT_APPS = ("accounts", "applications", "evaluation", "contracts", "core")
+PROJECT_APPS = ("accounts", "applications", "evaluation", "contracts", "core", "audit")
 # Answers per URL name, shown at the end of the run: a form whose posts are all refused
 # would be fuzzing its error path only.
 ANSWERS_SEEN = defaultdict(Counter)
@@ -83,7 +85,9 @@ def fuzz_client():
 
 
 def logged_in(user):
-    client = Client()
+    # Staff pages are reached only with the second factor given: without it every fuzzed
+    # post would be sent to the code page and the forms never reached.
+    client = VerifiedLoginClient()
     client.force_login(user)
     return client
 
