@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 LAST_ACTIVITY = "last_activity"
-PASSWORD_GIVEN_AT = "password_given_at"  # noqa: S105 -- a session key
+PASSWORD_GIVEN_AT = "password_given_at"  # noqa: S105 -- a session key  # nosec B105
 
 
 def now():

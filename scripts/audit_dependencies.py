@@ -8,7 +8,7 @@ AUDIT_STRICT=1 where PyPI is reachable to make an unchecked release fail the run
 
 import json
 import os
-import subprocess
+import subprocess  # nosec B404
 import sys
 from pathlib import Path
 
