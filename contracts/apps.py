@@ -28,6 +28,7 @@ class ContractsConfig(AppConfig):
                 "contract.activate": _("Contrat contresigné, en vigueur"),
                 "contract.close": _("Contrat clôturé"),
                 "contract.terminate": _("Contrat résilié"),
+                "contract.file_infected": _("Fichier refusé : virus détecté"),
                 "report.submit": _("Rapport annuel transmis"),
                 "report.request_changes": _("Compléments demandés sur le rapport annuel"),
                 "report.approve": _("Rapport annuel approuvé"),

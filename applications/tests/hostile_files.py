@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications.tests.builders import PDF
+from core.tests.clamav import EICAR
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -57,6 +58,11 @@ def pdf_with(body):
     """The test PDF with one more object before its trailer."""
     head, trailer = PDF.split(b"trailer")
     return head + body + b"\ntrailer" + trailer
+
+
+# A real PDF, accepted by the type checks, carrying the EICAR test string in a stream: what
+# clamd (with the signatures of core/tests/clamav.py) must find.
+INFECTED_PDF = pdf_with(b"4 0 obj<</Length %d>>stream\n%s\nendstream endobj" % (len(EICAR), EICAR))
 
 
 def _compressed_object_stream(data):

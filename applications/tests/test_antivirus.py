@@ -16,7 +16,7 @@ from applications.services.requests import request_answer, request_document_uplo
 from applications.services.submission import dossier_submit, dossier_transition
 from applications.tasks import document_scan, documents_rescan
 from applications.tests.builders import PDF, call_with_checklist, complete, draft_for, pdf_file
-from applications.tests.hostile_files import pdf_with
+from applications.tests.hostile_files import INFECTED_PDF
 from core.antivirus import AntivirusUnavailable, parse_answer, ping, scan_stream
 from core.errors import ApplicationError
 from core.journal import journal_for
@@ -25,9 +25,6 @@ from core.tests.clamav import EICAR
 from core.tests.client import page_text
 
 pytestmark = pytest.mark.django_db
-
-# A real PDF, accepted by the type checks, carrying the EICAR test string in a stream.
-INFECTED_PDF = pdf_with(b"4 0 obj<</Length %d>>stream\n%s\nendstream endobj" % (len(EICAR), EICAR))
 
 
 class Chunks:

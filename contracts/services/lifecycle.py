@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 from applications.choices import FileType
 from applications.selectors import cluster_editors
 from applications.uploads import check_upload
+from core.antivirus import journal_infected_uploads, scan_upload_or_refuse
 from core.errors import ApplicationError
 from core.journal import journal_for, journal_record
 from core.mail import mail_queue
@@ -45,6 +46,8 @@ CONTRACT_STATES = StateMachine(
 )
 SCAN_TYPES = [FileType.PDF]
 SCAN_MAX_MB = 20
+# The journal action of a contract file refused because clamd found a virus in it.
+INFECTED = "contract.file_infected"
 
 
 def _lock(contract):
@@ -208,12 +211,14 @@ def contract_recall(*, actor, contract, reason):
     return contract_transition(actor=actor, contract=contract, action="recall", message=reason)
 
 
-def _store_upload(contract, field, upload):
+def _store_upload(actor, contract, field, upload):
     checked = check_upload(upload, allowed_types=SCAN_TYPES, max_size_mb=SCAN_MAX_MB)
+    scan_upload_or_refuse(upload, name=checked.name, target=contract, actor=actor)
     getattr(contract, field).save(checked.name, upload, save=False)
     return checked
 
 
+@journal_infected_uploads(INFECTED)
 @transaction.atomic
 def contract_sign(*, actor, contract, scan):
     """The cluster uploads the contract it signed."""
@@ -221,7 +226,7 @@ def contract_sign(*, actor, contract, scan):
     if not actor.has_perm("contracts.sign", contract):
         raise ApplicationError(_("Vous ne pouvez pas signer ce contrat."), code="forbidden")
     CONTRACT_STATES.target(contract.status, "sign")
-    checked = _store_upload(contract, "signed_scan", scan)
+    checked = _store_upload(actor, contract, "signed_scan", scan)
     contract.signed_at = timezone.now()
     contract.save(update_fields=["signed_scan", "signed_at", "updated_at"])
     contract_transition(
@@ -234,6 +239,7 @@ def contract_sign(*, actor, contract, scan):
     return contract
 
 
+@journal_infected_uploads(INFECTED)
 @transaction.atomic
 def contract_activate(*, actor, contract, final_copy):
     """The ministry countersigns: the final copy is uploaded and the contract takes effect; the
@@ -243,7 +249,7 @@ def contract_activate(*, actor, contract, final_copy):
     require_manager(actor)
     contract = _lock(contract)
     CONTRACT_STATES.target(contract.status, "activate")
-    checked = _store_upload(contract, "final_copy", final_copy)
+    checked = _store_upload(actor, contract, "final_copy", final_copy)
     contract.activated_at = timezone.now()
     contract.save(update_fields=["final_copy", "activated_at", "updated_at"])
     contract_transition(

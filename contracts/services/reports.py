@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from applications.choices import FileType
 from applications.uploads import check_upload
+from core.antivirus import journal_infected_uploads, scan_upload_or_refuse
 from core.errors import ApplicationError
 from core.journal import journal_record
 
@@ -25,7 +26,7 @@ from ..models import (
     TrancheStatus,
 )
 from .generation import require_manager
-from .lifecycle import notify_cluster, notify_ministry
+from .lifecycle import INFECTED, notify_cluster, notify_ministry
 
 REPORT_TYPES = [FileType.PDF, FileType.DOCX, FileType.XLSX, FileType.ODT, FileType.ODS]
 EVIDENCE_TYPES = [*REPORT_TYPES, FileType.JPEG, FileType.PNG]
@@ -100,6 +101,7 @@ def _lock_report(report):
     )
 
 
+@journal_infected_uploads(INFECTED)
 @transaction.atomic
 def report_save(*, actor, report, comment=None, activity_report=None, financial_report=None):
     """Save the texts and files of a draft report; files are checked like dossier files."""
@@ -121,12 +123,16 @@ def report_save(*, actor, report, comment=None, activity_report=None, financial_
                 )
             except ApplicationError as error:
                 raise ApplicationError(error.message, field=name) from error
+            scan_upload_or_refuse(
+                upload, name=checked.name, target=report.contract, actor=actor, field=name
+            )
             getattr(report, name).save(checked.name, upload, save=False)
             fields.append(name)
     report.save(update_fields=fields)
     return report
 
 
+@journal_infected_uploads(INFECTED)
 @transaction.atomic
 def achievement_save(*, actor, report, commitment, achieved, comment="", evidence=None):
     """Record the value achieved for one commitment of the report's year, with its evidence."""
@@ -150,6 +156,9 @@ def achievement_save(*, actor, report, commitment, achieved, comment="", evidenc
             )
         except ApplicationError as error:
             raise ApplicationError(error.message, field="evidence") from error
+        scan_upload_or_refuse(
+            evidence, name=checked.name, target=report.contract, actor=actor, field="evidence"
+        )
         line.evidence.save(checked.name, evidence, save=False)
         line.evidence_name = checked.name
     line.save()

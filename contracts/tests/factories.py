@@ -4,6 +4,7 @@ services (generation, signature, activation, reports)."""
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.tests.factories import AdministratorFactory
@@ -114,3 +115,20 @@ def filed_report(contract, director, *, year=1, share=Decimal("1")):
         financial_report=pdf_file("rapport-financier.pdf"),
     )
     return reports.report_submit(actor=director, report=report)
+
+
+def stored_files(folder):
+    """The names of the files stored in `folder` (not in its subfolders)."""
+    try:
+        return default_storage.listdir(folder)[1]
+    except FileNotFoundError:
+        return []
+
+
+def report_form_data(contract, comment, **files):
+    """The annual report form of year 1, each indicator achieved above its target."""
+    data = {"action": "save", "comment": comment}
+    for commitment in contract.commitments.filter(year=1):
+        data[f"achieved_{commitment.pk}"] = commitment.target + 1
+        data[f"comment_{commitment.pk}"] = f"Réalisé pour {commitment.name}."
+    return {**data, **files}

@@ -2,7 +2,6 @@
 refused with its reason while the values, comments and the other files are saved."""
 
 import pytest
-from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from applications.tests.builders import pdf_file
@@ -10,7 +9,7 @@ from applications.tests.hostile_files import HOSTILE_FILES
 from core.tests.client import page_text
 
 from ..models import AnnualReport
-from .factories import active_contract
+from .factories import active_contract, report_form_data, stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -22,29 +21,15 @@ def contract(administrator, director):
     return active_contract(administrator, director)
 
 
-def _stored(folder):
-    try:
-        return default_storage.listdir(folder)[1]
-    except FileNotFoundError:
-        return []
-
-
-def _report_data(contract, **files):
-    data = {"action": "save", "comment": COMMENT}
-    for commitment in contract.commitments.filter(year=1):
-        data[f"achieved_{commitment.pk}"] = commitment.target + 1
-        data[f"comment_{commitment.pk}"] = f"Réalisé pour {commitment.name}."
-    return {**data, **files}
-
-
 @pytest.mark.parametrize("hostile", HOSTILE_FILES, ids=lambda hostile: hostile.case)
 def test_a_hostile_file_in_the_report_is_refused_and_the_values_are_saved(
     client, contract, director, hostile
 ):
     client.force_login(director)
     first = contract.commitments.filter(year=1).order_by("pk").first()
-    data = _report_data(
+    data = report_form_data(
         contract,
+        COMMENT,
         activity_report=pdf_file("activite.pdf"),
         **{f"evidence_{first.pk}": hostile.upload()},
     )
@@ -62,5 +47,5 @@ def test_a_hostile_file_in_the_report_is_refused_and_the_values_are_saved(
     assert not line.evidence and not line.evidence_name
     assert report.achievements.count() == contract.commitments.filter(year=1).count()
     # Only the accepted activity report was stored; the value typed is shown again.
-    assert len(_stored(f"contracts/{contract.pk}/reports/1")) == 1
+    assert len(stored_files(f"contracts/{contract.pk}/reports/1")) == 1
     assert f'value="{first.target + 1}"' in text

@@ -1,0 +1,3 @@
+"""The contract tests' own fixture: a real clamd for the antivirus tests."""
+
+from core.tests.clamav import clamd_socket  # noqa: F401
