@@ -4,7 +4,7 @@ import time
 
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 
 from accounts.models import User
@@ -56,6 +56,11 @@ def bench_reset():
     for name in names:
         if name:
             default_storage.delete(name)
+    if connection.vendor == "postgresql":
+        # Inside a transaction that wrote rows (a test), their deferred foreign-key checks
+        # must run before TRUNCATE may proceed.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
 
 
