@@ -33,7 +33,7 @@ CITIES = ["Casablanca", "Rabat", "Tanger", "Fès", "Marrakech", "Agadir", "Oujda
 def totp_key(plan, user_id):
     """The staff's authenticator secret, derived from the seed so the load generator can
     compute codes (40 hex digits, as django-otp stores it)."""
-    return f"{plan.seed:08x}{user_id:032x}"[-40:].rjust(40, "0")
+    return f"{plan.seed & 0xFFFFFFFF:08x}{user_id:032x}"
 
 
 def users_create(plan):
