@@ -26,7 +26,7 @@ class Plan:
     now: object = field(default_factory=timezone.now)
 
     def __post_init__(self):
-        self.rng = random.Random(self.seed)  # noqa: S311 -- reproducible data, not secrets
+        self.rng = random.Random(self.seed)  # noqa: S311 -- reproducible data, not secrets  # nosec B311
         self.clusters = _scaled(1000, self.scale, 1)
         self.contracts = min(self.clusters, _scaled(200, self.scale, 1))
         # Fifty evaluators share the 3,000 reviews: sixty each, a full queue.
