@@ -180,7 +180,11 @@ def two_factor_reset(*, actor, user):
     Staff set up a new app at their next login; a director is back to the password alone.
     """
     if not actor.is_administrator or actor.pk == user.pk:
-        raise ApplicationError(_("Seul un administrateur peut réinitialiser le compte d'un autre."))
+        raise ApplicationError(
+            _(
+                "Seul un administrateur peut réinitialiser la double authentification d'une autre personne."
+            )
+        )
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(two_factor_enabled=False)
