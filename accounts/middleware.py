@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from . import sessions
@@ -60,9 +60,12 @@ class SessionInactivityMiddleware:
         minutes = int(settings.SESSION_INACTIVITY_TIMEOUT.total_seconds() // 60)
         messages.warning(
             request,
-            _(
+            ngettext(
+                "Votre session a expiré après %(minutes)s minute d'inactivité. "
+                "Reconnectez-vous pour continuer.",
                 "Votre session a expiré après %(minutes)s minutes d'inactivité. "
-                "Reconnectez-vous pour continuer."
+                "Reconnectez-vous pour continuer.",
+                minutes,
             )
             % {"minutes": minutes},
         )

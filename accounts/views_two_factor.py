@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -60,13 +61,17 @@ def otp_verify(request):
 
 
 def _recovery_code_used(request, user):
+    left = two_factor.recovery_codes_left(user)
     messages.warning(
         request,
-        _(
+        ngettext(
             "Vous vous êtes connecté avec un code de secours, qui ne servira plus. "
-            "Il vous en reste %(count)s : régénérez-les depuis votre profil si besoin."
+            "Il vous en reste %(count)s : régénérez-les depuis votre profil si besoin.",
+            "Vous vous êtes connecté avec un code de secours, qui ne servira plus. "
+            "Il vous en reste %(count)s : régénérez-les depuis votre profil si besoin.",
+            left,
         )
-        % {"count": two_factor.recovery_codes_left(user)},
+        % {"count": left},
     )
 
 
