@@ -1,0 +1,21 @@
+"""The portal's URLs plus the benchmark's baseline; used only by the bench settings."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from .urls import handler403, handler404, handler500
+from .urls import urlpatterns as portal_urlpatterns
+
+__all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
+
+
+def baseline(request):
+    """The floor every page is compared with: Django's middleware and routing, no database,
+    no session, no template."""
+    return HttpResponse(b"baseline\n", content_type="text/plain; charset=utf-8")
+
+
+urlpatterns = [
+    path("bench/baseline/", baseline, name="bench_baseline"),
+    *portal_urlpatterns,
+]
