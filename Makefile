@@ -10,7 +10,7 @@ PORT ?= 8000
 DEB_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext libmagic1
 DEB_TEST := $(DEB_RUNTIME) poppler-utils chromium clamav-daemon clamav
 
-.PHONY: run test backup restore install install-dev system-packages system-packages-test messages compilemessages lint format serve-prod clean
+.PHONY: run test bench backup restore install install-dev system-packages system-packages-test messages compilemessages lint format serve-prod clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,18 @@ lint: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+BENCH_SCALE ?= 1
+BENCH_ARGS ?=
+BENCH_ENV := DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://portal:portal@127.0.0.1:5432/portal_bench} CELERY_BROKER_URL=$${BENCH_BROKER_URL:-redis://127.0.0.1:6379/9}
+
+# Work in progress (issue 7): seeds the programme-scale data set into a dedicated database,
+# then measures the pages under gunicorn against a bare Django view (bench/README.md).
+bench: install compilemessages
+	@command -v wrk >/dev/null || bash scripts/ensure-debian-packages.sh wrk
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input -v 0
+	$(BENCH_ENV) $(BIN)/python manage.py seed_bench --reset --scale $(BENCH_SCALE)
+	$(BENCH_ENV) $(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The database (pg_dump) and the uploaded files, with SHA-256 manifests, into var/backups/<UTC time>/.
 # DATABASE_URL (and MEDIA_ROOT, BACKUP_DIR if not the defaults) come from the environment.
