@@ -148,11 +148,10 @@ def _ensure_generable(decision):
         )
 
 
-def _schedule_create(contract, call, dossier, actor):
-    requested = _requested_by_year(dossier)
+def schedule_rows(contract, amounts):
+    """The unsaved years and default tranches of a contract, one yearly amount per year."""
     years, tranches = [], []
-    for year in range(1, contract.years + 1):
-        amount = min(requested.get(year, Decimal("0")), call.max_annual_subsidy)
+    for year, amount in enumerate(amounts, start=1):
         years.append(
             ContractYear(
                 contract=contract,
@@ -161,16 +160,22 @@ def _schedule_create(contract, call, dossier, actor):
                 report_due_on=report_due_on(contract.start_date, year),
             )
         )
-        for position, (part, condition) in enumerate(default_tranches(year, amount), start=1):
-            tranches.append(
-                Tranche(
-                    contract=contract,
-                    year=year,
-                    position=position,
-                    amount=part,
-                    condition=condition,
-                )
+        tranches += [
+            Tranche(
+                contract=contract, year=year, position=position, amount=part, condition=condition
             )
+            for position, (part, condition) in enumerate(default_tranches(year, amount), start=1)
+        ]
+    return years, tranches
+
+
+def _schedule_create(contract, call, dossier, actor):
+    requested = _requested_by_year(dossier)
+    amounts = [
+        min(requested.get(year, Decimal("0")), call.max_annual_subsidy)
+        for year in range(1, contract.years + 1)
+    ]
+    years, tranches = schedule_rows(contract, amounts)
     # With history (audit app): bulk_create skips save() and so the field-level history.
     bulk_create_with_history(years, ContractYear, default_user=actor)
     bulk_create_with_history(tranches, Tranche, default_user=actor)

@@ -7,7 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from applications.models import KpiTarget
-from contracts.defaults import default_tranches
 from contracts.models import (
     AnnualReport,
     Contract,
@@ -21,7 +20,7 @@ from contracts.models import (
     TrancheCondition,
     TrancheStatus,
 )
-from contracts.services.generation import MINISTRY, report_due_on, terms_ensure
+from contracts.services.generation import MINISTRY, report_due_on, schedule_rows, terms_ensure
 from contracts.services.reports import achievement_rate, tranche_due_amount
 from evaluation.models import Decision
 
@@ -73,25 +72,9 @@ def _schedule_create(plan, contracts):
     years, tranches = [], []
     for contract in contracts:
         amount = plan.requested[contract.decision.dossier_id]
-        for year in range(1, CONTRACT_YEARS + 1):
-            years.append(
-                ContractYear(
-                    contract=contract,
-                    year=year,
-                    amount=amount,
-                    report_due_on=report_due_on(contract.start_date, year),
-                )
-            )
-            for position, (part, condition) in enumerate(default_tranches(year, amount), 1):
-                tranches.append(
-                    Tranche(
-                        contract=contract,
-                        year=year,
-                        position=position,
-                        amount=part,
-                        condition=condition,
-                    )
-                )
+        contract_years, contract_tranches = schedule_rows(contract, [amount] * CONTRACT_YEARS)
+        years += contract_years
+        tranches += contract_tranches
     ContractYear.objects.bulk_create(years, batch_size=BATCH)
     plan.tranches = tranches
 
