@@ -33,6 +33,7 @@ def arguments():
     parser.add_argument("--duration", type=int, default=10, help="seconds per page")
     parser.add_argument("--quick", action="store_true", help="3 seconds per page")
     parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count() * 2 + 1)
+    parser.add_argument("--pages", nargs="*", help="only these pages (names as in targets.py)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results")
     options = parser.parse_args()
     if options.quick:
@@ -61,6 +62,8 @@ def main():
     options = arguments()
     call_command("collectstatic", interactive=False, verbosity=0)
     people, pages = targets.seeded()
+    if options.pages:
+        pages = [page for page in pages if page.name in options.pages]
     port = server.free_port()
     base_url = f"http://127.0.0.1:{port}"
     process = server.start(port, options.workers)

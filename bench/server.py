@@ -46,7 +46,7 @@ def wait_healthy(base_url, process, timeout=60):
         try:
             if requests.get(f"{base_url}/healthz", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         time.sleep(0.5)
     raise RuntimeError(f"/healthz did not answer 200 within {timeout} s")

@@ -69,6 +69,15 @@ def _below_a_criterion_minimum(grid):
     return Exists(means)
 
 
+def _awaiting_a_review():
+    """True while an evaluator still holds the dossier without having submitted a review."""
+    return Exists(
+        live_assignments()
+        .filter(dossier=OuterRef("pk"))
+        .exclude(review__status=Review.Status.SUBMITTED)
+    )
+
+
 def ranking(call):
     """The call's dossiers in rank order, each with its scores, eligibility and subsidy.
 
@@ -76,19 +85,23 @@ def ranking(call):
     Ties: the dossier submitted first comes first (then the reference, for a total order).
     """
     grid = call.grid
-    reviews = submitted_reviews()
     requested = BudgetYear.objects.annotate(dossier_ref=F("dossier"))
     final = Coalesce(F("consensus__score"), F("mean_total"), output_field=SCORE_FIELD)
     order = [F("final_score").desc(nulls_last=True), F("submitted_at").asc(), F("reference").asc()]
+    # The reviews' figures are aggregated over one join (assignments, then their review)
+    # rather than one correlated subquery each: PostgreSQL would run every such subquery once
+    # per dossier, and again for each expression that names it.
+    submitted = Q(assignments__review__status=Review.Status.SUBMITTED)
+    total = "assignments__review__total"
     return (
         Dossier.objects.filter(call=call, status__in=RANKED_STATUSES)
         .select_related("cluster", "consensus", "decision")
         .annotate(
-            review_count=Coalesce(_per_dossier(reviews, n=Count("pk")), 0),
-            mean_total=_per_dossier(reviews, mean=Avg("total", output_field=SCORE_FIELD)),
-            spread=_per_dossier(
-                reviews,
-                spread=ExpressionWrapper(Max("total") - Min("total"), output_field=SCORE_FIELD),
+            review_count=Count("assignments__review", filter=submitted),
+            mean_total=Avg(total, filter=submitted, output_field=SCORE_FIELD),
+            spread=ExpressionWrapper(
+                Max(total, filter=submitted) - Min(total, filter=submitted),
+                output_field=SCORE_FIELD,
             ),
             subsidy_requested=Coalesce(
                 _per_dossier(requested, asked=Sum("subsidy_requested")),
@@ -96,6 +109,7 @@ def ranking(call):
                 output_field=MONEY_FIELD,
             ),
             below_minimum=_below_a_criterion_minimum(grid),
+            awaiting_review=_awaiting_a_review(),
         )
         .annotate(final_score=final)
         .annotate(

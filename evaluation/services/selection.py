@@ -21,8 +21,8 @@ from core.pdf import render_pdf
 from core.services import full_clean_or_refuse
 from core.templatetags.portal import mad
 
-from ..models import Consensus, Decision, Review
-from ..selectors import live_assignments, ranking
+from ..models import Consensus, Decision
+from ..selectors import ranking
 
 DECIDE = "evaluation.decide"
 MANAGE = "evaluation.manage"
@@ -80,7 +80,7 @@ def ineligibility_reason(row, grid):
         return _(
             "Les évaluateurs divergent : le comité doit d'abord arrêter une note de consensus."
         )
-    if live_assignments([row.pk]).exclude(review__status=Review.Status.SUBMITTED).exists():
+    if row.awaiting_review:
         return _("Toutes les évaluations attribuées ne sont pas encore soumises.")
     return ""
 

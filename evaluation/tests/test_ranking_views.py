@@ -139,12 +139,81 @@ def test_the_ranking_page_needs_the_same_queries_for_10_or_40_dossiers(
     _many_dossiers(call, count)
     client.force_login(administrator)
 
-    # Session, user, the OTP device that verified the session, call with its grid, and the
-    # ranking itself: one query.
-    with django_assert_max_num_queries(5):
+    # Session, user, the OTP device that verified the session, call with its grid, the
+    # version of the ranking's data, and the ranking itself: one query.
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("evaluation:ranking", args=[call.pk]))
+    # Seen again unchanged: the ranking comes from the cache, only its version is read.
+    with django_assert_max_num_queries(5):
+        again = client.get(reverse("evaluation:ranking", args=[call.pk]))
 
     assert response.content.decode().count('<tr id="dossier-') == count
+    assert again.content == response.content or _rows(again) == _rows(response)
+
+
+def _rows(response):
+    return re.findall(r'<tr id="dossier-\d+">', response.content.decode())
+
+
+@pytest.mark.django_db
+def test_the_ranking_is_shown_in_pages_of_250_with_ranks_that_follow_on(
+    client, call, administrator, monkeypatch
+):
+    monkeypatch.setattr("evaluation.views.ranking.RANKING_PAGE_SIZE", 5)
+    _many_dossiers(call, 12)
+    client.force_login(administrator)
+    url = reverse("evaluation:ranking", args=[call.pk])
+
+    first, last = client.get(url), client.get(url, {"page": 3})
+
+    assert len(_rows(first)) == 5
+    assert len(_rows(last)) == 2
+    assert "Page 3 sur 3" in page_text(last)
+    assert re.search(r'<td class="num">11</td>', last.content.decode())
+    # The figures are those of the whole ranking on every page.
+    assert "12</div><div class=\"small\">dossiers classés" in last.content.decode()
+    assert client.get(url, {"page": "x"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_cached_ranking_shows_a_new_decision_score_and_consensus_at_once(
+    client, call, administrator, committee_member
+):
+    kept = ranked_dossier(call, ALL_THREE, ALL_THREE, minutes_ago=30)
+    client.force_login(administrator)
+    url = reverse("evaluation:ranking", args=[call.pk])
+    assert "À décider" in page_text(client.get(url))
+
+    decision_set(actor=committee_member, dossier=kept, outcome="selected")
+    after_decision = page_text(client.get(url))
+    assert "À décider" not in after_decision
+    assert "dossiers retenus" in after_decision and ">1</div>" in after_decision
+
+    newcomer = ranked_dossier(call, ALL_FOUR, minutes_ago=5)
+    after_review = words(page_text(client.get(url)))
+    assert after_review.index(newcomer.reference) < after_review.index(kept.reference)
+    assert "100,00" in after_review
+
+
+@pytest.mark.django_db
+def test_a_cached_ranking_carries_each_browsers_own_csrf_token(client, call, administrator):
+    """The same administrator in two browsers: each page's decision forms hold a token of
+    that browser's own CSRF secret, or its buttons would answer 403."""
+    from django.middleware.csrf import _unmask_cipher_token
+
+    from core.tests.client import CommittingClient
+
+    ranked_dossier(call, ALL_THREE)
+    url = reverse("evaluation:ranking", args=[call.pk])
+    for browser in (client, CommittingClient()):
+        browser.force_login(administrator)
+        response = browser.get(url)
+        token = re.search(
+            r'action="[^"]*/decision/"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" '
+            r'value="([^"]+)"',
+            response.content.decode(),
+        ).group(1)
+        assert _unmask_cipher_token(token) == browser.cookies["csrftoken"].value
 
 
 # Decisions from the ranking page

@@ -1,8 +1,11 @@
 """The selection committee's pages: the ranking of a call, consensus scores, decisions, the
 exports, and the publication of the results."""
 
+from functools import cached_property
+
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,16 +16,18 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import recent_login_required
 from applications.models import Call, Dossier
 from core.errors import ApplicationError
+from core.fragments import FRAGMENT_SECONDS, csrf_key, data_version
 from core.permissions import permission_required
 
 from .. import exports
 from ..forms.selection import ConsensusForm, DecisionForm
-from ..models import Review
+from ..models import Assignment, Consensus, Decision, Review
 from ..selectors import RANKED_STATUSES
 from ..services.selection import consensus_record, decision_set, ranked_row, results_publish
 from .results import criterion_means
 
 VIEW_RANKING = "evaluation.view_ranking"
+RANKING_PAGE_SIZE = 250
 DECIDE = "evaluation.decide"
 MANAGE = "evaluation.manage"
 
@@ -54,25 +59,72 @@ def _results_published(call):
 
 def _ranking_url(call_id, dossier_pk=None):
     url = reverse("evaluation:ranking", args=[call_id])
-    return f"{url}#dossier-{dossier_pk}" if dossier_pk else url
+    if not dossier_pk:
+        return url
+    lines, _figures = exports.ranking_lines(Call.objects.select_related("grid").get(pk=call_id))
+    rank = next((line.rank for line in lines if line.pk == dossier_pk), 1)
+    page = (rank - 1) // RANKING_PAGE_SIZE + 1
+    return f"{url}?page={page}#dossier-{dossier_pk}" if page > 1 else f"{url}#dossier-{dossier_pk}"
+
+
+def ranking_version(call):
+    """The version of everything the ranking shows: the ranked dossiers (first, so that its
+    row count is theirs), their assignments and reviews, consensus scores, decisions, the
+    call and its grid."""
+    return data_version(
+        Dossier.objects.filter(call=call, status__in=RANKED_STATUSES),
+        Call.objects.filter(pk=call.pk),
+        Assignment.objects.filter(dossier__call=call),
+        Review.objects.filter(assignment__dossier__call=call),
+        Consensus.objects.filter(dossier__call=call),
+        Decision.objects.filter(dossier__call=call),
+        type(call.grid).objects.filter(call=call),
+    )
+
+
+class RankingPage:
+    """One page of the ranking, computed only when a cached fragment does not already hold it."""
+
+    def __init__(self, call, page):
+        self.call = call
+        self.page = page
+
+    @cached_property
+    def _computed(self):
+        return exports.ranking_lines(self.call)
+
+    @property
+    def lines(self):
+        return self._computed[0][self.page.start_index() - 1 : self.page.end_index()]
+
+    @property
+    def figures(self):
+        return self._computed[1]
 
 
 @permission_required(VIEW_RANKING)
 def ranking(request, call_pk):
     call = _call_or_404(call_pk)
     grid = _grid_of(call)
-    lines, figures = exports.ranking_lines(call) if grid else ([], None)
+    version = ranking_version(call) if grid else None
+    ranked = version.rows[0] if version else 0
+    page = Paginator(range(ranked), RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     open_for_decisions = call.is_closed() and not _results_published(call)
+    can_decide = open_for_decisions and request.user.has_perm(DECIDE)
     return render(
         request,
         "evaluation/ranking/ranking.html",
         {
             "call": call,
             "grid": grid,
-            "lines": lines,
-            "figures": figures,
+            "ranked": ranked,
+            "ranking": RankingPage(call, page),
+            "page": page,
+            "version": version.key if version else "",
+            "csrf_key": csrf_key(request),
+            "fragment_seconds": FRAGMENT_SECONDS,
             "outcomes": DecisionForm.base_fields["outcome"].choices,
-            "can_decide": open_for_decisions and request.user.has_perm(DECIDE),
+            "can_decide": can_decide,
             "can_publish": open_for_decisions and request.user.has_perm(MANAGE),
             "published": _results_published(call),
         },

@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from core.bench.seed import BenchRefused, seed
 
@@ -31,6 +32,11 @@ class Command(BaseCommand):
             )
         except BenchRefused as error:
             raise CommandError(str(error)) from error
+        if connection.vendor == "postgresql":
+            # Rows written in bulk have no statistics until autovacuum comes by: without
+            # them the planner takes every table for empty and picks nested loops.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Benchmark data: {plan.clusters} clusters and dossiers, "
