@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, SECRET_KEY, STORAGES, env
+from .base import CELERY_BROKER_URL, DATABASES, SECRET_KEY, STORAGES, env
 
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
@@ -22,6 +22,14 @@ CACHES = {
         "LOCATION": env("CACHE_URL", default=CELERY_BROKER_URL),
     }
 }
+
+# A new PostgreSQL connection costs a backend process and several milliseconds on every
+# request; each gunicorn worker keeps its own for a minute, checked before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Sessions are read on every signed-in request: from Redis, written through to the database so
+# that a restarted cache signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 DEBUG = False
 STORAGES["staticfiles"] = {
