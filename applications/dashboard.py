@@ -8,6 +8,7 @@ from .selectors import (
     dossier_for_page,
     dossiers_visible_to,
     open_calls,
+    published_calls,
 )
 
 
@@ -30,4 +31,5 @@ def administrator_panel(request, **_page):
 
 
 def home_panel(request, **_page):
-    return {"calls": list(open_calls())}
+    # An upcoming call appears here the moment it opens: its dates bound the visitor cache.
+    return {"calls": list(open_calls()), "dated_calls": list(published_calls())}

@@ -10,12 +10,19 @@ from django.views.decorators.http import require_GET
 from .dashboard import HOME, panels_for
 from .health import broker_state, database_state
 from .unavailable import is_database_unavailable, service_unavailable
+from .visitor_cache import cached_for_visitors, seconds_until_text_changes
 
 logger = logging.getLogger(__name__)
 
 
+@cached_for_visitors
 def home(request):
-    return render(request, "core/home.html", {"panels": panels_for(request, HOME)})
+    panels = panels_for(request, HOME)
+    response = render(request, "core/home.html", {"panels": panels})
+    # Panels name the calls whose opening, closing or countdown changes what they show.
+    calls = [call for _template, context in panels for call in context.get("dated_calls", ())]
+    response.visitor_seconds = seconds_until_text_changes(calls)
+    return response
 
 
 @login_required

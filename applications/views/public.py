@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dashboard import panels_for
+from core.visitor_cache import cached_for_visitors, seconds_until_text_changes
 
 from .. import selectors
 from ..models import Call
@@ -46,25 +47,29 @@ def _dossier_start_url(call):
         return reverse("applications:call_detail", args=[call.reference]) + "candidater/"
 
 
+@cached_for_visitors
 def call_list(request):
     now = timezone.now()
     calls = with_phase(list(selectors.published_calls()), now)
     open_calls = sorted((c for c in calls if c.current_phase == "open"), key=lambda c: c.closes_at)
     upcoming = sorted((c for c in calls if c.current_phase == "upcoming"), key=lambda c: c.opens_at)
     past = [c for c in calls if c.current_phase in ("closed", "results")]
-    return render(
+    response = render(
         request,
         "applications/public/call_list.html",
         {"open_calls": open_calls, "upcoming_calls": upcoming, "past_calls": past, "now": now},
     )
+    response.visitor_seconds = seconds_until_text_changes(calls, now)
+    return response
 
 
+@cached_for_visitors
 def call_detail(request, reference):
     call = visible_call(request, reference)
     now = timezone.now()
     with_phase([call], now)
     user = request.user
-    return render(
+    response = render(
         request,
         "applications/public/call_detail.html",
         {
@@ -77,6 +82,9 @@ def call_detail(request, reference):
             "panels": panels_for(request, "call_detail", call=call),
         },
     )
+    if call.status != Call.Status.DRAFT:
+        response.visitor_seconds = seconds_until_text_changes([call], now)
+    return response
 
 
 def call_specification(request, reference):

@@ -85,6 +85,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
+                # Last: it replaces the CSRF token of a page made for the visitor cache.
+                "core.visitor_cache.token_placeholder",
             ],
         },
     },

@@ -1,0 +1,127 @@
+"""Public pages cached for visitors: served without a query, never stale, never someone else's."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Call
+from applications.services.calls import call_deadline_change
+from applications.tests.factories import CallFactory, RequiredDocumentFactory
+from core.tests.client import page_text
+from core.visitor_cache import MAX_SECONDS, seconds_until_text_changes
+
+pytestmark = pytest.mark.django_db
+
+
+def _detail(call):
+    return reverse("applications:call_detail", args=[call.reference])
+
+
+def _token(response):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
+
+
+def test_a_visitor_page_seen_again_makes_no_query(django_assert_num_queries):
+    call = RequiredDocumentFactory().call
+    visitor = Client()
+    first = visitor.get(_detail(call))
+
+    with django_assert_num_queries(0):
+        again = Client().get(_detail(call))
+
+    assert again.status_code == 200
+    assert page_text(again).replace(_token(again), "") == page_text(first).replace(
+        _token(first), ""
+    )
+
+
+def test_each_visitor_gets_a_csrf_token_of_their_own_and_can_switch_language():
+    call = RequiredDocumentFactory().call
+    Client().get(_detail(call))  # stored by a first visitor
+
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(_detail(call))
+        token = _token(page)
+        assert _unmask_cipher_token(token) == visitor.cookies["csrftoken"].value
+        switched = visitor.post(
+            reverse("accounts:language_set"),
+            {"language": "ar", "next": _detail(call), "csrfmiddlewaretoken": token},
+        )
+        assert switched.status_code == 302
+
+
+def test_a_new_deadline_shows_at_once(administrator, django_capture_on_commit_callbacks):
+    call = RequiredDocumentFactory().call
+    assert "Clôture le" in page_text(Client().get(_detail(call)))
+    later = timezone.localtime(call.closes_at + timedelta(days=9))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_deadline_change(
+            actor=administrator, call=call, closes_at=later, reason="Demande des fédérations."
+        )
+
+    assert f"{later.day} " in page_text(Client().get(_detail(call)))
+    assert later.strftime("%Hh%M") in page_text(Client().get(_detail(call)))
+
+
+def test_the_page_of_a_call_that_closes_is_not_kept_past_its_deadline():
+    call = RequiredDocumentFactory(call__closes_at=timezone.now() + timedelta(seconds=2)).call
+    assert "Clôture le" in page_text(Client().get(_detail(call)))
+
+    time.sleep(2.2)
+
+    assert "Clôturé le" in page_text(Client().get(_detail(call)))
+
+
+def test_a_signed_in_person_never_gets_nor_leaves_a_visitor_page(client, director):
+    call = RequiredDocumentFactory().call
+    Client().get(_detail(call))
+    client.force_login(director)
+
+    own = page_text(client.get(_detail(call)))
+    visitor = page_text(Client().get(_detail(call)))
+
+    assert director.full_name in own
+    assert director.full_name not in visitor
+
+
+def test_pages_are_kept_per_language():
+    call = RequiredDocumentFactory().call
+    french = page_text(Client().get(_detail(call)))
+    arabic = page_text(Client(HTTP_ACCEPT_LANGUAGE="ar").get(_detail(call)))
+
+    assert 'lang="fr"' in french and "Calendrier" in french
+    assert 'lang="ar"' in arabic and "Calendrier" not in arabic
+
+
+def test_a_published_change_to_a_call_reaches_the_call_list(django_capture_on_commit_callbacks):
+    call = CallFactory(title="Appel 2031")
+    assert "Appel 2031" in page_text(Client().get(reverse("applications:call_list")))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Call.objects.get(pk=call.pk).delete()
+
+    assert "Appel 2031" not in page_text(Client().get(reverse("applications:call_list")))
+
+
+def test_the_time_a_page_is_kept_ends_when_its_text_would_change():
+    now = timezone.now()
+    closing = CallFactory.build(
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(hours=2, seconds=65)
+    )
+    opening = CallFactory.build(
+        opens_at=now + timedelta(seconds=30), closes_at=now + timedelta(days=9)
+    )
+    past = CallFactory.build(opens_at=now - timedelta(days=9), closes_at=now - timedelta(days=1))
+
+    # The countdown says "2 hours" for 65 more seconds.
+    assert seconds_until_text_changes([closing], now) == 65
+    assert seconds_until_text_changes([closing, opening], now) == 30
+    assert seconds_until_text_changes([past], now) == MAX_SECONDS

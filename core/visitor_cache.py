@@ -1,0 +1,118 @@
+"""Whole public pages cached for visitors who are not signed in.
+
+A page is stored once per address and language, under a generation that every write to what
+public pages show replaces (after the write commits), and for no longer than until the next
+moment its text changes by itself (a call opening or closing, its countdown's next hour).
+Signed-in people, visitors with a session or a pending message, and htmx requests always get
+a freshly made page. The CSRF token, the one per-visitor part, is put in at each request.
+"""
+
+import hashlib
+import uuid
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+
+GENERATION_KEY = "visitor-pages:generation"
+# The longest a visitor page is kept, whatever its dates say.
+MAX_SECONDS = 5 * 60
+# Stands for the CSRF token in a stored page: a random-looking value no template writes.
+TOKEN_PLACEHOLDER = "visitor-page-csrf-token-3f9c2e71"  # noqa: S105  # nosec B105
+
+
+def generation():
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, current, None)
+        current = cache.get(GENERATION_KEY, current)
+    return current
+
+
+def visitor_pages_changed(**_signal):
+    """A write to something public pages show: once it is committed, no stored page is used."""
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None))
+
+
+def _cacheable(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not getattr(request, "htmx", False)
+    )
+
+
+def _key(request):
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"visitor-page:{generation()}:{translation.get_language()}:{address}"
+
+
+def seconds_until_text_changes(calls, now=None):
+    """Until the first of these calls opens or closes, or its countdown (days and hours
+    left) ticks; at most MAX_SECONDS."""
+    now = now or timezone.now()
+    seconds = MAX_SECONDS
+    for call in calls:
+        for moment in (call.opens_at, call.closes_at):
+            if moment and moment > now:
+                seconds = min(seconds, (moment - now).total_seconds())
+        if call.closes_at and call.closes_at > now:
+            # The countdown shows whole hours left: it changes when they next fall by one.
+            tick = (call.closes_at - now) % timedelta(hours=1) or timedelta(hours=1)
+            seconds = min(seconds, tick.total_seconds())
+    return max(int(seconds), 0)
+
+
+def token_placeholder(request):
+    """Context processor: a page being made for the visitor cache holds the placeholder."""
+    return {"csrf_token": TOKEN_PLACEHOLDER} if getattr(request, "visitor_page", False) else {}
+
+
+def _with_token(request, response, html):
+    response.content = html.replace(TOKEN_PLACEHOLDER, get_token(request))
+    return response
+
+
+def register(*models):
+    """Saving or deleting one of these models changes what visitors' pages show."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        post_save.connect(visitor_pages_changed, sender=model, weak=False)
+        post_delete.connect(visitor_pages_changed, sender=model, weak=False)
+
+
+def cached_for_visitors(view):
+    """The view sets `response.visitor_seconds` (from `seconds_until_text_changes`) on a page
+    that may be kept; without it, or on anything but a 200, nothing is stored."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        html = cache.get(key)
+        if html is not None:
+            return _with_token(request, HttpResponse(), html)
+        request.visitor_page = True
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            request.visitor_page = False
+        if response.streaming:
+            return response
+        html = response.content.decode()
+        seconds = getattr(response, "visitor_seconds", 0)
+        if response.status_code == 200 and seconds > 0:
+            cache.set(key, html, seconds)
+        return _with_token(request, response, html)
+
+    return wrapped
