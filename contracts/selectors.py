@@ -8,7 +8,6 @@ from django.db.models import (
     DecimalField,
     F,
     OuterRef,
-    Q,
     Subquery,
     Sum,
     Value,
@@ -18,6 +17,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from applications.choices import Indicator
+from applications.selectors import clusters_edited_by
 
 from .models import Contract, ContractStatus, Tranche, TrancheStatus
 
@@ -88,12 +88,9 @@ def contracts_visible_to(user):
         return base
     if user.role == Role.DIRECTOR:
         return (
-            base.filter(
-                Q(cluster__owner=user) | Q(cluster__co_editors=user),
-            )
+            base.filter(cluster__in=clusters_edited_by(user))
             .filter(sent_at__isnull=False)
             .exclude(status=ContractStatus.DRAFT)
-            .distinct()
         )
     return base.none()
 

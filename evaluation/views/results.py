@@ -4,7 +4,7 @@ letter, and the selected clusters on the call's public page."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Avg, Q
+from django.db.models import Avg, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -17,13 +17,21 @@ from ..services.selection import ranked_row
 
 def criterion_means(dossier):
     """Each criterion of the dossier's grid with the mean of its submitted notes (one query)."""
-    submitted = Q(
-        scores__review__status=Review.Status.SUBMITTED,
-        scores__review__assignment__dossier=dossier,
+    # Only this dossier's scores, found through its reviews: a join from the criteria would
+    # aggregate every score of the call (27,000 for 1,000 dossiers) to keep 27.
+    notes = (
+        Score.objects.filter(
+            criterion=OuterRef("pk"),
+            review__status=Review.Status.SUBMITTED,
+            review__assignment__dossier=dossier,
+        )
+        .values("criterion")
+        .annotate(mean=Avg("value"))
+        .values("mean")
     )
     return (
         Criterion.objects.filter(grid__call_id=dossier.call_id)
-        .annotate(mean=Avg("scores__value", filter=submitted))
+        .annotate(mean=Subquery(notes[:1]))
         .order_by("position", "pk")
     )
 
