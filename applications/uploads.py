@@ -70,7 +70,7 @@ ACTIVE_PARTS = ("/activex/", "oleobject", "externallinks/")
 SAFE_EMBEDDINGS = (".xlsx", ".docx", ".pptx", ".png", ".jpeg", ".jpg", ".emf", ".wmf")
 # PDF keys that run something: scripts, programs, or carry other files.
 PDF_ACTIVE = re.compile(rb"/(JS|JavaScript|Launch|EmbeddedFiles?|RichMedia|XFA)\b")
-PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+PDF_STREAM_START = re.compile(rb"stream\r?\n")
 # Markup a browser would render, or code a PHP server would run, hidden inside a file.
 MARKUP = re.compile(rb"<\?php|<script|<html|<iframe|<svg|<!doctype html", re.IGNORECASE)
 
@@ -255,15 +255,28 @@ def _pdf_names(data):
     return re.sub(rb"#([0-9A-Fa-f]{2})", lambda match: bytes([int(match.group(1), 16)]), data)
 
 
+def _pdf_streams(content):
+    """Each stream's bytes, from "stream" to the next "endstream". A lazy regular expression
+    would say the same but try "endstream" at every byte: 20 ms for a 2 MB file, against
+    1 ms for a plain search."""
+    position = 0
+    while start := PDF_STREAM_START.search(content, position):
+        end = content.find(b"endstream", start.end())
+        if end < 0:
+            return
+        yield content[start.end() : end]
+        position = end + len(b"endstream")
+
+
 def _active_pdf_content(content):
     if PDF_ACTIVE.search(_pdf_names(content)):
         return True
     # The keys may hide inside compressed object streams: look there too, within a budget.
     budget = MAX_UNCOMPRESSED
-    for match in PDF_STREAM.finditer(content):
+    for stream in _pdf_streams(content):
         inflater = zlib.decompressobj()
         try:
-            data = inflater.decompress(match.group(1), budget)
+            data = inflater.decompress(stream, budget)
         except zlib.error:
             continue
         budget -= len(data)
