@@ -92,6 +92,22 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_file_storage():
+    """Tests store files in memory: each test starts with none, as SQLite hands the same
+    dossier ids to one test after another and their folders would mix."""
+    from django.core.files.storage import InMemoryStorage, storages
+    from django.core.files.storage.memory import InMemoryDirNode
+
+    for alias in ("default", "quarantine"):
+        storage = storages[alias]
+        if isinstance(storage, InMemoryStorage):
+            storage._root = InMemoryDirNode()
+            storage._resolve(
+                storage.base_location, create_if_missing=True, leaf_cls=InMemoryDirNode
+            )
+
+
+@pytest.fixture(autouse=True)
 def _no_content_security_policy_violation(request):
     """A browser test fails if any page it visits breaks the CSP (the browser would block it)."""
     if "page" not in request.fixturenames:
