@@ -11,7 +11,7 @@ from accounts.models import User
 from applications.models import Call, DossierDocument
 from contracts.models import AnnualReport
 
-from . import contracts, dossiers, evaluation, people
+from . import contracts, dossiers, evaluation, people, rush
 from .plan import CALL_REFERENCE, DOMAIN, Plan
 
 
@@ -29,6 +29,7 @@ STEPS = (
     ("reviews", evaluation.reviews_create),
     ("decisions", evaluation.decisions_create),
     ("contracts", contracts.contracts_create),
+    ("rush", rush.rush_prepare),
 )
 
 
