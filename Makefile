@@ -65,15 +65,23 @@ format: $(VENV)/.installed-dev
 
 BENCH_SCALE ?= 1
 BENCH_ARGS ?=
-BENCH_ENV := DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://portal:portal@127.0.0.1:5432/portal_bench} CELERY_BROKER_URL=$${BENCH_BROKER_URL:-redis://127.0.0.1:6379/9}
+BENCH_DATABASE_URL ?= postgres://portal:portal@127.0.0.1:5432/portal_bench
+BENCH_SMALL_DATABASE_URL ?= postgres://portal:portal@127.0.0.1:5432/portal_bench_small
+BENCH_ENV := DJANGO_SETTINGS_MODULE=clusters_portal.settings.bench DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=redis://127.0.0.1:6379/9
+BENCH_SMALL_ENV := DJANGO_SETTINGS_MODULE=clusters_portal.settings.bench DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) CELERY_BROKER_URL=redis://127.0.0.1:6379/10 MEDIA_ROOT=var/bench/media-small
 
-# Work in progress (issue 7): seeds the programme-scale data set into a dedicated database,
-# then measures the pages under gunicorn against a bare Django view (bench/README.md).
-bench: install compilemessages
+# The benchmark (bench/README.md): seeds the programme-scale data set (and a 1 % one, to
+# compare query counts) into databases of its own, then measures the portal under gunicorn,
+# with a Celery worker, against a bare Django view; results in bench/results/latest.*.
+bench: install $(VENV)/.installed-dev compilemessages
 	@command -v wrk >/dev/null || bash scripts/ensure-debian-packages.sh wrk
+	bash scripts/bench-services.sh
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input -v 0
+	$(BENCH_SMALL_ENV) $(BIN)/python manage.py migrate --no-input -v 0
+	$(BENCH_SMALL_ENV) $(BIN)/python manage.py seed_bench --reset --scale 0.01
 	$(BENCH_ENV) $(BIN)/python manage.py seed_bench --reset --scale $(BENCH_SCALE)
-	$(BENCH_ENV) $(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BENCH_ENV) BENCH_SMALL_DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) BENCH_SMALL_BROKER_URL=redis://127.0.0.1:6379/10 \
+		$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The database (pg_dump) and the uploaded files, with SHA-256 manifests, into var/backups/<UTC time>/.
 # DATABASE_URL (and MEDIA_ROOT, BACKUP_DIR if not the defaults) come from the environment.

@@ -1,5 +1,5 @@
-"""bench/results/latest.json and latest.md: the figures, the machine, and each page against
-the issue's target."""
+"""bench/results/latest.json and latest.md: the figures, the machine, and each against the
+issue's target."""
 
 import json
 import os
@@ -10,16 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import django
+import report_markdown
 from django.db import connection
-from targets import TARGETS, data_set
-
-NOT_MEASURED = [
-    "Queries per page at 10 and at 1,000 rows (step 6).",
-    "Deadline rush: 300 directors submitting 3 files of 2 MB within a minute (step 4).",
-    "Receipt and contract PDFs against the WeasyPrint floor; 100 contracts through Celery "
-    "(step 5).",
-    "A Celery worker is not started: none of the pages measured here queues a task.",
-]
+from targets import RUSH_TARGETS, TARGETS, data_set
 
 
 def _proc_value(path, key):
@@ -36,7 +29,6 @@ def machine():
     kilobytes = int(_proc_value("/proc/meminfo", "MemTotal").split()[0])
     git = [shutil.which("git") or "git", "describe", "--always", "--dirty"]
     described = subprocess.run(git, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
-    commit = described.stdout.strip()
     return {
         "cpu_count": os.cpu_count(),
         "cpu_model": _proc_value("/proc/cpuinfo", "model name"),
@@ -45,7 +37,7 @@ def machine():
         "postgresql": postgresql,
         "python": platform.python_version(),
         "django": django.get_version(),
-        "git_commit": commit,
+        "git_commit": described.stdout.strip(),
     }
 
 
@@ -62,12 +54,39 @@ def _verdict(row, baseline_rps):
     return share, "met" if met else "missed"
 
 
-def write(options, results, *, output):
+def _pages(results):
     baseline = next((row for row in results if row["page"] == "baseline"), {})
     for row in results:
         row["share_of_baseline_pct"], row["verdict"] = _verdict(row, baseline.get("rps"))
         target = TARGETS[row["target"]]
         row["target_text"] = target["text"] if target else "—"
+    return results
+
+
+def _queries_verdict(counted):
+    """Equal at 10 and 1,000 rows, page by page, seen first and seen again."""
+    small, large = counted.get("small"), counted.get("large")
+    if not small or not large:
+        return {"verdict": "not measured (no small database)"}
+    unequal = [
+        name for name, figures in large["queries"].items() if figures != small["queries"].get(name)
+    ]
+    return {"unequal": unequal, "verdict": "met" if not unequal else "missed"}
+
+
+def _rush_verdict(rush):
+    database = rush["database"]
+    checks = {
+        "all submitted": rush["successes"] == RUSH_TARGETS["clients"] == rush["clients"],
+        "no error": rush["errors"] == 0,
+        "nothing lost": database["all_verified"],
+        "p99 under 2 s": rush["requests"]["p99_ms"] < RUSH_TARGETS["p99_ms"],
+        "within one minute": rush["within_one_minute"],
+    }
+    return {"checks": checks, "verdict": "met" if all(checks.values()) else "missed"}
+
+
+def write(options, results, *, output):
     data = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "kind": _kind(options, data_set()),
@@ -76,59 +95,27 @@ def write(options, results, *, output):
             "concurrency": options.concurrency,
             "seconds_per_page": options.duration,
             "gunicorn_workers": options.workers,
+            "rush_spread_seconds": options.rush_spread,
         },
         "machine": machine(),
-        "pages": results,
-        "not_measured_yet": NOT_MEASURED,
+        "seconds": results.get("seconds"),
+        "pages": _pages(results.get("pages", [])),
     }
+    if "queries" in results:
+        data["queries"] = results["queries"] | _queries_verdict(results["queries"])
+    if "rush" in results:
+        data["rush"] = results["rush"] | _rush_verdict(results["rush"])
+    if "pdfs" in results:
+        data["pdfs"] = results["pdfs"]
+    before = output / "before.json"
+    if before.exists():
+        data["before"] = json.loads(before.read_text())
     output.mkdir(parents=True, exist_ok=True)
     (output / "latest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    (output / "latest.md").write_text(markdown(data))
+    (output / "latest.md").write_text(report_markdown.markdown(data))
 
 
 def _kind(options, data):
-    if options.duration < 30 or data["dossiers"] < 1000:
+    if options.duration < 20 or data["dossiers"] < 1000:
         return "smoke run (reduced scale or duration), not the issue's full benchmark"
     return "full benchmark"
-
-
-def _ms(value):
-    return "—" if value is None else f"{value:.1f}"
-
-
-def markdown(data):
-    settings, machine_, data_ = data["settings"], data["machine"], data["data_set"]
-    lines = [
-        "# Benchmark results (latest)",
-        "",
-        f"**{data['kind'].capitalize()}.** {data['when']}; data set `seed_bench` at scale "
-        f"{data_['scale']:g} ({data_['dossiers']} dossiers in `{data_['call']}`); "
-        f"{settings['concurrency']} concurrent clients, {settings['seconds_per_page']} s per "
-        f"page, gunicorn with {settings['gunicorn_workers']} sync workers, "
-        f"settings `clusters_portal.settings.bench`, load generator "
-        f"{_generator(data['pages'])}.",
-        "",
-        f"Machine: {machine_['cpu_count']} × {machine_['cpu_model']}, "
-        f"{machine_['ram_gib']} GiB RAM, PostgreSQL {machine_['postgresql']}, Python "
-        f"{machine_['python']}, Django {machine_['django']}, commit `{machine_['git_commit']}`, "
-        f"load average at the end {' / '.join(machine_['load_average_at_end'])}.",
-        "",
-        "| Page | Requests | req/s | % of baseline | p50 ms | p95 ms | p99 ms | Errors "
-        "| Target | Verdict |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
-    ]
-    for row in data["pages"]:
-        share = row["share_of_baseline_pct"]
-        lines.append(
-            f"| {row['title']} (`{row['path']}`) | {row.get('requests', '—')} "
-            f"| {row.get('rps', '—')} | {'—' if share is None else f'{share:g} %'} "
-            f"| {_ms(row.get('p50_ms'))} | {_ms(row.get('p95_ms'))} | {_ms(row.get('p99_ms'))} "
-            f"| {row.get('errors', '—')} | {row['target_text']} | {row['verdict']} |"
-        )
-    lines += ["", "Not measured yet:", ""]
-    lines += [f"- {item}" for item in data["not_measured_yet"]]
-    return "\n".join(lines) + "\n"
-
-
-def _generator(pages):
-    return next((row["generator"] for row in pages if "generator" in row), "none")

@@ -1,14 +1,20 @@
-"""`make bench`, steps 2, 3 and 7: serve the seeded portal with gunicorn and the bench settings,
-measure the bare baseline and each page at the same concurrency, write bench/results/latest.*.
+"""`make bench`: the seeded portal served as in production (gunicorn, PostgreSQL, Redis, a
+Celery worker), each page measured beside a bare Django view at the same concurrency; the
+queries per page at 10 and 1,000 rows; the deadline rush; the PDFs; results in bench/results/.
 
-Run with the project's interpreter, after `manage.py seed_bench`:
-    DATABASE_URL=... CELERY_BROKER_URL=... .venv/bin/python bench/run.py [--quick]
+Run with the project's interpreter, after `manage.py seed_bench` on both databases:
+    DATABASE_URL=... CELERY_BROKER_URL=... BENCH_SMALL_DATABASE_URL=... \\
+        .venv/bin/python bench/run.py [--duration 20 | --quick]
 """
 
 import argparse
+import json
 import multiprocessing
 import os
+import socket
+import subprocess  # nosec B404
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,25 +26,46 @@ import django  # noqa: E402
 django.setup()
 
 import load  # noqa: E402
+import pdfs  # noqa: E402
+import queries  # noqa: E402
 import report  # noqa: E402
+import rush  # noqa: E402
 import server  # noqa: E402
 import targets  # noqa: E402
+import worker  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from sessions import login  # noqa: E402
+
+from applications.models import Receipt  # noqa: E402
+from core.bench.rush import RUSH_REFERENCE  # noqa: E402
+
+RECEIPTS_TIMEOUT = 300
 
 
 def arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--duration", type=int, default=20, help="seconds per page")
     parser.add_argument("--quick", action="store_true", help="3 seconds per page")
     parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count() * 2 + 1)
     parser.add_argument("--pages", nargs="*", help="only these pages (names as in targets.py)")
+    parser.add_argument(
+        "--rush-spread",
+        type=float,
+        default=45.0,
+        help="seconds over which the rush's directors start (all submit within the minute)",
+    )
+    parser.add_argument("--skip", nargs="*", default=[], choices=["queries", "rush", "pdfs"])
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results")
     options = parser.parse_args()
     if options.quick:
         options.duration = 3
     return options
+
+
+def _say(message):
+    print(f"bench: {message}", flush=True)
 
 
 def measure_pages(base_url, pages, sessions, options):
@@ -53,30 +80,97 @@ def measure_pages(base_url, pages, sessions, options):
             row |= load.measure(
                 f"{base_url}{page.path}", session, options.concurrency, options.duration
             )
-        print(f"{page.name}: {row}", flush=True)
+        _say(f"{page.name}: {row.get('rps')} req/s, p95 {row.get('p95_ms')} ms")
         results.append(row)
+    return results
+
+
+def count_queries():
+    """Step 6: the same pages on the full data set, here, and on the small one, in a process
+    of its own (its database, and a cache database of its own)."""
+    small = os.environ.get("BENCH_SMALL_DATABASE_URL")
+    counted = {"large": {"rows": targets.data_set()["dossiers"], "queries": queries.count()}}
+    if small:
+        environment = {
+            **os.environ,
+            "DATABASE_URL": small,
+            "CELERY_BROKER_URL": os.environ.get("BENCH_SMALL_BROKER_URL", ""),
+            "MEDIA_ROOT": str(ROOT / "var" / "bench" / "media-small"),
+        }
+        output = subprocess.run(  # noqa: S603 -- our own script  # nosec B603
+            [sys.executable, str(Path(__file__).with_name("queries.py"))],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout
+        counted["small"] = json.loads(output.strip().splitlines()[-1])
+    return counted
+
+
+def receipts_wait(since):
+    """The rush's receipts, rendered by the worker; seconds until the last one is there."""
+    pending = Receipt.objects.filter(dossier__call__reference=RUSH_REFERENCE, pdf="")
+    deadline = time.monotonic() + RECEIPTS_TIMEOUT
+    while pending.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return {
+        "receipts": Receipt.objects.filter(dossier__call__reference=RUSH_REFERENCE).count(),
+        "not_rendered": pending.count(),
+        "seconds_after_rush_start": round(time.perf_counter() - since, 1),
+    }
+
+
+def serve_and_measure(options, people, pages):
+    """gunicorn and a Celery worker up; the pages, then the rush; both stopped at the end."""
+    results = {}
+    port = server.free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    name = f"bench-{os.getpid()}@{socket.gethostname()}"
+    process = server.start(port, options.workers)
+    celery = worker.start(name, multiprocessing.cpu_count(), log="celery.log")
+    try:
+        server.wait_healthy(base_url, process)
+        worker.wait_ready(name, celery)
+        sessions = {
+            role: login(base_url, user, check_url=check_url)
+            for role, (user, check_url) in people.items()
+        }
+        results["pages"] = measure_pages(base_url, pages, sessions, options)
+        if "rush" not in options.skip:
+            _say(f"deadline rush, directors starting over {options.rush_spread:g} s")
+            started = time.perf_counter()
+            results["rush"] = rush.run(base_url, spread=options.rush_spread)
+            results["rush"]["receipts"] = receipts_wait(started)
+            _say(f"rush: {results['rush']['successes']} submitted")
+    finally:
+        server.stop(process)
+        worker.stop(celery)
     return results
 
 
 def main():
     options = arguments()
+    started = time.perf_counter()
     call_command("collectstatic", interactive=False, verbosity=0)
+    # Pages cached by an earlier run describe data the seed has since replaced.
+    cache.clear()
     people, pages = targets.seeded()
     if options.pages:
         pages = [page for page in pages if page.name in options.pages]
-    port = server.free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    process = server.start(port, options.workers)
-    try:
-        server.wait_healthy(base_url, process)
-        sessions = {
-            role: login(base_url, user, check_url=check_url)
-            for role, (user, check_url) in people.items()
-        }
-        results = measure_pages(base_url, pages, sessions, options)
-    finally:
-        server.stop(process)
+    results = {}
+    if "queries" not in options.skip:
+        _say("queries per page at 10 and 1,000 rows")
+        results["queries"] = count_queries()
+        cache.clear()
+    results |= serve_and_measure(options, people, pages)
+    if "pdfs" not in options.skip:
+        _say("PDFs: receipt and contract against the WeasyPrint floor, 100 through Celery")
+        results["pdfs"] = pdfs.run()
+    results["seconds"] = round(time.perf_counter() - started, 1)
     report.write(options, results, output=options.output)
+    _say(f"done in {results['seconds']} s: {options.output / 'latest.md'}")
 
 
 if __name__ == "__main__":
