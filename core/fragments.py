@@ -24,10 +24,10 @@ def data_version(*querysets):
     parts, params = [], []
     for queryset in querysets:
         sql, own = queryset.order_by().values("pk", "updated_at").query.sql_with_params()
-        parts.append(f"SELECT COUNT(*), MAX(v.updated_at) FROM ({sql}) AS v")  # nosec B608
+        # Only the querysets' own compiled SQL; their parameters are passed apart.
+        parts.append(f"SELECT COUNT(*), MAX(v.updated_at) FROM ({sql}) AS v")  # noqa: S608  # nosec B608
         params.extend(own)
     with connection.cursor() as cursor:
-        # Only the querysets' own compiled SQL, with its parameters kept apart.
         cursor.execute(" UNION ALL ".join(parts), params)
         figures = cursor.fetchall()
     digest = hashlib.sha256()

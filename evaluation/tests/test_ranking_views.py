@@ -171,7 +171,7 @@ def test_the_ranking_is_shown_in_pages_of_250_with_ranks_that_follow_on(
     assert "Page 3 sur 3" in page_text(last)
     assert re.search(r'<td class="num">11</td>', last.content.decode())
     # The figures are those of the whole ranking on every page.
-    assert "12</div><div class=\"small\">dossiers classés" in last.content.decode()
+    assert '12</div><div class="small">dossiers classés' in last.content.decode()
     assert client.get(url, {"page": "x"}).status_code == 200
 
 
