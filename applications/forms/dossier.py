@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import RowsChoiceField
 from core.templatetags.portal import mad
 
 from ..choices import Indicator
@@ -38,7 +39,7 @@ class SectionTextForm(forms.ModelForm):
 
 class MembersForm(forms.Form):
     seen = seen_field()
-    members = forms.ModelMultipleChoiceField(
+    members = RowsChoiceField(
         label=_("Membres qui participent à la candidature"),
         queryset=None,
         required=False,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Call
+from core.fields import RowChoiceField
 
 from ..models import ContractStatus
 from ..services.lifecycle import SCAN_MAX_MB
@@ -65,7 +66,7 @@ class ActivateForm(PdfUploadForm):
 class ContractFilterForm(forms.Form):
     """The list's filters, read from the URL so that a filtered list can be shared."""
 
-    call = forms.ModelChoiceField(
+    call = RowChoiceField(
         label=_("Appel à projets"),
         queryset=Call.objects.none(),
         required=False,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms.calls import moroccan_datetime_field
+from core.fields import RowsChoiceField
 
 
 class AdmissibleForm(forms.Form):
@@ -35,7 +36,7 @@ class InadmissibleForm(forms.Form):
 class DocumentsRequestForm(forms.Form):
     prefix = "request"
 
-    requirements = forms.ModelMultipleChoiceField(
+    requirements = RowsChoiceField(
         label=_("Pièces demandées"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

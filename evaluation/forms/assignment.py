@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.fields import RowChoiceField
+
 from ..services.assignment import active_evaluators
 
 NO_CONFLICT = "none"
@@ -24,7 +26,7 @@ class AssignmentAddForm(forms.Form):
     """One dossier's "add an evaluator" form. Its list shows only `candidates` (no conflict,
     not already assigned), computed for the whole page at once; the service checks again."""
 
-    evaluator = forms.ModelChoiceField(
+    evaluator = RowChoiceField(
         label=_("Évaluateur à ajouter"),
         queryset=active_evaluators(),
         empty_label=_("Choisir un évaluateur…"),

@@ -256,6 +256,9 @@ def test_dossier_text_sections(director, dossier, values):
 
 
 @given(members=st.lists(st.one_of(st.just("mine"), hostile_number()), max_size=4))
+# Past the largest database integer: SQLite raised OverflowError on it (a 500).
+@example(members=["9223372036854775808"])
+@example(members=["mine", "-9223372036854775809"])
 def test_dossier_members_section(director, dossier, members):
     mine = [str(pk) for pk in dossier.cluster.members.values_list("pk", flat=True)]
     chosen = [mine[0] if value == "mine" else value for value in members]
