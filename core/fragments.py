@@ -3,9 +3,11 @@ it shows, so any write to them gives a new key and the stale fragment is never r
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import connection
 from django.middleware.csrf import get_token
+from django.utils import timezone
 
 # A ceiling on how long a fragment lives; correctness comes from the version, not from this.
 FRAGMENT_SECONDS = 10 * 60
@@ -36,9 +38,55 @@ def data_version(*querysets):
     return DataVersion(digest.hexdigest()[:24], tuple(rows for rows, _last in figures))
 
 
+def content_version(*querysets):
+    """A digest of every row of the querysets (`values()` querysets: the columns a page
+    shows, or `pk` and `updated_at` where the rows carry it): for tables without `updated_at`
+    (tranches, targets), any change to what is shown changes it. On PostgreSQL the rows are
+    hashed where they lie, in one query; elsewhere (tests on SQLite) they are read."""
+    digest = hashlib.sha256()
+    if connection.vendor == "postgresql":
+        parts, params = [], []
+        for queryset in querysets:
+            sql, own = queryset.order_by().query.sql_with_params()
+            # A sum of 64-bit row hashes: independent of the order, no sort, no transfer.
+            parts.append(
+                f"SELECT COUNT(*), SUM(hashtextextended(v::text, 0)) FROM ({sql}) AS v"  # noqa: S608  # nosec B608
+            )
+            params.extend(own)
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            figures = cursor.fetchall()
+    else:
+        figures = [sorted(map(repr, queryset)) for queryset in querysets]
+    for queryset, figure in zip(querysets, figures, strict=True):
+        digest.update(f"{queryset.model._meta.label}:{figure}|".encode())
+    return digest.hexdigest()[:24]
+
+
+def content_version_reads(querysets):
+    """The queries `content_version` makes for so many querysets (query budgets in tests)."""
+    return 1 if connection.vendor == "postgresql" else querysets
+
+
 def csrf_key(request):
     """A digest of the person's CSRF secret: a cached form stays valid exactly as long as the
     secret it was rendered with, and a fragment is never served to another browser."""
     get_token(request)  # a first visit gets its secret (and cookie) now, before the key
     secret = request.META["CSRF_COOKIE"]
     return hashlib.sha256(secret.encode()).hexdigest()[:16]
+
+
+def seconds_until_text_changes(*, passing=(), counting=(), now=None, ceiling=FRAGMENT_SECONDS):
+    """How long a fragment showing these moments stays true: until the first of them passes
+    (a call opens, a deadline closes), or the countdown to one of `counting` ticks (it shows
+    whole days and hours left); at most `ceiling` seconds."""
+    now = now or timezone.now()
+    seconds = ceiling
+    for moment in (*passing, *counting):
+        if moment and moment > now:
+            seconds = min(seconds, (moment - now).total_seconds())
+    for moment in counting:
+        if moment and moment > now:
+            tick = (moment - now) % timedelta(hours=1) or timedelta(hours=1)
+            seconds = min(seconds, tick.total_seconds())
+    return max(int(seconds), 0)

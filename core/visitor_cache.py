@@ -9,7 +9,6 @@ a freshly made page. The CSRF token, the one per-visitor part, is put in at each
 
 import hashlib
 import uuid
-from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -17,7 +16,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import timezone, translation
+from django.utils import translation
+
+from . import fragments
 
 GENERATION_KEY = "visitor-pages:generation"
 # The longest a visitor page is kept, whatever its dates say.
@@ -58,17 +59,12 @@ def _key(request):
 def seconds_until_text_changes(calls, now=None):
     """Until the first of these calls opens or closes, or its countdown (days and hours
     left) ticks; at most MAX_SECONDS."""
-    now = now or timezone.now()
-    seconds = MAX_SECONDS
-    for call in calls:
-        for moment in (call.opens_at, call.closes_at):
-            if moment and moment > now:
-                seconds = min(seconds, (moment - now).total_seconds())
-        if call.closes_at and call.closes_at > now:
-            # The countdown shows whole hours left: it changes when they next fall by one.
-            tick = (call.closes_at - now) % timedelta(hours=1) or timedelta(hours=1)
-            seconds = min(seconds, tick.total_seconds())
-    return max(int(seconds), 0)
+    return fragments.seconds_until_text_changes(
+        passing=[call.opens_at for call in calls],
+        counting=[call.closes_at for call in calls],
+        now=now,
+        ceiling=MAX_SECONDS,
+    )
 
 
 def token_placeholder(request):

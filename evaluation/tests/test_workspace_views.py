@@ -137,11 +137,50 @@ def test_the_queue_costs_the_same_queries_for_few_or_many(
             submitted_review(assignment, MIXED)
     client.force_login(evaluator)
 
-    # Including the OTP device that verified the evaluator's session.
-    with django_assert_max_num_queries(6):
+    # Session, user, the OTP device that verified the session, the version of the queue's
+    # data, its evaluation deadlines, the evaluator's permissions (two) and the queue.
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("evaluation:queue"))
+    # Seen again unchanged, the table comes from the cache: the assignments are not read.
+    with django_assert_max_num_queries(7):
+        again = client.get(reverse("evaluation:queue"))
 
-    assert response.status_code == 200
+    assert response.status_code == again.status_code == 200
+    # One row a dossier, below the head row.
+    assert response.content.count(b"<tr>") == again.content.count(b"<tr>") == count + 1
+
+
+@pytest.mark.django_db
+def test_the_cached_queue_shows_a_new_assignment_a_submitted_review_and_a_new_deadline(
+    client, evaluator, assignment
+):
+    client.force_login(evaluator)
+    url = reverse("evaluation:queue")
+    first = page_text(client.get(url))
+    assert "Déclaration d'intérêts attendue" in first or "À évaluer" in first
+
+    submitted_review(assignment, MIXED)
+    assert "Soumise" in page_text(client.get(url))
+
+    other = AssignmentFactory(
+        dossier=_under_evaluation(call=assignment.dossier.call), evaluator=evaluator
+    )
+    assert other.dossier.reference in page_text(client.get(url))
+
+    grid = grid_ensure(call=assignment.dossier.call)
+    grid.evaluation_deadline = timezone.now() + timedelta(days=40)
+    grid.save()
+    later = timezone.localtime(grid.evaluation_deadline)
+    assert later.strftime("%Hh%M") in page_text(client.get(url))
+
+
+@pytest.mark.django_db
+def test_each_evaluator_gets_their_own_cached_queue(client, evaluator, assignment):
+    client.force_login(evaluator)
+    assert assignment.dossier.reference in page_text(client.get(reverse("evaluation:queue")))
+    client.force_login(EvaluatorFactory())
+
+    assert assignment.dossier.reference not in page_text(client.get(reverse("evaluation:queue")))
 
 
 # The workspace: who may open it

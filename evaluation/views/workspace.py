@@ -5,20 +5,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.choices import ScanStatus
-from applications.models import Dossier
+from applications.models import Call, Cluster, Dossier
 from applications.sections import task_list
 from applications.selectors import dossier_for_page
 from core.dashboard import panels_for
 from core.errors import ApplicationError
+from core.fragments import data_version, seconds_until_text_changes
 from core.journal import journal_for
 from core.permissions import permission_required
 
 from ..forms.workspace import ReasonForm, ReviewForm
-from ..models import Assignment, Review
+from ..models import Assignment, Grid, Review
 from ..selectors import evaluator_queue, live_assignments
 from ..services import reviews as services
 from ..services.grid import grid_ensure, review_weighted_total
@@ -35,14 +37,42 @@ def _queue_state(assignment):
     return SUBMITTED if review.status == Review.Status.SUBMITTED else DRAFT
 
 
-@permission_required("evaluation.evaluate")
-def queue(request):
-    assignments = list(evaluator_queue(request.user))
+def _queue_lines(user):
+    assignments = list(evaluator_queue(user))
     for assignment in assignments:
         assignment.state = _queue_state(assignment)
     # What is still to do comes first, by deadline; submitted reviews last.
     assignments.sort(key=lambda assignment: assignment.state == SUBMITTED)
-    return render(request, "evaluation/workspace/queue.html", {"assignments": assignments})
+    return assignments
+
+
+def _queue_version(user):
+    """The version of what the queue shows (its assignments first, so that its row count is
+    theirs), and how long that stays true: until an evaluation deadline's countdown ticks."""
+    mine = live_assignments().filter(evaluator=user)
+    grids = Grid.objects.filter(call__dossiers__assignments__in=mine).distinct()
+    version = data_version(
+        mine,
+        Review.objects.filter(assignment__in=mine),
+        Dossier.objects.filter(assignments__in=mine),
+        Cluster.objects.filter(dossiers__assignments__in=mine),
+        Call.objects.filter(dossiers__assignments__in=mine),
+        grids,
+    )
+    deadlines = grids.values_list("evaluation_deadline", flat=True)
+    return version, seconds_until_text_changes(counting=list(deadlines))
+
+
+@permission_required("evaluation.evaluate")
+def queue(request):
+    version, seconds = _queue_version(request.user)
+    context = {
+        "assignments": SimpleLazyObject(lambda: _queue_lines(request.user)),
+        "count": version.rows[0],
+        "version": version.key,
+        "fragment_seconds": seconds,
+    }
+    return render(request, "evaluation/workspace/queue.html", context)
 
 
 class _AwaitingDeclaration(Exception):
