@@ -36,9 +36,13 @@ def generation():
     return current
 
 
-def visitor_pages_changed(**_signal):
+def generation_renew():
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def visitor_pages_changed(using=None, **_signal):
     """A write to something public pages show: once it is committed, no stored page is used."""
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None))
+    transaction.on_commit(generation_renew, using=using)
 
 
 def _cacheable(request):

@@ -31,6 +31,7 @@ from ..selectors import committed_under
 
 MANAGE = "contracts.manage"
 MINISTRY = "M. le Ministre de l'Industrie et du Commerce"
+CENTIME = Decimal("0.01")
 # Days after the end of a contract year by which its annual report is expected.
 REPORT_GRACE_DAYS = 30
 CENT = Decimal("0.01")
@@ -353,6 +354,8 @@ def schedule_update(*, actor, contract, tranches):
     ensure_draft(contract)
     by_year = _clean_schedule(contract, call, tranches)
     before = contract.tranches.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    # In centimes, as stored: SQLite's sum of decimals comes back without them.
+    before = before.quantize(CENTIME)
     before_tranches = _tranche_lines(contract.tranches.order_by("year", "position"))
     contract.tranches.all().delete()
     new = []
