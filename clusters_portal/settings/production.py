@@ -18,7 +18,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 # Rate limits must be counted across every worker process: Redis, by default the broker's.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.RedisCache",
         "LOCATION": env("CACHE_URL", default=CELERY_BROKER_URL),
     }
 }

@@ -1,0 +1,35 @@
+"""The Redis cache backend keeps one client per pool and behaves as Django's own."""
+
+import os
+
+import pytest
+from django.core.cache.backends.redis import RedisCacheClient as DjangoClient
+
+from core.cache import RedisCache
+
+
+@pytest.fixture
+def redis_cache():
+    url = os.environ.get("CELERY_BROKER_URL")
+    if not url:
+        pytest.skip("CELERY_BROKER_URL is not set (CI sets it)")
+    cache = RedisCache(url, {"KEY_PREFIX": "test-core-cache"})
+    yield cache
+    cache.delete_many(["page", "counter"])
+
+
+def test_one_client_serves_every_operation(redis_cache):
+    client = redis_cache._cache.get_client()
+
+    assert redis_cache._cache.get_client(write=True) is client
+    assert type(client) is type(DjangoClient(redis_cache._servers).get_client())
+
+
+def test_values_are_stored_read_counted_and_deleted(redis_cache):
+    redis_cache.set("page", "<html>é</html>", 30)
+    redis_cache.set("counter", 1, 30)
+
+    assert redis_cache.get_many(["page", "counter"]) == {"page": "<html>é</html>", "counter": 1}
+    assert redis_cache.incr("counter") == 2
+    redis_cache.delete("page")
+    assert redis_cache.get("page") is None
