@@ -1,7 +1,7 @@
 """Whole public pages cached for visitors who are not signed in.
 
-A page is stored once per address and language, under a generation that every write to what
-public pages show replaces (after the write commits), and for no longer than until the next
+A page is stored once per address and language, with the generation it was made in; every
+write to what public pages show replaces the generation (after the write commits), and for no longer than until the next
 moment its text changes by itself (a call opening or closing, its countdown's next hour).
 Signed-in people, visitors with a session or a pending message, and htmx requests always get
 a freshly made page. The CSRF token, the one per-visitor part, is put in at each request.
@@ -27,12 +27,12 @@ MAX_SECONDS = 5 * 60
 TOKEN_PLACEHOLDER = "visitor-page-csrf-token-3f9c2e71"  # noqa: S105  # nosec B105
 
 
-def generation():
-    current = cache.get(GENERATION_KEY)
+def generation(current=None):
+    """The visitors' generation: the one read with the page, or else from the cache."""
+    current = current or cache.get(GENERATION_KEY)
     if current is None:
-        current = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, current, None)
-        current = cache.get(GENERATION_KEY, current)
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        current = cache.get(GENERATION_KEY)
     return current
 
 
@@ -57,7 +57,18 @@ def _cacheable(request):
 
 def _key(request):
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"visitor-page:{generation()}:{translation.get_language()}:{address}"
+    return f"visitor-page:{translation.get_language()}:{address}"
+
+
+def _stored(key):
+    """The page kept under `key` if it belongs to the current generation (one round trip to
+    the cache for both), and the current generation."""
+    found = cache.get_many([GENERATION_KEY, key])
+    current = generation(found.get(GENERATION_KEY))
+    kept = found.get(key)
+    if kept is not None and kept[0] == current:
+        return kept[1], current
+    return None, current
 
 
 def seconds_until_text_changes(calls, now=None):
@@ -99,7 +110,7 @@ def cached_for_visitors(view):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        html = cache.get(key)
+        html, current = _stored(key)
         if html is not None:
             return _with_token(request, HttpResponse(), html)
         request.visitor_page = True
@@ -112,7 +123,9 @@ def cached_for_visitors(view):
         html = response.content.decode()
         seconds = getattr(response, "visitor_seconds", 0)
         if response.status_code == 200 and seconds > 0:
-            cache.set(key, html, seconds)
+            # Under the generation read before the page was made: a write committed since
+            # then renewed it, and this page will not be used.
+            cache.set(key, (current, html), seconds)
         return _with_token(request, response, html)
 
     return wrapped
