@@ -108,7 +108,7 @@ def _queries(queries):
 def _rush(rush):
     if not rush:
         return []
-    database, requests, client = rush["database"], rush["requests"], rush["client"]
+    database, latency, client = rush["database"], rush["requests"], rush["client"]
     lines = [
         "## Deadline rush",
         "",
@@ -122,9 +122,9 @@ def _rush(rush):
         f"| Submitted | {rush['successes']} of {rush['clients']} |",
         f"| Errors | {rush['errors']} {rush['errors_by_step'] or ''} |",
         f"| First start to last submission | {rush['last_submission_seconds']} s |",
-        f"| Request latency p50 / p95 / p99 | {_ms(requests.get('p50_ms'))} / "
-        f"{_ms(requests.get('p95_ms'))} / {_ms(requests.get('p99_ms'))} ms "
-        f"({requests['count']} requests) |",
+        f"| Request latency p50 / p95 / p99 | {_ms(latency.get('p50_ms'))} / "
+        f"{_ms(latency.get('p95_ms'))} / {_ms(latency.get('p99_ms'))} ms "
+        f"({latency['count']} requests) |",
         f"| A director's whole submission p50 / p99 | {_ms(client.get('p50_ms'))} / "
         f"{_ms(client.get('p99_ms'))} ms |",
         f"| Dossiers submitted in the database | {database['submitted']} |",

@@ -129,7 +129,8 @@ def serve_and_measure(options, people, pages):
     base_url = f"http://127.0.0.1:{port}"
     name = f"bench-{os.getpid()}@{socket.gethostname()}"
     process = server.start(port, options.workers)
-    celery = worker.start(name, multiprocessing.cpu_count(), log="celery.log")
+    # On the same two cores as gunicorn, as one host in production would be (README).
+    celery = worker.start(name, multiprocessing.cpu_count(), log="celery.log", niceness=10)
     try:
         server.wait_healthy(base_url, process)
         worker.wait_ready(name, celery)
