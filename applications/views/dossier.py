@@ -35,18 +35,21 @@ from ..services.documents import document_delete, document_upload
 from ..services.submission import dossier_reopen, dossier_submit, dossier_withdraw
 
 
-def _dossier(request, pk):
-    """The dossier if this person may see it; 404 otherwise, whoever's it is."""
-    dossier = get_object_or_404(dossier_for_page(dossiers_visible_to(request.user)), pk=pk)
+def _dossier(request, pk, *, for_page=True):
+    """The dossier if this person may see it; 404 otherwise, whoever's it is. With all that
+    its pages show, unless `for_page` is False (a change that only redirects)."""
+    visible = dossiers_visible_to(request.user)
+    visible = dossier_for_page(visible) if for_page else visible.select_related("call", "cluster")
+    dossier = get_object_or_404(visible, pk=pk)
     if not request.user.has_perm("applications.view_dossier", dossier):
         raise Http404
     return dossier
 
 
-def _dossier_to_act_on(request, pk):
+def _dossier_to_act_on(request, pk, *, for_page=True):
     """The dossier for a change: 404 for whoever may not see it, 403 for whoever may see it
     without being one of its cluster's editors (an administrator)."""
-    dossier = _dossier(request, pk)
+    dossier = _dossier(request, pk, for_page=for_page)
     if not request.user.has_perm("applications.act_on_dossier", dossier):
         raise PermissionDenied
     return dossier
@@ -239,7 +242,8 @@ def _upload_rows(dossier, section, failed=None):
 @login_required
 @require_POST
 def document_upload_view(request, pk, requirement_pk):
-    dossier = _dossier_to_act_on(request, pk)
+    # A successful upload only redirects: the section's contents are read if it is refused.
+    dossier = _dossier_to_act_on(request, pk, for_page=False)
     requirement = get_object_or_404(dossier.call.required_documents, pk=requirement_pk)
     slug = (
         "pieces-administratives"
