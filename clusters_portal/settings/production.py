@@ -26,7 +26,7 @@ CACHES = {
 # A new PostgreSQL connection costs a backend process and several milliseconds on every
 # request; each gunicorn worker keeps its own for a minute, checked before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 # Sessions are read on every signed-in request: from Redis, written through to the database so
 # that a restarted cache signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
