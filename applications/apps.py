@@ -22,6 +22,7 @@ class ApplicationsConfig(AppConfig):
             roles=[Role.DIRECTOR],
             template="applications/dashboard/director.html",
             context=dashboard.director_panel,
+            version=dashboard.director_panel_version,
             order=10,
         )
         register_panel(

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -57,3 +59,69 @@ def test_administrator_dashboard_counts_dossiers_per_call(client, administrator)
 
     assert "Appel 2030" in page
     assert reverse("applications:backoffice_call_detail", kwargs={"pk": call.pk}) in page
+
+
+@pytest.mark.django_db
+def test_the_directors_panel_seen_again_comes_from_the_cache(
+    client, director, django_assert_max_num_queries
+):
+    draft_for(director)
+    client.force_login(director)
+    url = reverse("core:dashboard")
+    with django_assert_max_num_queries(40) as first:
+        shown = page_text(client.get(url))
+
+    # Only the panel's version and its calls' dates are read again, not its dossiers.
+    with django_assert_max_num_queries(len(first.captured_queries) - 8):
+        again = page_text(client.get(url))
+
+    assert _without_tokens(again) == _without_tokens(shown)
+
+
+def _without_tokens(page):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+@pytest.mark.django_db
+def test_a_cached_directors_panel_shows_a_new_member_a_saved_section_and_a_new_call(
+    client, director
+):
+    from applications.services.clusters import member_save
+    from applications.services.dossiers import dossier_section_save
+
+    dossier = draft_for(director)
+    client.force_login(director)
+    url = reverse("core:dashboard")
+    first = page_text(client.get(url))
+    members = dossier.cluster.members.count()
+    assert f"{members} membres" in first
+
+    member_save(
+        actor=director,
+        cluster=dossier.cluster,
+        name="Atlas Composites",
+        member_type="sme",
+        city="Kénitra",
+        joined_year=2020,
+    )
+    assert f"{members + 1} membres" in page_text(client.get(url))
+
+    dossier_section_save(
+        actor=director,
+        dossier=dossier,
+        slug="perimetre",
+        values={"perimeter": "Kénitra, Rabat-Salé et Tanger."},
+    )
+    assert page_text(client.get(url)) != first
+    CallFactory(title="Appel à projets clusters 2032")
+    assert "Appel à projets clusters 2032" in page_text(client.get(url))
+
+
+@pytest.mark.django_db
+def test_each_director_gets_their_own_cached_panel(client, director, outsider):
+    dossier = draft_for(director)
+    client.force_login(director)
+    assert dossier.reference in page_text(client.get(reverse("core:dashboard")))
+    client.force_login(outsider)
+
+    assert dossier.reference not in page_text(client.get(reverse("core:dashboard")))
