@@ -52,10 +52,11 @@ def wait_healthy(base_url, process, timeout=60):
     raise RuntimeError(f"/healthz did not answer 200 within {timeout} s")
 
 
-def stop(process):
+def stop(process, grace=20):
+    """SIGTERM, then SIGKILL if it is still there after `grace` seconds."""
     process.terminate()
     try:
-        process.wait(timeout=20)
+        process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()

@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+import server
+
 ROOT = Path(__file__).resolve().parent.parent
 LOG_DIR = ROOT / "var" / "bench"
 
@@ -60,9 +62,4 @@ def wait_ready(name, process, timeout=60):
 
 def stop(process):
     # SIGTERM is Celery's warm shutdown: tasks in hand finish, the children exit.
-    process.terminate()
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    server.stop(process, grace=60)

@@ -198,6 +198,17 @@ def _receipts_create(plan, requirements, documents):
         ),
         batch_size=BATCH,
     )
+    dossier_steps_journal(
+        plan.dossiers,
+        "dossier.submit",
+        DossierStatus.SUBMITTED,
+        at=lambda d: d.submitted_at,
+        from_state=DossierStatus.DRAFT,
+    )
+
+
+def dossier_steps_journal(dossiers, action, to_state, *, at, from_state=""):
+    """One journal entry a dossier, by its director, as the service would have written it."""
     dossier_type = ContentType.objects.get_for_model(Dossier)
     JournalEntry.objects.bulk_create(
         (
@@ -205,12 +216,12 @@ def _receipts_create(plan, requirements, documents):
                 content_type=dossier_type,
                 object_id=d.pk,
                 actor=d.cluster.owner,
-                action="dossier.submit",
-                from_state=DossierStatus.DRAFT,
-                to_state=DossierStatus.SUBMITTED,
-                created_at=d.submitted_at,
+                action=action,
+                from_state=from_state,
+                to_state=to_state,
+                created_at=at(d),
             )
-            for d in plan.dossiers
+            for d in dossiers
         ),
         batch_size=BATCH,
     )

@@ -8,12 +8,10 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import Role, User
 from applications.choices import DocumentPart, DossierStatus, FileType
 from applications.models import Call, Cluster, Dossier, RequiredDocument
-from core.models import JournalEntry
 
 from . import dossiers, people
 from .plan import BATCH, DOMAIN, PASSWORD, _scaled
@@ -129,20 +127,8 @@ def _drafts_create(rush):
     Dossier.objects.bulk_create(rush.dossiers, batch_size=BATCH)
     # Members, one collaborative project, five years of budget and of KPI targets.
     dossiers._contents_create(rush)
-    dossier_type = ContentType.objects.get_for_model(Dossier)
-    JournalEntry.objects.bulk_create(
-        (
-            JournalEntry(
-                content_type=dossier_type,
-                object_id=d.pk,
-                actor=d.cluster.owner,
-                action="dossier.create",
-                to_state=DossierStatus.DRAFT,
-                created_at=rush.call.opens_at,
-            )
-            for d in rush.dossiers
-        ),
-        batch_size=BATCH,
+    dossiers.dossier_steps_journal(
+        rush.dossiers, "dossier.create", DossierStatus.DRAFT, at=lambda d: rush.call.opens_at
     )
 
 
