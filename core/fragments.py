@@ -5,12 +5,27 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
 # A ceiling on how long a fragment lives; correctness comes from the version, not from this.
 FRAGMENT_SECONDS = 10 * 60
+
+
+# What a queryset that can match no row (`pk__in=[]`) contributes to a digest: no row, no sum
+# (typed: PostgreSQL cannot match an untyped NULL with the other branches' sums).
+NO_ROWS = "SELECT 0, CAST(NULL AS numeric)"
+
+
+def _compiled(queryset):
+    """The queryset's SQL and parameters, or None when Django knows it matches no row (it
+    then refuses to write SQL for it)."""
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
 
 
 @dataclass(frozen=True)
@@ -25,7 +40,13 @@ def data_version(*querysets):
     in a single query."""
     parts, params = [], []
     for queryset in querysets:
-        sql, own = queryset.order_by().values("pk", "updated_at").query.sql_with_params()
+        compiled = _compiled(queryset.order_by().values("pk", "updated_at"))
+        if compiled is None:
+            # No row, and no latest time, of the type the other branches' times have.
+            table = connection.ops.quote_name(queryset.model._meta.db_table)
+            parts.append(f"SELECT 0, MAX(updated_at) FROM {table} WHERE 1 = 0")  # noqa: S608  # nosec B608
+            continue
+        sql, own = compiled
         # Only the querysets' own compiled SQL; their parameters are passed apart.
         parts.append(f"SELECT COUNT(*), MAX(v.updated_at) FROM ({sql}) AS v")  # noqa: S608  # nosec B608
         params.extend(own)
@@ -47,7 +68,11 @@ def content_version(*querysets):
     if connection.vendor == "postgresql":
         parts, params = [], []
         for queryset in querysets:
-            sql, own = queryset.order_by().query.sql_with_params()
+            compiled = _compiled(queryset.order_by())
+            if compiled is None:
+                parts.append(NO_ROWS)
+                continue
+            sql, own = compiled
             # A sum of 64-bit row hashes: independent of the order, no sort, no transfer.
             parts.append(
                 f"SELECT COUNT(*), SUM(hashtextextended(v::text, 0)) FROM ({sql}) AS v"  # noqa: S608  # nosec B608
