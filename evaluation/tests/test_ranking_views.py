@@ -194,6 +194,10 @@ def test_a_cached_ranking_shows_a_new_decision_score_and_consensus_at_once(
     assert after_review.index(newcomer.reference) < after_review.index(kept.reference)
     assert "100,00" in after_review
 
+    kept.cluster.name = "Cluster Atlas des composites"
+    kept.cluster.save()
+    assert "Cluster Atlas des composites" in page_text(client.get(url))
+
 
 @pytest.mark.django_db
 def test_a_cached_ranking_carries_each_browsers_own_csrf_token(client, call, administrator):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import recent_login_required
-from applications.models import Call, Dossier
+from applications.models import Call, Cluster, Dossier
 from core.errors import ApplicationError
 from core.fragments import FRAGMENT_SECONDS, csrf_key, data_version
 from core.permissions import permission_required
@@ -69,10 +69,11 @@ def _ranking_url(call_id, dossier_pk=None):
 
 def ranking_version(call):
     """The version of everything the ranking shows: the ranked dossiers (first, so that its
-    row count is theirs), their assignments and reviews, consensus scores, decisions, the
-    call and its grid."""
+    row count is theirs), their clusters' names, their assignments and reviews, consensus
+    scores, decisions, the call and its grid."""
     return data_version(
         Dossier.objects.filter(call=call, status__in=RANKED_STATUSES),
+        Cluster.objects.filter(dossiers__call=call),
         Call.objects.filter(pk=call.pk),
         Assignment.objects.filter(dossier__call=call),
         Review.objects.filter(assignment__dossier__call=call),
