@@ -34,25 +34,36 @@ class DataVersion:
     rows: tuple  # each queryset's row count, in the order given
 
 
+def _figures_per_queryset(querysets, select, empty):
+    """One query for all the querysets: `select` (two figures over the queryset's rows as
+    `v`) for each, `empty` for one that can match no row; the rows of figures, in order."""
+    parts, params = [], []
+    for queryset in querysets:
+        compiled = _compiled(queryset)
+        if compiled is None:
+            parts.append(empty(queryset))
+            continue
+        sql, own = compiled
+        # Only the querysets' own compiled SQL; their parameters are passed apart.
+        parts.append(f"SELECT {select} FROM ({sql}) AS v")  # noqa: S608  # nosec B608
+        params.extend(own)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
+
+
+def _no_time(queryset):
+    # No row, and no latest time, of the type the other branches' times have.
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    return f"SELECT 0, MAX(updated_at) FROM {table} WHERE 1 = 0"  # noqa: S608  # nosec B608
+
+
 def data_version(*querysets):
     """What changes whenever one of the querysets' rows is added, deleted or saved: each one's
     row count and latest `updated_at` (every service saves `updated_at` with its change), read
     in a single query."""
-    parts, params = [], []
-    for queryset in querysets:
-        compiled = _compiled(queryset.order_by().values("pk", "updated_at"))
-        if compiled is None:
-            # No row, and no latest time, of the type the other branches' times have.
-            table = connection.ops.quote_name(queryset.model._meta.db_table)
-            parts.append(f"SELECT 0, MAX(updated_at) FROM {table} WHERE 1 = 0")  # noqa: S608  # nosec B608
-            continue
-        sql, own = compiled
-        # Only the querysets' own compiled SQL; their parameters are passed apart.
-        parts.append(f"SELECT COUNT(*), MAX(v.updated_at) FROM ({sql}) AS v")  # noqa: S608  # nosec B608
-        params.extend(own)
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        figures = cursor.fetchall()
+    stamped = [queryset.order_by().values("pk", "updated_at") for queryset in querysets]
+    figures = _figures_per_queryset(stamped, "COUNT(*), MAX(v.updated_at)", _no_time)
     digest = hashlib.sha256()
     for queryset, (rows, last) in zip(querysets, figures, strict=True):
         digest.update(f"{queryset.model._meta.label}:{rows}:{last}|".encode())
@@ -63,26 +74,17 @@ def content_version(*querysets):
     """A digest of every row of the querysets (`values()` querysets: the columns a page
     shows, or `pk` and `updated_at` where the rows carry it): for tables without `updated_at`
     (tranches, targets), any change to what is shown changes it. On PostgreSQL the rows are
-    hashed where they lie, in one query; elsewhere (tests on SQLite) they are read."""
-    digest = hashlib.sha256()
+    hashed where they lie, in one query (a sum of 64-bit row hashes: independent of the
+    order, no sort, no transfer); elsewhere (tests on SQLite) they are read."""
     if connection.vendor == "postgresql":
-        parts, params = [], []
-        for queryset in querysets:
-            compiled = _compiled(queryset.order_by())
-            if compiled is None:
-                parts.append(NO_ROWS)
-                continue
-            sql, own = compiled
-            # A sum of 64-bit row hashes: independent of the order, no sort, no transfer.
-            parts.append(
-                f"SELECT COUNT(*), SUM(hashtextextended(v::text, 0)) FROM ({sql}) AS v"  # noqa: S608  # nosec B608
-            )
-            params.extend(own)
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            figures = cursor.fetchall()
+        figures = _figures_per_queryset(
+            [queryset.order_by() for queryset in querysets],
+            "COUNT(*), SUM(hashtextextended(v::text, 0))",
+            lambda _queryset: NO_ROWS,
+        )
     else:
         figures = [sorted(map(repr, queryset)) for queryset in querysets]
+    digest = hashlib.sha256()
     for queryset, figure in zip(querysets, figures, strict=True):
         digest.update(f"{queryset.model._meta.label}:{figure}|".encode())
     return digest.hexdigest()[:24]

@@ -1,8 +1,9 @@
 """Whole public pages cached for visitors who are not signed in.
 
-A page is stored once per address and language, with the generation it was made in; every
-write to what public pages show replaces the generation (after the write commits), and for no longer than until the next
-moment its text changes by itself (a call opening or closing, its countdown's next hour).
+A page is stored once per address and language, with the generation it was made in: every
+write to what public pages show replaces the generation once it commits, and the stored page
+is no longer used. It is kept no longer than until its text changes by itself (a call opening
+or closing, its countdown's next hour).
 Signed-in people, visitors with a session or a pending message, and htmx requests always get
 a freshly made page. The CSRF token, the one per-visitor part, is put in at each request.
 """
