@@ -71,10 +71,9 @@ def test_the_generation_is_renewed_again_once_the_write_commits(
     director, django_capture_on_commit_callbacks
 ):
     cluster = draft_for(director).cluster
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            Cluster.objects.filter(pk=cluster.pk).update(name="Pendant la transaction")
-            during = _generation(CLUSTERS)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Cluster.objects.filter(pk=cluster.pk).update(name="Pendant la transaction")
+        during = _generation(CLUSTERS)
 
     # A page made from the uncommitted state, under `during`, is not used after the commit.
     assert _generation(CLUSTERS) != during
