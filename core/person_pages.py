@@ -146,6 +146,9 @@ def cached_per_person(view):
         # them, and the page stored below will not be used.
         with tables.reading() as read:
             response = view(request, *args, **kwargs)
+            # A TemplateResponse renders after the view: its reads must be gathered too.
+            if not getattr(response, "is_rendered", True):
+                response.render()
         if _storable(request, response):
             _store(request, key, response, read, current)
         return response
