@@ -95,6 +95,24 @@ def dossier_for_page(queryset):
     )
 
 
+# What each kind of section page shows of its dossier, beyond the call and the cluster.
+SECTION_PREFETCHES = {
+    "documents": ("documents__requirement", "call__required_documents"),
+    "members": ("participating_members",),
+    "budget": ("budget_years",),
+    "kpis": ("kpi_targets",),
+    "innovation": ("projects",),
+}
+
+
+def dossier_for_section(queryset, kind):
+    """What one section page shows: its own rows, not those of every other section (the
+    page most requested while a dossier is filled in)."""
+    return queryset.select_related("call", "cluster", "cluster__owner").prefetch_related(
+        *SECTION_PREFETCHES.get(kind, ())
+    )
+
+
 def deposited_dossiers(call):
     """The dossiers the ministry may read for a call: submitted or withdrawn, never drafts."""
     return (

@@ -130,7 +130,7 @@ def serve_and_measure(options, people, pages):
     name = f"bench-{os.getpid()}@{socket.gethostname()}"
     process = server.start(port, options.workers)
     # On the same two cores as gunicorn, as one host in production would be (README).
-    celery = worker.start(name, multiprocessing.cpu_count(), log="celery.log", niceness=10)
+    celery = worker.start(name, multiprocessing.cpu_count(), log="celery.log", niceness=19)
     try:
         server.wait_healthy(base_url, process)
         worker.wait_ready(name, celery)

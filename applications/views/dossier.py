@@ -30,27 +30,39 @@ from ..forms.dossier import (
 )
 from ..models import Call
 from ..sections import SECTIONS_BY_SLUG, missing_items, task_list
-from ..selectors import cluster_for_user, critical_mass, dossier_for_page, dossiers_visible_to
+from ..selectors import (
+    cluster_for_user,
+    critical_mass,
+    dossier_for_page,
+    dossier_for_section,
+    dossiers_visible_to,
+)
 from ..services import dossiers as services
 from ..services.documents import document_delete, document_upload
 from ..services.submission import dossier_reopen, dossier_submit, dossier_withdraw
 
 
-def _dossier(request, pk, *, for_page=True):
+def _dossier(request, pk, *, for_page=True, section=None):
     """The dossier if this person may see it; 404 otherwise, whoever's it is. With all that
-    its pages show, unless `for_page` is False (a change that only redirects)."""
+    its pages show, or what one `section` shows, or (`for_page` False, a change that only
+    redirects) just its call and cluster."""
     visible = dossiers_visible_to(request.user)
-    visible = dossier_for_page(visible) if for_page else visible.select_related("call", "cluster")
+    if section is not None:
+        visible = dossier_for_section(visible, section.kind)
+    elif for_page:
+        visible = dossier_for_page(visible)
+    else:
+        visible = visible.select_related("call", "cluster")
     dossier = get_object_or_404(visible, pk=pk)
     if not request.user.has_perm("applications.view_dossier", dossier):
         raise Http404
     return dossier
 
 
-def _dossier_to_act_on(request, pk, *, for_page=True):
+def _dossier_to_act_on(request, pk, *, for_page=True, section=None):
     """The dossier for a change: 404 for whoever may not see it, 403 for whoever may see it
     without being one of its cluster's editors (an administrator)."""
-    dossier = _dossier(request, pk, for_page=for_page)
+    dossier = _dossier(request, pk, for_page=for_page, section=section)
     if not request.user.has_perm("applications.act_on_dossier", dossier):
         raise PermissionDenied
     return dossier
@@ -162,8 +174,9 @@ def _save_section(request, section, dossier, form):
 @login_required
 def dossier_section(request, pk, slug):
     post = request.method == "POST"
-    dossier = _dossier_to_act_on(request, pk) if post else _dossier(request, pk)
     section = SECTIONS_BY_SLUG.get(slug) or _not_found()
+    find = _dossier_to_act_on if post else _dossier
+    dossier = find(request, pk, section=section)
     editable = _can_edit(request, dossier)
     form = _section_form(section, dossier, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form is None:
