@@ -55,9 +55,13 @@ def _verdict(row, baseline_rps):
 
 
 def _pages(results):
-    baseline = next((row for row in results if row["page"] == "baseline"), {})
+    # Measured before and after the pages: the higher of the two, the harder comparison.
+    baseline_rps = max(
+        (row["rps"] for row in results if row["target"] == "baseline" and "rps" in row),
+        default=None,
+    )
     for row in results:
-        row["share_of_baseline_pct"], row["verdict"] = _verdict(row, baseline.get("rps"))
+        row["share_of_baseline_pct"], row["verdict"] = _verdict(row, baseline_rps)
         target = TARGETS[row["target"]]
         row["target_text"] = target["text"] if target else "—"
     return results

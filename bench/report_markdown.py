@@ -43,6 +43,8 @@ def _pages(data):
     lines = [
         "## Pages",
         "",
+        "Shares are of the higher of the two baseline runs, before and after the pages.",
+        "",
         "| Page | Requests | req/s | % of baseline | p50 ms | p95 ms | p99 ms | Errors "
         "| Target | Verdict |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
