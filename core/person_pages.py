@@ -108,7 +108,7 @@ def _storable(request, response):
     )
 
 
-def _store(request, key, response, read, snapshot):
+def _store(key, response, read, snapshot):
     seconds = seconds_to_keep()
     if seconds <= 0:
         return
@@ -150,7 +150,7 @@ def cached_per_person(view):
             if not getattr(response, "is_rendered", True):
                 response.render()
         if _storable(request, response):
-            _store(request, key, response, read, current)
+            _store(key, response, read, current)
         return response
 
     return wrapped
