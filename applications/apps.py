@@ -11,15 +11,12 @@ class ApplicationsConfig(AppConfig):
         from core import visitor_cache
         from core.dashboard import HOME, register_panel
         from core.journal import register_actions
-        from core.person_pages import register_moments
 
         from . import dashboard
         from .models import Call, Cluster, RequiredDocument
-        from .selectors import moments_ahead
         from .views.requests import request_panel
 
         visitor_cache.register(Call, RequiredDocument, Cluster)
-        register_moments(moments_ahead)
 
         register_panel(
             roles=[Role.DIRECTOR],

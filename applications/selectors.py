@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from .choices import COMPANY_TYPES, DossierStatus, MemberType
-from .models import Call, Cluster, DocumentRequest, Dossier
+from .models import Call, Cluster, Dossier
 
 
 def published_calls():
@@ -14,16 +14,6 @@ def published_calls():
 def open_calls(now=None):
     now = now or timezone.now()
     return published_calls().filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
-
-
-def moments_ahead(now=None):
-    """(passing, counting): the coming moments that change signed-in pages by themselves:
-    calls opening and closing (their countdowns), replies to requests for documents due."""
-    now = now or timezone.now()
-    dates = Call.objects.filter(closes_at__gt=now).values_list("opens_at", "closes_at")
-    replies = DocumentRequest.objects.filter(answered_at__isnull=True, reply_by__gt=now)
-    opening, closing = zip(*dates, strict=True) if dates else ((), ())
-    return list(opening), [*closing, *replies.values_list("reply_by", flat=True)]
 
 
 def calls_for_administration():

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET
 
 from .dashboard import HOME, panels_for
 from .health import broker_state, database_state
-from .person_pages import cached_per_person
 from .unavailable import is_database_unavailable, service_unavailable
 from .visitor_cache import cached_for_visitors, seconds_until_text_changes
 
@@ -27,7 +26,6 @@ def home(request):
 
 
 @login_required
-@cached_per_person
 def dashboard(request):
     return render(request, "core/dashboard.html", {"panels": panels_for(request)})
 

@@ -11,16 +11,13 @@ class EvaluationConfig(AppConfig):
         from core import visitor_cache
         from core.dashboard import register_panel
         from core.journal import register_actions
-        from core.person_pages import register_moments
 
         from . import panels
         from .models import Decision
-        from .selectors import moments_ahead
         from .views import assignment, results
 
         # A call's public page lists its selected clusters once the results are published.
         visitor_cache.register(Decision)
-        register_moments(moments_ahead)
 
         register_panel(
             page="dossier_detail",

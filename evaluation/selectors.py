@@ -19,12 +19,11 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from applications.choices import DossierStatus
 from applications.models import BudgetYear, Dossier
 
-from .models import Assignment, Grid, Review, Score
+from .models import Assignment, Review, Score
 
 # Dossiers that take part in the evaluation of a call.
 RANKED_STATUSES = (
@@ -120,13 +119,6 @@ def ranking(call):
         )
         .order_by(*order)
     )
-
-
-def moments_ahead(now=None):
-    """(passing, counting): the evaluation deadlines still to come (their countdowns)."""
-    now = now or timezone.now()
-    deadlines = Grid.objects.filter(evaluation_deadline__gt=now)
-    return [], list(deadlines.values_list("evaluation_deadline", flat=True))
 
 
 def live_assignments(dossier_ids=None):

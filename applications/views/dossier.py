@@ -13,7 +13,6 @@ from core.dashboard import panels_for
 from core.errors import ApplicationError
 from core.journal import journal_for
 from core.permissions import permission_required
-from core.person_pages import cached_per_person
 
 from ..choices import DocumentPart, DossierStatus, ScanStatus
 from ..concurrency import project_fingerprint, section_fingerprint
@@ -124,7 +123,6 @@ def dossier_start(request, reference):
 
 
 @login_required
-@cached_per_person
 def dossier_detail(request, pk):
     dossier = _dossier(request, pk)
     rows, progress = task_list(dossier)

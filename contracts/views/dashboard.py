@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, render
 from applications.models import Call, Cluster
 from core.fragments import FRAGMENT_SECONDS, content_version
 from core.permissions import permission_required
-from core.person_pages import cached_per_person
 
 from .. import exports
 from ..dashboard import programme, programme_calls, public_summary
@@ -77,7 +76,6 @@ class _Figures:
 
 
 @permission_required(VIEW_DASHBOARD)
-@cached_per_person
 def programme_dashboard(request):
     call = _chosen_call(request)
     lazy = _Figures(call)

@@ -18,7 +18,6 @@ from applications.models import Call, Cluster, Dossier
 from core.errors import ApplicationError
 from core.fragments import FRAGMENT_SECONDS, csrf_key, data_version
 from core.permissions import permission_required
-from core.person_pages import cached_per_person
 
 from .. import exports
 from ..forms.selection import ConsensusForm, DecisionForm
@@ -105,7 +104,6 @@ class RankingPage:
 
 
 @permission_required(VIEW_RANKING)
-@cached_per_person
 def ranking(request, call_pk):
     call = _call_or_404(call_pk)
     grid = _grid_of(call)

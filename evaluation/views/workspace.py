@@ -18,7 +18,6 @@ from core.errors import ApplicationError
 from core.fragments import data_version, seconds_until_text_changes
 from core.journal import journal_for
 from core.permissions import permission_required
-from core.person_pages import cached_per_person
 
 from ..forms.workspace import ReasonForm, ReviewForm
 from ..models import Assignment, Grid, Review
@@ -65,7 +64,6 @@ def _queue_version(user):
 
 
 @permission_required("evaluation.evaluate")
-@cached_per_person
 def queue(request):
     version, seconds = _queue_version(request.user)
     context = {
