@@ -8,15 +8,12 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from accounts.models import Role
-        from core import visitor_cache
         from core.dashboard import HOME, register_panel
         from core.journal import register_actions
 
         from . import dashboard
-        from .models import Call, Cluster, RequiredDocument
         from .views.requests import request_panel
 
-        visitor_cache.register(Call, RequiredDocument, Cluster)
 
         register_panel(
             roles=[Role.DIRECTOR],

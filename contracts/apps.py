@@ -7,14 +7,10 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contrats-programmes")
 
     def ready(self):
-        from core import visitor_cache
         from core.journal import register_actions
 
-        from .models import Contract, ContractYear, KpiCommitment, Tranche
         from .panels import contract, dashboard, drafting, reports
 
-        # The public summary (home page, call pages) counts contracts, subsidies, targets.
-        visitor_cache.register(Contract, ContractYear, Tranche, KpiCommitment)
 
         for stage in (contract, drafting, reports, dashboard):
             stage.register()

@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .caching import cached_for_visitors, seconds_for_calls
 from .dashboard import HOME, panels_for
 from .health import broker_state, database_state
 from .unavailable import is_database_unavailable, service_unavailable
-from .visitor_cache import cached_for_visitors, seconds_until_text_changes
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ def home(request):
     response = render(request, "core/home.html", {"panels": panels})
     # Panels name the calls whose opening, closing or countdown changes what they show.
     calls = [call for _template, context in panels for call in context.get("dated_calls", ())]
-    response.visitor_seconds = seconds_until_text_changes(calls)
+    response.visitor_seconds = seconds_for_calls(calls)
     return response
 
 

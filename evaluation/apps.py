@@ -8,16 +8,12 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         from accounts.models import Role
-        from core import visitor_cache
         from core.dashboard import register_panel
         from core.journal import register_actions
 
         from . import panels
-        from .models import Decision
         from .views import assignment, results
 
-        # A call's public page lists its selected clusters once the results are published.
-        visitor_cache.register(Decision)
 
         register_panel(
             page="dossier_detail",

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.caching import PUBLIC, renew
 from core.errors import ApplicationError
 from core.journal import journal_record
 from core.mail import mail_queue
@@ -72,6 +73,7 @@ def call_save(*, actor, call=None, **fields):
     assign_fields(call, fields, CALL_FIELDS)
     full_clean_or_refuse(call)
     call.save()
+    renew(PUBLIC)
     after = _field_values(call, fields)
     changed = [name for name in after if before[name] != after[name]]
     journal_record(
@@ -107,6 +109,7 @@ def call_publish(*, actor, call):
     call.status = Call.Status.PUBLISHED
     call.published_at = timezone.now()
     call.save(update_fields=["status", "published_at", "updated_at"])
+    renew(PUBLIC)
     journal_record(
         target=call,
         actor=actor,
@@ -153,6 +156,7 @@ def call_deadline_change(*, actor, call, closes_at, reason):
     call.closes_at = closes_at
     full_clean_or_refuse(call)
     call.save(update_fields=["closes_at", "updated_at"])
+    renew(PUBLIC)
     entry = journal_record(
         target=call,
         actor=actor,
@@ -252,6 +256,7 @@ def required_document_save(*, actor, call, document=None, **fields):
         setattr(document, name, value)
     full_clean_or_refuse(document)
     document.save()
+    renew(PUBLIC)
     return document
 
 
@@ -263,3 +268,4 @@ def required_document_delete(*, actor, document):
             _("Un appel publié garde sa liste de pièces : rendez la pièce facultative plutôt.")
         )
     document.delete()
+    renew(PUBLIC)

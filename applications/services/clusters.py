@@ -2,6 +2,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.caching import PUBLIC, renew
 from core.errors import ApplicationError
 from core.services import assign_fields, full_clean_or_refuse
 
@@ -50,6 +51,8 @@ def cluster_save(*, actor, cluster=None, **fields):
     assign_fields(cluster, fields, CLUSTER_FIELDS)
     full_clean_or_refuse(cluster)
     cluster.save()
+    # Its name is on the public list of selected clusters.
+    renew(PUBLIC)
     return cluster
 
 

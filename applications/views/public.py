@@ -6,8 +6,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.caching import cached_for_visitors, seconds_for_calls
 from core.dashboard import panels_for
-from core.visitor_cache import cached_for_visitors, seconds_until_text_changes
 
 from .. import selectors
 from ..models import Call
@@ -59,7 +59,7 @@ def call_list(request):
         "applications/public/call_list.html",
         {"open_calls": open_calls, "upcoming_calls": upcoming, "past_calls": past, "now": now},
     )
-    response.visitor_seconds = seconds_until_text_changes(calls, now)
+    response.visitor_seconds = seconds_for_calls(calls, now)
     return response
 
 
@@ -83,7 +83,7 @@ def call_detail(request, reference):
         },
     )
     if call.status != Call.Status.DRAFT:
-        response.visitor_seconds = seconds_until_text_changes([call], now)
+        response.visitor_seconds = seconds_for_calls([call], now)
     return response
 
 

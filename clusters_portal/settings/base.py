@@ -86,7 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
                 # Last: it replaces the CSRF token of a page made for the visitor cache.
-                "core.visitor_cache.token_placeholder",
+                "core.caching.token_placeholder",
             ],
         },
     },
@@ -112,6 +112,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# The portal's own cache (core.caching): public pages and costly aggregates. Off, every one of
+# them is made on each request (the benchmark's cold figures); sessions keep the cache.
+PORTAL_CACHE = env.bool("PORTAL_CACHE", default=True)
+# While the cache is down, rate limits are not counted rather than refusing everyone; logins
+# stay throttled by django-axes, which counts failures in the database.
+RATELIMIT_FAIL_OPEN = True
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -20,6 +20,8 @@ CACHES = {
     "default": {
         "BACKEND": "core.cache.RedisCache",
         "LOCATION": env("CACHE_URL", default=CELERY_BROKER_URL),
+        # A cache that does not answer within these is treated as down (core.cache).
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
 

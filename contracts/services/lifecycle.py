@@ -13,6 +13,7 @@ from applications.choices import FileType
 from applications.selectors import cluster_editors
 from applications.uploads import check_upload
 from core.antivirus import journal_infected_uploads, scan_upload_or_refuse
+from core.caching import PUBLIC, renew
 from core.errors import ApplicationError
 from core.journal import journal_for, journal_record
 from core.mail import mail_queue
@@ -63,6 +64,8 @@ def contract_transition(*, actor, contract, action, message="", data=None):
     from_state = contract.status
     contract.status = CONTRACT_STATES.target(from_state, action)
     contract.save(update_fields=["status", "updated_at"])
+    # The public summaries count the contracts in force and closed.
+    renew(PUBLIC)
     journal_record(
         target=contract,
         actor=actor,

@@ -14,6 +14,7 @@ from applications.choices import DossierStatus
 from applications.models import Call, Dossier
 from applications.selectors import cluster_editors
 from applications.services.submission import dossier_transition
+from core.caching import PUBLIC, renew
 from core.errors import ApplicationError
 from core.journal import journal_record
 from core.mail import mail_queue
@@ -292,6 +293,7 @@ def results_publish(*, actor, call):
     from_state = call.status
     call.status = Call.Status.RESULTS_PUBLISHED
     call.save(update_fields=["status", "updated_at"])
+    renew(PUBLIC)
     selected = [row for row in rows if row.decision.outcome == Decision.Outcome.SELECTED]
     journal_record(
         target=call,

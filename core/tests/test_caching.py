@@ -1,4 +1,5 @@
-"""Public pages cached for visitors: served without a query, never stale, never someone else's."""
+"""The portal's cache: public pages served to visitors without a query, never stale, never
+someone else's; values kept under versions that services renew."""
 
 import re
 import time
@@ -10,11 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import Call
-from applications.services.calls import call_deadline_change
+from applications.services.calls import call_deadline_change, call_save
 from applications.tests.factories import CallFactory, RequiredDocumentFactory
+from core.caching import VISITOR_SECONDS, seconds_for_calls
 from core.tests.client import page_text
-from core.visitor_cache import MAX_SECONDS, seconds_until_text_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -101,27 +101,30 @@ def test_pages_are_kept_per_language():
     assert 'lang="ar"' in arabic and "Calendrier" not in arabic
 
 
-def test_a_published_change_to_a_call_reaches_the_call_list(django_capture_on_commit_callbacks):
+def test_a_published_change_to_a_call_reaches_the_call_list(
+    administrator, django_capture_on_commit_callbacks
+):
     call = CallFactory(title="Appel 2031")
     assert "Appel 2031" in page_text(Client().get(reverse("applications:call_list")))
 
     with django_capture_on_commit_callbacks(execute=True):
-        Call.objects.get(pk=call.pk).delete()
+        call_save(actor=administrator, call=call, title="Appel 2032")
 
-    assert "Appel 2031" not in page_text(Client().get(reverse("applications:call_list")))
+    listed = page_text(Client().get(reverse("applications:call_list")))
+    assert "Appel 2031" not in listed and "Appel 2032" in listed
 
 
 def test_the_time_a_page_is_kept_ends_when_its_text_would_change():
     now = timezone.now()
     closing = CallFactory.build(
-        opens_at=now - timedelta(days=1), closes_at=now + timedelta(hours=2, seconds=65)
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(hours=2, seconds=45)
     )
     opening = CallFactory.build(
         opens_at=now + timedelta(seconds=30), closes_at=now + timedelta(days=9)
     )
     past = CallFactory.build(opens_at=now - timedelta(days=9), closes_at=now - timedelta(days=1))
 
-    # The countdown says "2 hours" for 65 more seconds.
-    assert seconds_until_text_changes([closing], now) == 65
-    assert seconds_until_text_changes([closing, opening], now) == 30
-    assert seconds_until_text_changes([past], now) == MAX_SECONDS
+    # The countdown says "2 hours" for 45 more seconds.
+    assert seconds_for_calls([closing], now) == 45
+    assert seconds_for_calls([closing, opening], now) == 30
+    assert seconds_for_calls([past], now) == VISITOR_SECONDS
