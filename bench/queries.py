@@ -1,5 +1,5 @@
-"""`make bench`, step 6: the queries each measured page makes, seen first (nothing cached)
-and seen again (what the cache holds), through Django's test client on the seeded database.
+"""`make bench`, step 2: the queries each measured page makes on its first view, every portal
+cache bypassed (`PORTAL_CACHE` off), through Django's test client on the seeded database.
 
 run.py counts them on the full data set (1,000 rows) in its own process, and on the small one
 (10 rows, `BENCH_SMALL_DATABASE_URL`) by running this file with that database:
@@ -24,7 +24,7 @@ import targets  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
@@ -53,21 +53,17 @@ def _queries(client, path):
     return len(queries)
 
 
+@override_settings(PORTAL_CACHE=False)
 def count():
-    """{page name: {"first": queries, "again": queries}} for every measured page."""
+    """{page name: queries of its first view} for every measured page but the floors."""
     cache.clear()
     people, pages = targets.seeded()
     clients = {role: _signed_in(user) for role, (user, _check) in people.items()}
-    counts = {}
-    for page in pages:
-        if page.target == "baseline":
-            continue
-        client = clients.get(page.account) or Client(HTTP_HOST=HOST)
-        counts[page.name] = {
-            "first": _queries(client, page.path),
-            "again": _queries(client, page.path),
-        }
-    return counts
+    return {
+        page.name: _queries(clients.get(page.account) or Client(HTTP_HOST=HOST), page.path)
+        for page in pages
+        if page.target not in ("baseline", "floor")
+    }
 
 
 if __name__ == "__main__":

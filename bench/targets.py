@@ -1,6 +1,9 @@
-"""What the benchmark measures: the seeded accounts, the pages, and the issue's target for each."""
+"""What the benchmark measures: the seeded accounts, the pages, and issue 14's target for each
+(shares of the bare view measured in the same run)."""
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -9,16 +12,38 @@ from applications.models import Call, Dossier
 from contracts.models import Contract
 from core.bench.plan import CALL_REFERENCE, DOMAIN
 
-# The targets of issue 7, as shares of the baseline's requests per second (and p95 where set).
+# Issue 14's table, measured before its work: the cached figures are the warm targets.
+BEFORE_ISSUE14 = Path(__file__).with_name("results") / "before-issue14.json"
+
+# Cold (every portal cache bypassed), as a share of the bare view's requests per second.
 TARGETS = {
     "baseline": None,
-    "public": {"min_share": 50, "max_p95_ms": None, "text": "≥ 50 % of baseline"},
-    "signed_in": {"min_share": 10, "max_p95_ms": 150, "text": "≥ 10 % of baseline, p95 < 150 ms"},
-    "programme": {"min_share": 3, "max_p95_ms": None, "text": "≥ 3 % of baseline"},
+    "floor": None,
+    "public": {"cold_min_share": 10, "text": "cold ≥ 10 %"},
+    "signed_in": {"cold_min_share": 5, "text": "cold ≥ 5 %"},
+    "programme": {"cold_min_share": 2, "text": "cold ≥ 2 %"},
+    "ranking": {"cold_min_share": 1.5, "text": "cold ≥ 1.5 %"},
     "export": None,
 }
+# The realistic mix: at least 200 distinct people signed in; every page and save under this.
+MIX_TARGETS = {"users": 200, "p95_ms": 500, "errors": 0}
+# Queries of a page's first view, and the same at 10 and 1,000 rows.
+QUERY_TARGETS = {"max_per_page": 12}
 # The deadline rush: every director's dossier in, none refused, no file lost, quick answers.
 RUSH_TARGETS = {"clients": 300, "p99_ms": 2000}
+
+
+def warm_targets():
+    """{page: share %}: the issue's "cached (as shipped)" figure as a share of the bare view
+    of the same run (2,509 req/s), for the pages where a cache remains."""
+    before = json.loads(BEFORE_ISSUE14.read_text())
+    rows = {row["page"]: row for row in before["pages"]}
+    bare = rows["baseline"]["cold_rps"]
+    return {
+        name: round(100 * row["cached_rps"] / bare, 2)
+        for name, row in rows.items()
+        if "cached_rps" in row
+    }
 
 
 @dataclass
@@ -28,6 +53,9 @@ class Page:
     account: str | None
     path: str
     target: str
+    # A cache of core.caching remains on this page (a visitor page, the ranking's figures, the
+    # programme's totals): its warm figure is held to the issue's "cached (as shipped)" one.
+    cached: bool = False
 
     def describe(self):
         return {
@@ -36,6 +64,7 @@ class Page:
             "path": self.path,
             "account": self.account,
             "target": self.target,
+            "cached": self.cached,
         }
 
 
@@ -57,13 +86,21 @@ def seeded():
         "administrator": (administrator, dashboard),
     }
     pages = [
-        Page("baseline", "Baseline: bare Django view", None, "/bench/baseline/", "baseline"),
+        Page("baseline", "Bare Django view", None, "/bench/baseline/", "baseline"),
+        Page(
+            "signed_in",
+            "Trivial page, signed-in director (middleware + session)",
+            "director",
+            "/bench/signed-in/",
+            "floor",
+        ),
         Page(
             "call_page",
             "Public call page",
             None,
             reverse("applications:call_detail", args=[call.reference]),
             "public",
+            cached=True,
         ),
         Page("director_dashboard", "Director dashboard", "director", dashboard, "signed_in"),
         Page(
@@ -82,10 +119,11 @@ def seeded():
         ),
         Page(
             "ranking",
-            "Ranking of the call",
+            "Ranking, 250 rows",
             "administrator",
             reverse("evaluation:ranking", args=[call.pk]),
-            "programme",
+            "ranking",
+            cached=True,
         ),
         Page(
             "programme_dashboard",
@@ -93,6 +131,7 @@ def seeded():
             "administrator",
             reverse("contracts:programme"),
             "programme",
+            cached=True,
         ),
         Page(
             "ranking_csv",
