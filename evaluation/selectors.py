@@ -21,9 +21,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from applications.choices import DossierStatus
-from applications.models import BudgetYear, Dossier
+from applications.models import BudgetYear, Cluster, Dossier
 
-from .models import Assignment, Review, Score
+from .models import Assignment, Decision, Review, Score
 
 # Dossiers that take part in the evaluation of a call.
 RANKED_STATUSES = (
@@ -139,3 +139,27 @@ def evaluator_queue(user):
             "dossier__reference",
         )
     )
+
+
+def selected_clusters(call) -> list[dict]:
+    """The call's selected clusters as the public page lists them: only the columns shown,
+    with the labels of their sector and region (one query, no model built per row)."""
+    # Translated once, not once per row.
+    sectors = {key: str(label) for key, label in Cluster._meta.get_field("sector").flatchoices}
+    regions = {key: str(label) for key, label in Cluster._meta.get_field("region").flatchoices}
+    rows = (
+        Decision.objects.filter(dossier__call=call, outcome=Decision.Outcome.SELECTED)
+        .order_by("dossier__cluster__name")
+        .values(
+            name=F("dossier__cluster__name"),
+            acronym=F("dossier__cluster__acronym"),
+            sector=F("dossier__cluster__sector"),
+            city=F("dossier__cluster__city"),
+            region=F("dossier__cluster__region"),
+        )
+    )
+    return [
+        row
+        | {"sector_label": sectors.get(row["sector"]), "region_label": regions.get(row["region"])}
+        for row in rows
+    ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from applications.models import Call
 
 from ..models import Criterion, Decision, Review, Score
+from ..selectors import selected_clusters
 from ..services.selection import ranked_row
 
 
@@ -88,12 +89,7 @@ def selected_panel(request, call=None, **_page):
     """On the call's public page, once the results are published: the selected clusters."""
     if call is None or call.status != Call.Status.RESULTS_PUBLISHED:
         return None
-    decisions = (
-        Decision.objects.filter(dossier__call=call, outcome=Decision.Outcome.SELECTED)
-        .select_related("dossier__cluster")
-        .order_by("dossier__cluster__name")
-    )
-    return {"call": call, "clusters": [decision.dossier.cluster for decision in decisions]}
+    return {"call": call, "clusters": selected_clusters(call)}
 
 
 @login_required
