@@ -14,12 +14,10 @@ class ApplicationsConfig(AppConfig):
         from . import dashboard
         from .views.requests import request_panel
 
-
         register_panel(
             roles=[Role.DIRECTOR],
             template="applications/dashboard/director.html",
             context=dashboard.director_panel,
-            version=dashboard.director_panel_version,
             order=10,
         )
         register_panel(

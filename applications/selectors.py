@@ -72,16 +72,22 @@ def dossiers_visible_to(user):
     return dossiers.none()
 
 
+# All that a dossier's pages show and its progress counts, beyond its call and cluster.
+DOSSIER_PAGE_PREFETCHES = (
+    "documents__requirement",
+    "call__required_documents",
+    "projects",
+    "budget_years",
+    "kpi_targets",
+    "participating_members",
+    "receipts",
+)
+
+
 def dossier_for_page(queryset):
     """Everything the dossier pages show, loaded in a fixed number of queries."""
     return queryset.select_related("call", "cluster", "cluster__owner").prefetch_related(
-        "documents__requirement",
-        "call__required_documents",
-        "projects",
-        "budget_years",
-        "kpi_targets",
-        "participating_members",
-        "receipts",
+        *DOSSIER_PAGE_PREFETCHES
     )
 
 

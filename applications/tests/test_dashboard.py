@@ -1,5 +1,3 @@
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -28,7 +26,9 @@ def test_director_dashboard_queries_do_not_grow_with_dossiers(
 ):
     dossier = draft_for(director)
     client.force_login(director)
-    with django_assert_max_num_queries(40) as baseline:
+    # Session, user, cluster, dossiers, what a draft's progress counts (7), members, open
+    # calls, contracts (3) and the reports due.
+    with django_assert_max_num_queries(15) as baseline:
         client.get(reverse("core:dashboard"))
     for _index in range(8):
         DossierFactory(cluster=dossier.cluster)
@@ -62,30 +62,7 @@ def test_administrator_dashboard_counts_dossiers_per_call(client, administrator)
 
 
 @pytest.mark.django_db
-def test_the_directors_panel_seen_again_comes_from_the_cache(
-    client, director, django_assert_max_num_queries
-):
-    draft_for(director)
-    client.force_login(director)
-    url = reverse("core:dashboard")
-    with django_assert_max_num_queries(40) as first:
-        shown = page_text(client.get(url))
-
-    # Only the panel's version and its calls' dates are read again, not its dossiers.
-    with django_assert_max_num_queries(len(first.captured_queries) - 8):
-        again = page_text(client.get(url))
-
-    assert _without_tokens(again) == _without_tokens(shown)
-
-
-def _without_tokens(page):
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
-
-
-@pytest.mark.django_db
-def test_a_cached_directors_panel_shows_a_new_member_a_saved_section_and_a_new_call(
-    client, director
-):
+def test_the_directors_panel_shows_a_new_member_a_saved_section_and_a_new_call(client, director):
     from applications.services.clusters import member_save
     from applications.services.dossiers import dossier_section_save
 
@@ -118,7 +95,7 @@ def test_a_cached_directors_panel_shows_a_new_member_a_saved_section_and_a_new_c
 
 
 @pytest.mark.django_db
-def test_each_director_gets_their_own_cached_panel(client, director, outsider):
+def test_each_director_sees_only_their_own_dossiers(client, director, outsider):
     dossier = draft_for(director)
     client.force_login(director)
     assert dossier.reference in page_text(client.get(reverse("core:dashboard")))
