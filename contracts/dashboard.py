@@ -430,3 +430,22 @@ def cluster_record(cluster, *, excluding_call):
     for contract in rows:
         contract.kpi_lines = kpis.get(contract.pk, [])
     return rows
+
+
+def public_call_line(call) -> PublicLine | None:
+    """The public summary of one call, on its page: two queries."""
+    if call.status != Call.Status.RESULTS_PUBLISHED:
+        return None
+    contracts = _contracts(call, PUBLIC)
+    totals = contracts.aggregate(
+        clusters=Count("cluster", distinct=True),
+        committed=Coalesce(
+            Sum("tranches__amount", filter=~Q(tranches__status=TrancheStatus.CANCELLED)), ZERO
+        ),
+    )
+    if not totals["clusters"]:
+        return None
+    lines = [line for _row, line in kpi_rows(contracts, achieved=False)]
+    return PublicLine(
+        call=call, clusters=totals["clusters"], committed=totals["committed"], indicators=lines
+    )

@@ -7,7 +7,7 @@ from applications.models import Call
 from core.dashboard import DASHBOARD, HOME, register_panel
 from evaluation.selectors import live_assignments
 
-from ..dashboard import PUBLIC, cluster_record, key_figures, public_summary
+from ..dashboard import PUBLIC, cluster_record, key_figures, public_call_line
 from ..models import Contract
 
 WORKSPACE_PAGE = "evaluation_workspace"
@@ -29,10 +29,8 @@ def home_panel(request, **_page):
 
 def call_panel(request, call=None, **_page):
     """On a call's public page: its contracts in force or closed, totals only."""
-    if call is None:
-        return None
-    lines = public_summary(call)
-    return {"line": lines[0]} if lines else None
+    line = public_call_line(call) if call is not None else None
+    return {"line": line} if line else None
 
 
 def returning_cluster_panel(request, dossier=None, **_page):
