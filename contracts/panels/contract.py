@@ -27,17 +27,30 @@ def next_step(contract):
     return None
 
 
-def director_contracts_panel(request, **_page):
-    contracts = list(
-        contracts_visible_to(request.user)
-        .prefetch_related(
-            "contract_years", Prefetch("reports", queryset=AnnualReport.objects.order_by("year"))
+def director_contracts(request):
+    """[(contract, next step)] of the director's contracts, with their years and reports:
+    read once per request for the two panels of their space that show them."""
+    rows = getattr(request, "_director_contracts", None)
+    if rows is None:
+        contracts = (
+            contracts_visible_to(request.user)
+            .select_related(None)
+            .select_related("call", "cluster")
+            .prefetch_related(
+                "contract_years",
+                Prefetch("reports", queryset=AnnualReport.objects.order_by("year")),
+            )
+            .order_by("-start_date", "reference")
         )
-        .order_by("-start_date", "reference")
-    )
-    if not contracts:
-        return None
-    return {"rows": [(contract, next_step(contract)) for contract in contracts]}
+        rows = request._director_contracts = [
+            (contract, next_step(contract)) for contract in contracts
+        ]
+    return rows
+
+
+def director_contracts_panel(request, **_page):
+    rows = director_contracts(request)
+    return {"rows": rows} if rows else None
 
 
 def dossier_contract_panel(request, dossier=None, **_page):

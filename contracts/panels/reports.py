@@ -3,13 +3,13 @@ and the tranches with their payments; on the director's space, the reports to fi
 
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Role
 from core.dashboard import DASHBOARD, register_panel
 
-from ..models import AnnualReport, ContractStatus, ContractYear, ReportStatus, TrancheStatus
+from ..models import ContractStatus, ReportStatus, TrancheStatus
+from .contract import director_contracts
 
 CONTRACT_PAGE = "contract_detail"
 STAFF_AND_CLUSTER = [Role.DIRECTOR, Role.ADMINISTRATOR]
@@ -94,30 +94,23 @@ def payments_panel(request, contract=None, **_page):
 
 
 def reports_due_panel(request, **_page):
-    """The director's active contracts and the next report each must file (one query)."""
-    user = request.user
-    transmitted = AnnualReport.objects.filter(
-        contract=OuterRef("contract"), year=OuterRef("year"), status__in=TRANSMITTED
-    )
-    years = (
-        ContractYear.objects.filter(
-            Q(contract__cluster__owner=user)
-            | Q(contract__cluster__in=user.edited_clusters.values("pk")),
-            contract__status=ContractStatus.ACTIVE,
-        )
-        .exclude(Exists(transmitted))
-        .select_related("contract__cluster")
-        .order_by("contract__reference", "year")
-    )
-    next_reports = {}
-    for contract_year in years:
-        next_reports.setdefault(contract_year.contract_id, contract_year)
-    if not next_reports:
+    """The next report each of the director's active contracts must file, the soonest due
+    first (read with the contracts of the panel above it)."""
+    years = [
+        step["year"]
+        for _contract, step in director_contracts(request)
+        if step and step["action"] == "report"
+    ]
+    if not years:
         return None
     today = timezone.localdate()
     rows = [
-        {"year": row, "late": row.report_due_on < today, "days": (row.report_due_on - today).days}
-        for row in next_reports.values()
+        {
+            "year": year,
+            "late": year.report_due_on < today,
+            "days": (year.report_due_on - today).days,
+        }
+        for year in years
     ]
     return {"rows": sorted(rows, key=lambda row: row["year"].report_due_on)}
 
