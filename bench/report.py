@@ -127,16 +127,31 @@ def mix_verdict(mix):
     return {"checks": checks, "slow": slow, "verdict": "met" if all(checks.values()) else "missed"}
 
 
-def _rush_verdict(rush):
-    database = rush["database"]
+def _rush_verdict(rush, *, held_to_targets=True):
+    """Each of issue 14's checks for the rush of 300; the larger rush is reported, its checks
+    shown without being held to the target's count."""
+    if "not_run" in rush:
+        return {"checks": {}, "verdict": f"not run ({rush['not_run']})"}
+    database, clients = rush["database"], rush["clients"]
+    per_director = (rush.get("cpu_seconds") or {}).get("gunicorn_per_director")
     checks = {
-        "all submitted": rush["successes"] == RUSH_TARGETS["clients"] == rush["clients"],
+        "all submitted": rush["successes"] == clients,
         "no error": rush["errors"] == 0,
         "nothing lost": database["all_verified"],
-        "p99 under 2 s": rush["requests"]["p99_ms"] < RUSH_TARGETS["p99_ms"],
-        "within one minute": rush["within_one_minute"],
+        "one receipt each": database["receipts"]
+        == database["receipts_listing_every_file"]
+        == clients,
+        f"p99 under {RUSH_TARGETS['p99_ms'] / 1000:g} s": rush["requests"]["p99_ms"]
+        < RUSH_TARGETS["p99_ms"],
+        f"within {RUSH_TARGETS['seconds']} s": rush["wall_seconds"] <= RUSH_TARGETS["seconds"],
+        f"at most {RUSH_TARGETS['cpu_seconds_per_director']:g} CPU-s per director": (
+            per_director is not None and per_director <= RUSH_TARGETS["cpu_seconds_per_director"]
+        ),
     }
-    return {"checks": checks, "verdict": "met" if all(checks.values()) else "missed"}
+    if held_to_targets:
+        checks["300 directors"] = clients == RUSH_TARGETS["clients"]
+    verdict = "met" if all(checks.values()) else "missed"
+    return {"checks": checks, "verdict": verdict if held_to_targets else f"reported, {verdict}"}
 
 
 def write(options, results, *, output):
@@ -161,6 +176,9 @@ def write(options, results, *, output):
         data["queries"] = results["queries"] | _queries_verdict(results["queries"])
     if "rush" in results:
         data["rush"] = results["rush"] | _rush_verdict(results["rush"])
+    if "rush_double" in results:
+        double = results["rush_double"]
+        data["rush_double"] = double | _rush_verdict(double, held_to_targets=False)
     if "pdfs" in results:
         data["pdfs"] = results["pdfs"]
     before = output / "before.json"

@@ -36,10 +36,11 @@ import targets  # noqa: E402
 import worker  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from sessions import login  # noqa: E402
 
 from applications.models import Receipt  # noqa: E402
-from core.bench.rush import RUSH_REFERENCE  # noqa: E402
+from core.bench.rush import RUSH_REFERENCE, rush_count  # noqa: E402
 
 RECEIPTS_TIMEOUT = 300
 
@@ -57,7 +58,9 @@ def arguments():
         default=45.0,
         help="seconds over which the rush's directors start (all submit within the minute)",
     )
-    parser.add_argument("--skip", nargs="*", default=[], choices=["queries", "rush", "pdfs"])
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["queries", "rush", "rush-double", "pdfs"]
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results")
     options = parser.parse_args()
     if options.quick:
@@ -118,17 +121,42 @@ def count_queries():
     return counted
 
 
-def receipts_wait(since):
+def receipts_wait(since, submitted_since):
     """The rush's receipts, rendered by the worker; seconds until the last one is there."""
-    pending = Receipt.objects.filter(dossier__call__reference=RUSH_REFERENCE, pdf="")
+    receipts = Receipt.objects.filter(
+        dossier__call__reference=RUSH_REFERENCE, submitted_at__gte=submitted_since
+    )
+    pending = receipts.filter(pdf="")
     deadline = time.monotonic() + RECEIPTS_TIMEOUT
     while pending.exists() and time.monotonic() < deadline:
         time.sleep(0.5)
     return {
-        "receipts": Receipt.objects.filter(dossier__call__reference=RUSH_REFERENCE).count(),
+        "receipts": receipts.count(),
         "not_rendered": pending.count(),
         "seconds_after_rush_start": round(time.perf_counter() - since, 1),
     }
+
+
+def rushes(base_url, options, **pids):
+    """The rush of issue 14's target (300 directors at full scale), then twice as many, on
+    drafts of their own; each waits for its receipts before the next begins."""
+    first = rush_count(targets.data_set()["scale"])
+    runs = {"rush": first, "rush_double": 2 * first}
+    if "rush-double" in options.skip:
+        del runs["rush_double"]
+    results = {}
+    for name, count in runs.items():
+        _say(f"deadline rush, {count} directors starting over {options.rush_spread:g} s")
+        started, submitted_since = time.perf_counter(), timezone.now()
+        try:
+            results[name] = rush.run(base_url, count=count, spread=options.rush_spread, **pids)
+        except rush.RushNotReady as error:
+            _say(f"rush of {count} not run: {error}")
+            results[name] = {"clients": count, "not_run": str(error)}
+            continue
+        results[name]["receipts"] = receipts_wait(started, submitted_since)
+        _say(f"rush: {results[name]['successes']} of {count} submitted")
+    return results
 
 
 def serve_and_measure(options, people, pages):
@@ -149,11 +177,7 @@ def serve_and_measure(options, people, pages):
         }
         results["pages"] = measure_pages(base_url, pages, sessions, options)
         if "rush" not in options.skip:
-            _say(f"deadline rush, directors starting over {options.rush_spread:g} s")
-            started = time.perf_counter()
-            results["rush"] = rush.run(base_url, spread=options.rush_spread)
-            results["rush"]["receipts"] = receipts_wait(started)
-            _say(f"rush: {results['rush']['successes']} submitted")
+            results |= rushes(base_url, options, server_pid=process.pid, worker_pid=celery.pid)
     finally:
         server.stop(process)
         worker.stop(celery)

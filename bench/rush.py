@@ -30,6 +30,7 @@ if __name__ == "__main__":
 
     django.setup()
 
+import cpu  # noqa: E402
 import requests  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -297,18 +298,39 @@ def _say(message):
     print(f"rush: {message}", file=sys.stderr, flush=True)
 
 
-def run(base_url, *, count=None, file_mb=2, spread=0.0):
+def _cpu_used(server_pid, worker_pid, before=None):
+    """CPU-seconds of gunicorn (master and workers), of the Celery worker, and of the whole
+    machine (load generator and PostgreSQL included); the difference with `before` if given."""
+    now = {
+        "gunicorn": cpu.tree_seconds(server_pid) if server_pid else None,
+        "worker": cpu.tree_seconds(worker_pid) if worker_pid else None,
+        "machine": cpu.machine_seconds(),
+    }
+    if before is None:
+        return now
+    return {
+        name: None if value is None else round(value - before[name], 2)
+        for name, value in now.items()
+    }
+
+
+def run(base_url, *, count=None, file_mb=2, spread=0.0, server_pid=None, worker_pid=None):
     """Sign in, rush, verify; a JSON-serialisable dict of the figures.
 
     `count` clients (every draft of the rush's call when None), each sending as many files of
-    `file_mb` MB as the call requires (3), released over `spread` seconds (0: all at once)."""
+    `file_mb` MB as the call requires (3), released over `spread` seconds (0: all at once).
+    With gunicorn's master pid, the CPU its workers spent during the rush, per director."""
     drafts, requirements = _drafts(count)
     clients = _prepare(drafts, requirements, int(file_mb * MB))
     _say(f"{len(clients)} clients, {len(clients) * len(requirements)} files ready; signing in")
     login_seconds = _login_all(base_url, clients)
     _say(f"signed in in {login_seconds:.1f} s; rush")
+    cpu_before = _cpu_used(server_pid, worker_pid)
     wall = _rush(base_url, clients, spread)
-    _say(f"rush over in {wall:.1f} s; checking the database")
+    used = _cpu_used(server_pid, worker_pid, before=cpu_before)
+    if used["gunicorn"] is not None:
+        used["gunicorn_per_director"] = round(used["gunicorn"] / len(clients), 3)
+    _say(f"rush over in {wall:.1f} s, CPU {used}; checking the database")
     last_submit = max((c.submitted_after for c in clients if c.submitted), default=None)
     verify_started = time.perf_counter()
     database = verify(clients)
@@ -321,6 +343,7 @@ def run(base_url, *, count=None, file_mb=2, spread=0.0):
         "wall_seconds": round(wall, 2),
         "last_submission_seconds": round(last_submit, 2) if last_submit else None,
         "within_one_minute": wall <= ONE_MINUTE,
+        "cpu_seconds": used,
         "successes": sum(client.submitted for client in clients),
         **_errors(clients),
         **_latencies(clients),
@@ -350,7 +373,13 @@ def main():
     process = server.start(port, options.workers)
     try:
         server.wait_healthy(base_url, process)
-        figures = run(base_url, count=options.count, file_mb=options.file_mb, spread=options.spread)
+        figures = run(
+            base_url,
+            count=options.count,
+            file_mb=options.file_mb,
+            spread=options.spread,
+            server_pid=process.pid,
+        )
     finally:
         server.stop(process)
     text = json.dumps(figures, indent=2)

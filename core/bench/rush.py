@@ -18,6 +18,8 @@ from .plan import BATCH, DOMAIN, PASSWORD, _scaled
 
 RUSH_REFERENCE = "aap-bench-rush"
 RUSH_DIRECTORS = 300
+# Drafts enough for the rush of the target (300) and then one twice its size (600).
+RUSH_RUNS = (1, 2)
 # Open long enough for a seed today to be measured tomorrow; the rush itself is timed, not
 # dated: what matters is that the call is open while the clients submit.
 OPEN_FOR = timedelta(days=7)
@@ -31,7 +33,13 @@ MAX_SIZE_MB = 5
 
 
 def rush_count(scale):
+    """Directors in the rush of the target, at this scale."""
     return _scaled(RUSH_DIRECTORS, scale, 3)
+
+
+def rush_drafts(scale):
+    """Drafts the seed writes: one for each director of every rush `make bench` runs."""
+    return rush_count(scale) * sum(RUSH_RUNS)
 
 
 def rush_email(n):
@@ -40,7 +48,7 @@ def rush_email(n):
 
 def rush_prepare(plan, count=None):
     """Write the open call, `count` directors with their clusters and complete drafts."""
-    count = rush_count(plan.scale) if count is None else count
+    count = rush_drafts(plan.scale) if count is None else count
     # Its own generator: the rush's data does not depend on what the other steps drew.
     rush = SimpleNamespace(rng=random.Random(plan.seed + 1))  # noqa: S311 -- reproducible data, not secrets  # nosec B311
     rush.call = _call_create(plan)

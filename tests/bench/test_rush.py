@@ -20,7 +20,7 @@ from applications.services.documents import document_upload
 from applications.services.submission import dossier_submit
 from applications.uploads import MB, check_upload
 from core.bench.plan import DOMAIN, Plan
-from core.bench.rush import RUSH_REFERENCE, padded_pdf, rush_count, rush_prepare
+from core.bench.rush import RUSH_REFERENCE, padded_pdf, rush_count, rush_drafts, rush_prepare
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,11 @@ def test_the_count_is_three_hundred_at_full_scale_and_never_under_three():
     assert rush_count(1) == 300
     assert rush_count(0.05) == 15
     assert rush_count(0.001) == 3
+
+
+def test_the_seed_writes_drafts_for_the_rush_and_for_one_twice_its_size():
+    assert rush_drafts(1) == 300 + 600
+    assert rush_drafts(0.01) == 3 + 6
 
 
 def test_an_open_call_asks_for_three_pdfs_and_nothing_else_is_missing(rush):
@@ -114,8 +119,8 @@ def test_the_padded_pdf_has_the_exact_size_its_own_fingerprint_and_passes_the_ch
 def test_seed_bench_writes_the_rush_with_benchmark_accounts_only(db):
     call_command("seed_bench", "--scale", "0.01", "--seed", "3", stdout=io.StringIO())
     rush_directors = User.objects.filter(email__startswith="rush", role=Role.DIRECTOR)
-    assert rush_directors.count() == 3
+    assert rush_directors.count() == 9
     assert not rush_directors.filter(two_factor_enabled=True).exists()
-    assert Dossier.objects.filter(call__reference=RUSH_REFERENCE).count() == 3
+    assert Dossier.objects.filter(call__reference=RUSH_REFERENCE).count() == 9
     # The reset refuses a database with any other account: the rush's are the benchmark's.
     assert not User.objects.exclude(email__endswith=f"@{DOMAIN}").exists()
