@@ -16,6 +16,7 @@ from applications.services.submission import dossier_transition
 
 from .models import Assignment, ConflictDeclaration, Decision, Grid, Review, Score
 from .services.grid import grid_ensure
+from .services.reviews import review_summaries_refresh
 from .services.selection import decision_letter_pdf_render
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
@@ -110,6 +111,7 @@ def _review(dossier, evaluator, notes, admin, when):
     review.submitted_at = when
     review.save()
     Grid.objects.filter(pk=grid.pk, frozen_at__isnull=True).update(frozen_at=when)
+    review_summaries_refresh(dossiers=Dossier.objects.filter(pk=dossier.pk))
     return review
 
 

@@ -4,7 +4,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,17 +19,30 @@ from core.exports import (
 )
 
 from .models import Decision, Review, Score
-from .selectors import ranking
-from .services.selection import ineligibility_reason
+from .selectors import ranking, ranking_totals
+from .services.selection import reason_texts
 
 SCORE_FORMAT = "0.00"
-
-
-def _related(row, name):
-    try:
-        return getattr(row, name)
-    except ObjectDoesNotExist:
-        return None
+# What a line of the ranking page shows, read as values (no model built per row).
+LINE_COLUMNS = (
+    "pk",
+    "rank",
+    "reference",
+    "review_count",
+    "mean_total",
+    "spread",
+    "divergent",
+    "final_score",
+    "reason",
+    "subsidy_requested",
+    "eligible_cumulative",
+)
+LINE_EXPRESSIONS = {
+    "cluster_name": F("cluster__name"),
+    "cluster_acronym": F("cluster__acronym"),
+    "consensus_score": F("consensus__score"),
+    "outcome": F("decision__outcome"),
+}
 
 
 @dataclass
@@ -50,30 +63,29 @@ class Figures:
         return min(100, int(self.committed * 100 / self.envelope))
 
 
-def ranking_lines(call):
-    """The call's ranking (one query), each line with its rank, decision, the reason it may
-    not be selected, and the running total of the selected subsidies; and the big figures."""
-    grid = call.grid
-    lines = list(ranking(call))
-    committed = Decimal("0")
-    eligible_requested = Decimal("0")
-    selected = 0
-    for rank, line in enumerate(lines, start=1):
-        line.rank = rank
-        line.decision_made = _related(line, "decision")
-        line.consensus_made = _related(line, "consensus")
-        line.reason = ineligibility_reason(line, grid)
-        # Where the envelope runs out among the dossiers that may be selected.
-        line.eligible_cumulative = None
-        if not line.reason:
-            eligible_requested += line.subsidy_requested
-            line.eligible_cumulative = eligible_requested
-        line.over_envelope = eligible_requested > call.budget_envelope and not line.reason
-        if line.decision_made and line.decision_made.outcome == Decision.Outcome.SELECTED:
-            selected += 1
-            committed += line.decision_made.subsidy_total
-        line.committed_running = committed
-    return lines, Figures(len(lines), selected, committed, call.budget_envelope)
+def ranking_figures(call):
+    """The ranking's big figures, added up by the database (one query)."""
+    return Figures(**ranking_totals(call), envelope=call.budget_envelope)
+
+
+def _cluster(line):
+    name, acronym = line["cluster_name"], line["cluster_acronym"]
+    return f"{name} ({acronym})" if acronym else name
+
+
+def ranking_lines(call, start=0, stop=None, *, columns=()):
+    """Lines `start` to `stop` of the call's ranking (one query), each a dict with its rank,
+    scores, the reason it may not be selected, its cluster's name and its decision; the
+    eligible dossiers' running total only on the lines that may be selected."""
+    rows = ranking(call).values(*LINE_COLUMNS, *columns, **LINE_EXPRESSIONS)[start:stop]
+    reasons = reason_texts(call.grid)
+    lines = list(rows)
+    for line in lines:
+        line["cluster"] = _cluster(line)
+        line["reason_text"] = reasons[line["reason"]]
+        if line["reason"]:
+            line["eligible_cumulative"] = None
+    return lines
 
 
 def _local(moment):
@@ -82,7 +94,8 @@ def _local(moment):
 
 
 def _ranking_table(call):
-    lines, _figures = ranking_lines(call)
+    lines = ranking_lines(call, columns=("submitted_at", "cumulative_requested"))
+    outcomes = dict(Decision.Outcome.choices)
     header = [
         _("Rang"),
         _("Référence"),
@@ -101,24 +114,25 @@ def _ranking_table(call):
         _("Cumul des dossiers éligibles (MAD)"),
         _("Décision"),
     ]
+    yes, no = _("oui"), _("non")
     rows = [
         [
-            line.rank,
-            line.reference,
-            str(line.cluster),
-            _local(line.submitted_at),
-            line.review_count,
-            line.mean_total,
-            line.spread,
-            _("oui") if line.divergent else _("non"),
-            line.consensus_made.score if line.consensus_made else None,
-            line.final_score,
-            _("oui") if not line.reason else _("non"),
-            line.reason,
-            line.subsidy_requested,
-            line.cumulative_requested,
-            line.eligible_cumulative,
-            line.decision_made.get_outcome_display() if line.decision_made else "",
+            line["rank"],
+            line["reference"],
+            line["cluster"],
+            _local(line["submitted_at"]),
+            line["review_count"],
+            line["mean_total"],
+            line["spread"],
+            yes if line["divergent"] else no,
+            line["consensus_score"],
+            line["final_score"],
+            no if line["reason"] else yes,
+            line["reason_text"],
+            line["subsidy_requested"],
+            line["cumulative_requested"],
+            line["eligible_cumulative"],
+            str(outcomes[line["outcome"]]) if line["outcome"] else "",
         ]
         for line in lines
     ]

@@ -270,3 +270,32 @@ class Decision(TimeStampedModel):
 
     def __str__(self):
         return f"{self.dossier}: {self.outcome}"
+
+
+class ReviewSummary(models.Model):
+    """What the submitted reviews of one dossier add up to, kept by the review service when a
+    review is submitted or reopened: the ranking reads one row per dossier instead of
+    aggregating every note of the call (27,000 for 1,000 dossiers) on each view.
+
+    Absent for a dossier without submitted reviews. The grid is frozen by the call's first
+    submitted review, so the notes alone decide `below_minimum`."""
+
+    dossier = models.OneToOneField(
+        "applications.Dossier",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="review_summary",
+    )
+    review_count = models.PositiveSmallIntegerField(_("évaluations soumises"), default=0)
+    # Six decimals: two means of a few reviews' totals (two decimals each) never meet there.
+    mean_total = models.DecimalField(_("moyenne des totaux"), max_digits=9, decimal_places=6)
+    spread = models.DecimalField(_("écart entre les totaux"), **SCORE)
+    # On some criterion, the mean of the notes is under its minimum.
+    below_minimum = models.BooleanField(_("un critère sous son minimum"), default=False)
+
+    class Meta:
+        verbose_name = _("synthèse des évaluations")
+        verbose_name_plural = _("synthèses des évaluations")
+
+    def __str__(self):
+        return f"{self.dossier_id}: {self.review_count}"

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.db.models import (
     Avg,
+    Case,
+    CharField,
     Count,
     DecimalField,
     Exists,
@@ -16,9 +18,10 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
     Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 
 from applications.choices import DossierStatus
 from applications.models import BudgetYear, Cluster, Dossier
@@ -34,39 +37,52 @@ RANKED_STATUSES = (
     DossierStatus.REJECTED,
 )
 SCORE_FIELD = DecimalField(max_digits=6, decimal_places=2)
+# Why a dossier of the ranking may not be selected (services.selection.ineligibility_reason
+# says it in words); "" when it may.
+UNSCORED, UNDER_TOTAL, UNDER_CRITERION, DIVERGENT, AWAITING = (
+    "unscored",
+    "under_total",
+    "under_criterion",
+    "divergent",
+    "awaiting",
+)
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 
-def _per_dossier(queryset, **aggregate):
-    """A correlated subquery: one aggregate of the rows that belong to the outer dossier."""
-    ((name, expression),) = aggregate.items()
-    return Subquery(
-        queryset.filter(dossier_ref=OuterRef("pk"))
-        .values("dossier_ref")
-        .annotate(**{name: expression})
-        .values(name)[:1]
-    )
-
-
-def submitted_reviews():
-    return Review.objects.filter(status=Review.Status.SUBMITTED).annotate(
-        dossier_ref=F("assignment__dossier")
-    )
-
-
-def _below_a_criterion_minimum(grid):
+def _below_a_criterion_minimum():
     """True when, on some criterion, the mean of the submitted notes is under its minimum:
-    the criterion's own minimum, or the grid's share of the maximum note."""
-    default_minimum = Value(grid.criterion_min_ratio * grid.scale_max, output_field=SCORE_FIELD)
+    the criterion's own minimum, or its grid's share of the maximum note."""
+    grid = "criterion__grid__"
+    default_minimum = ExpressionWrapper(
+        F(f"{grid}criterion_min_ratio") * F(f"{grid}scale_max"), output_field=SCORE_FIELD
+    )
     means = (
         Score.objects.filter(
             review__status=Review.Status.SUBMITTED, review__assignment__dossier=OuterRef("pk")
         )
-        .values("criterion", "criterion__min_score")
-        .annotate(mean=Avg("value"))
-        .filter(mean__lt=Coalesce(F("criterion__min_score"), default_minimum))
+        .values("criterion")
+        .annotate(mean=Avg("value"), minimum=Coalesce("criterion__min_score", default_minimum))
+        .filter(mean__lt=F("minimum"))
     )
     return Exists(means)
+
+
+def review_figures(dossiers):
+    """What the submitted reviews of each dossier add up to (`ReviewSummary`'s columns), for
+    the dossiers that have some: one query, reading every note of these dossiers."""
+    submitted = Q(assignments__review__status=Review.Status.SUBMITTED)
+    total = "assignments__review__total"
+    return (
+        dossiers.order_by()
+        .values("pk")
+        .annotate(
+            review_count=Count("assignments__review", filter=submitted),
+            mean_total=Avg(total, filter=submitted),
+            spread=Max(total, filter=submitted) - Min(total, filter=submitted),
+            below_minimum=_below_a_criterion_minimum(),
+        )
+        .filter(review_count__gt=0)
+    )
 
 
 def _awaiting_a_review():
@@ -78,46 +94,83 @@ def _awaiting_a_review():
     )
 
 
-def ranking(call):
-    """The call's dossiers in rank order, each with its scores, eligibility and subsidy.
+def _subsidy_requested():
+    return Coalesce(
+        Subquery(
+            BudgetYear.objects.filter(dossier=OuterRef("pk"))
+            .values("dossier")
+            .annotate(asked=Sum("subsidy_requested"))
+            .values("asked")[:1]
+        ),
+        Value(Decimal("0")),
+        output_field=MONEY_FIELD,
+    )
 
-    Final score: the committee's consensus if any, else the mean of the submitted reviews.
+
+def _reason(grid):
+    """The first rule, in the committee's order, that keeps the dossier from selection."""
+    return Case(
+        When(final_score__isnull=True, then=Value(UNSCORED)),
+        When(final_score__lt=grid.min_total, then=Value(UNDER_TOTAL)),
+        When(below_minimum=True, then=Value(UNDER_CRITERION)),
+        When(divergent=True, consensus__isnull=True, then=Value(DIVERGENT)),
+        When(awaiting_review=True, then=Value(AWAITING)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def ranking(call):
+    """The call's dossiers in rank order, each with its scores, eligibility and subsidy, its
+    rank, and the running total of what the eligible dossiers ask up to it: one query, whose
+    slice is a page of the ranking.
+
+    Final score: the committee's consensus if any, else the mean of the submitted reviews
+    (kept per dossier in `ReviewSummary` by the review service).
     Ties: the dossier submitted first comes first (then the reference, for a total order).
     """
     grid = call.grid
-    requested = BudgetYear.objects.annotate(dossier_ref=F("dossier"))
+    summary = "review_summary__"
     final = Coalesce(F("consensus__score"), F("mean_total"), output_field=SCORE_FIELD)
     order = [F("final_score").desc(nulls_last=True), F("submitted_at").asc(), F("reference").asc()]
-    # The reviews' figures are aggregated over one join (assignments, then their review)
-    # rather than one correlated subquery each: PostgreSQL would run every such subquery once
-    # per dossier, and again for each expression that names it.
-    submitted = Q(assignments__review__status=Review.Status.SUBMITTED)
-    total = "assignments__review__total"
+    eligible_subsidy = Case(
+        When(reason="", then=F("subsidy_requested")),
+        default=Value(Decimal("0")),
+        output_field=MONEY_FIELD,
+    )
     return (
         Dossier.objects.filter(call=call, status__in=RANKED_STATUSES)
         .select_related("cluster", "consensus", "decision")
         .annotate(
-            review_count=Count("assignments__review", filter=submitted),
-            mean_total=Avg(total, filter=submitted, output_field=SCORE_FIELD),
-            spread=ExpressionWrapper(
-                Max(total, filter=submitted) - Min(total, filter=submitted),
-                output_field=SCORE_FIELD,
-            ),
-            subsidy_requested=Coalesce(
-                _per_dossier(requested, asked=Sum("subsidy_requested")),
-                Value(Decimal("0")),
-                output_field=MONEY_FIELD,
-            ),
-            below_minimum=_below_a_criterion_minimum(grid),
+            review_count=Coalesce(F(f"{summary}review_count"), 0),
+            mean_total=F(f"{summary}mean_total"),
+            spread=F(f"{summary}spread"),
+            below_minimum=Coalesce(F(f"{summary}below_minimum"), False),
+            subsidy_requested=_subsidy_requested(),
             awaiting_review=_awaiting_a_review(),
         )
         .annotate(final_score=final)
         .annotate(
             eligible=Q(final_score__gte=grid.min_total) & Q(below_minimum=False),
             divergent=Q(spread__gt=grid.divergence_threshold),
+        )
+        .annotate(reason=_reason(grid))
+        .annotate(
+            rank=Window(RowNumber(), order_by=order),
             cumulative_requested=Window(Sum("subsidy_requested"), order_by=order),
+            eligible_cumulative=Window(Sum(eligible_subsidy), order_by=order),
         )
         .order_by(*order)
+    )
+
+
+def ranking_totals(call):
+    """The ranking's figures: dossiers ranked, selected, and the subsidy they commit."""
+    chosen = Q(decision__outcome=Decision.Outcome.SELECTED)
+    return Dossier.objects.filter(call=call, status__in=RANKED_STATUSES).aggregate(
+        ranked=Count("pk"),
+        selected=Count("decision", filter=chosen),
+        committed=Coalesce(Sum("decision__subsidy_total", filter=chosen), Value(Decimal("0"))),
     )
 
 

@@ -6,10 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.contenttypes.models import ContentType
 
 from applications.choices import DossierStatus
-from applications.models import Call
+from applications.models import Call, Dossier
 from core.models import JournalEntry
 from evaluation.models import Assignment, ConflictDeclaration, Decision, Review, Score
 from evaluation.services.grid import grid_ensure
+from evaluation.services.reviews import review_summaries_refresh
 
 from .plan import BATCH, CONTRACT_YEARS, REVIEWS_PER_DOSSIER
 
@@ -102,6 +103,8 @@ def reviews_create(plan):
         ),
         batch_size=BATCH * 5,
     )
+    # Written in bulk, past the review service: what the ranking reads is made once for all.
+    review_summaries_refresh(dossiers=Dossier.objects.filter(call=plan.call))
 
 
 def decisions_create(plan):

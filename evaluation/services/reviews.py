@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from applications.choices import DossierStatus
+from applications.models import Dossier
 from core.errors import ApplicationError
 from core.journal import journal_for, journal_record
 from core.mail import mail_queue
 from core.models import OutgoingMail
 from core.services import full_clean_or_refuse
 
-from ..models import Assignment, Grid, Review, Score
+from ..models import Assignment, Grid, Review, ReviewSummary, Score
+from ..selectors import review_figures
 from .grid import ensure_grid_complete, grid_ensure, review_weighted_total
 
 # A dossier is scored between admissibility and the committee's decision.
@@ -126,6 +128,31 @@ def review_save(*, actor, assignment, scores, comment=""):
     return review
 
 
+SUMMARY_FIELDS = ("review_count", "mean_total", "spread", "below_minimum")
+
+
+def review_summaries_refresh(*, dossiers) -> None:
+    """Make the dossiers' `ReviewSummary` what their submitted reviews add up to (three
+    statements whatever their number): every write that submits or reopens a review calls it
+    in its transaction, and the seeds that write reviews in bulk once for all."""
+    figures = {row.pop("pk"): row for row in review_figures(dossiers)}
+    ReviewSummary.objects.filter(dossier__in=dossiers).exclude(dossier__in=figures).delete()
+    ReviewSummary.objects.bulk_create(
+        [ReviewSummary(dossier_id=pk, **row) for pk, row in figures.items()],
+        update_conflicts=True,
+        unique_fields=["dossier"],
+        update_fields=SUMMARY_FIELDS,
+    )
+
+
+def _summary_refresh(dossier_id):
+    # The dossier's row is locked first: two of its reviews submitted or reopened at once are
+    # then counted one after the other, the second count seeing the first review.
+    dossier = Dossier.objects.filter(pk=dossier_id)
+    list(dossier.select_for_update(of=("self",)).values_list("pk", flat=True))
+    review_summaries_refresh(dossiers=dossier)
+
+
 def review_missing(review, criteria):
     """What stops a review from being submitted, in words, criterion by criterion."""
     saved = {score.criterion_id: score for score in review.scores.all()} if review else {}
@@ -168,6 +195,7 @@ def review_submit(*, actor, assignment, now=None):
     if grid.frozen_at is None:
         grid.frozen_at = now
         grid.save(update_fields=["frozen_at", "updated_at"])
+    _summary_refresh(assignment.dossier_id)
     after = _submitted_values(review)
     journal_record(
         target=assignment.dossier,
@@ -275,6 +303,7 @@ def review_reopen(*, actor, review, reason):
     review.total = None
     review.submitted_at = None
     review.save()
+    _summary_refresh(assignment.dossier_id)
     journal_record(
         target=assignment.dossier,
         actor=actor,

@@ -23,7 +23,14 @@ from core.services import full_clean_or_refuse
 from core.templatetags.portal import mad
 
 from ..models import Consensus, Decision
-from ..selectors import ranking
+from ..selectors import (
+    AWAITING,
+    DIVERGENT,
+    UNDER_CRITERION,
+    UNDER_TOTAL,
+    UNSCORED,
+    ranking,
+)
 
 DECIDE = "evaluation.decide"
 MANAGE = "evaluation.manage"
@@ -67,23 +74,24 @@ def ranked_row(dossier, call=None):
     return ranking(call or dossier.call).filter(pk=dossier.pk).first()
 
 
+def reason_texts(grid):
+    """{reason code of the ranking: why a dossier may not be selected, in words}."""
+    return {
+        "": "",
+        UNSCORED: _("Aucune évaluation soumise."),
+        UNDER_TOTAL: _("Note finale sous le minimum de %(minimum)s / 100.")
+        % {"minimum": floatformat(grid.min_total, "-2")},
+        UNDER_CRITERION: _("Au moins un critère est noté sous son minimum."),
+        DIVERGENT: _(
+            "Les évaluateurs divergent : le comité doit d'abord arrêter une note de consensus."
+        ),
+        AWAITING: _("Toutes les évaluations attribuées ne sont pas encore soumises."),
+    }
+
+
 def ineligibility_reason(row, grid):
     """Why a dossier of the ranking may not be selected, in words; "" when it may."""
-    if row.final_score is None:
-        return _("Aucune évaluation soumise.")
-    if row.final_score < grid.min_total:
-        return _("Note finale sous le minimum de %(minimum)s / 100.") % {
-            "minimum": floatformat(grid.min_total, "-2")
-        }
-    if row.below_minimum:
-        return _("Au moins un critère est noté sous son minimum.")
-    if row.divergent and not hasattr(row, "consensus"):
-        return _(
-            "Les évaluateurs divergent : le comité doit d'abord arrêter une note de consensus."
-        )
-    if row.awaiting_review:
-        return _("Toutes les évaluations attribuées ne sont pas encore soumises.")
-    return ""
+    return reason_texts(grid)[row.reason]
 
 
 @transaction.atomic
@@ -255,7 +263,7 @@ def _ensure_publishable(call, rows):
             % {"list": ", ".join(waiting)}
         )
     selected = [row for row in rows if row.decision.outcome == Decision.Outcome.SELECTED]
-    unfit = [row.reference for row in selected if ineligibility_reason(row, call.grid)]
+    unfit = [row.reference for row in selected if row.reason]
     if unfit:
         raise ApplicationError(
             _("Ces dossiers retenus ne remplissent plus les conditions : %(list)s.")

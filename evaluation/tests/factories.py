@@ -3,9 +3,11 @@ from django.utils import timezone
 
 from accounts.tests.factories import AdministratorFactory, EvaluatorFactory
 from applications.choices import DossierStatus
+from applications.models import Dossier
 from applications.tests.factories import DossierFactory
 from evaluation.models import Assignment, Review, Score
 from evaluation.services.grid import grid_ensure, review_weighted_total
+from evaluation.services.reviews import review_summaries_refresh
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
@@ -35,6 +37,8 @@ def submitted_review(assignment, notes, *, comment="Dossier solide."):
     review.status = Review.Status.SUBMITTED
     review.submitted_at = timezone.now()
     review.save()
+    # Past the review service, which keeps what the ranking reads: kept here the same way.
+    review_summaries_refresh(dossiers=Dossier.objects.filter(pk=assignment.dossier_id))
     return review
 
 

@@ -10,7 +10,7 @@ from applications.choices import DossierStatus
 from applications.tests.factories import CallFactory, DossierFactory
 from core.errors import ApplicationError
 from core.journal import journal_for
-from evaluation.models import Assignment, Grid, Review, Score
+from evaluation.models import Assignment, Grid, Review, ReviewSummary, Score
 from evaluation.services.grid import criterion_save, grid_ensure, grid_update
 from evaluation.services.reviews import (
     review_reopen,
@@ -332,6 +332,33 @@ def test_only_an_administrator_reopens_with_a_reason(
         review_reopen(actor=administrator, review=review, reason="Erreur.")
     review.refresh_from_db()
     assert review.status == Review.Status.SUBMITTED
+
+
+# What the ranking reads
+
+
+def _summary(dossier):
+    row = ReviewSummary.objects.filter(dossier=dossier).first()
+    return row and (row.review_count, row.mean_total, row.spread, row.below_minimum)
+
+
+@pytest.mark.django_db
+def test_submitting_and_reopening_keep_the_dossiers_summary(call, assignment, administrator):
+    dossier = assignment.dossier
+    second = AssignmentFactory(dossier=dossier)
+    weak = [4] * 9
+    weak[0] = 1  # 1 / 4 on the first criterion: under its 40 % minimum on average
+    _score_and_submit(assignment, weak)
+    assert _summary(dossier) == (1, Decimal("88.75"), Decimal("0"), True)
+
+    review = _score_and_submit(second, MIXED)
+    # Means 2.5 on the first criterion, over 1.6: no longer under it.
+    assert _summary(dossier) == (2, Decimal("73.125"), Decimal("31.25"), False)
+
+    review_reopen(actor=administrator, review=review, reason="Une note à revoir.")
+    assert _summary(dossier) == (1, Decimal("88.75"), Decimal("0"), True)
+    review_reopen(actor=administrator, review=assignment.review, reason="Idem.")
+    assert _summary(dossier) is None
 
 
 # Reminders before the evaluation deadline

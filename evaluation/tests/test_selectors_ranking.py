@@ -1,13 +1,15 @@
+import importlib
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from applications.choices import DossierStatus
 from applications.models import BudgetYear
 from applications.tests.factories import CallFactory, DossierFactory
-from evaluation.models import Consensus
+from evaluation.models import Consensus, ReviewSummary
 from evaluation.selectors import ranking
 from evaluation.services.grid import grid_ensure
 from evaluation.tests.factories import evaluated
@@ -102,3 +104,20 @@ def test_ranking_is_one_query_whatever_the_number_of_dossiers(call, django_asser
         rows = list(ranking(call))
 
     assert len(rows) == 12
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_summaries_the_review_service_keeps(call):
+    weak = [4] * 9
+    weak[0] = 0
+    evaluated(_dossier(call, 10), weak, ALL_THREE)
+    evaluated(_dossier(call, 20), ALL_FOUR)
+    _dossier(call, 30)
+    kept = list(ReviewSummary.objects.order_by("pk").values())
+    ReviewSummary.objects.all().delete()
+
+    migration = importlib.import_module("evaluation.migrations.0002_review_summary")
+    migration.summaries_backfill(django_apps, None)
+
+    assert len(kept) == 2
+    assert list(ReviewSummary.objects.order_by("pk").values()) == kept

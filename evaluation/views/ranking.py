@@ -1,29 +1,30 @@
 """The selection committee's pages: the ranking of a call, consensus scores, decisions, the
 exports, and the publication of the results."""
 
-from functools import cached_property
-
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import recent_login_required
-from applications.models import Call, Cluster, Dossier
+from applications.choices import DossierStatus
+from applications.models import Call, Dossier
 from core.errors import ApplicationError
-from core.fragments import FRAGMENT_SECONDS, csrf_key, data_version
 from core.permissions import permission_required
 
-from .. import exports
+from .. import exports, selectors
 from ..forms.selection import ConsensusForm, DecisionForm
-from ..models import Assignment, Consensus, Decision, Review
+from ..models import Review
 from ..selectors import RANKED_STATUSES
 from ..services.selection import consensus_record, decision_set, ranked_row, results_publish
+from .ranking_rows import RankingRows
 from .results import criterion_means
 
 VIEW_RANKING = "evaluation.view_ranking"
@@ -61,57 +62,46 @@ def _ranking_url(call_id, dossier_pk=None):
     url = reverse("evaluation:ranking", args=[call_id])
     if not dossier_pk:
         return url
-    lines, _figures = exports.ranking_lines(Call.objects.select_related("grid").get(pk=call_id))
-    rank = next((line.rank for line in lines if line.pk == dossier_pk), 1)
+    call = Call.objects.select_related("grid").get(pk=call_id)
+    order = list(selectors.ranking(call).values_list("pk", flat=True))
+    rank = order.index(dossier_pk) + 1 if dossier_pk in order else 1
     page = (rank - 1) // RANKING_PAGE_SIZE + 1
     return f"{url}?page={page}#dossier-{dossier_pk}" if page > 1 else f"{url}#dossier-{dossier_pk}"
 
 
-def ranking_version(call):
-    """The version of everything the ranking shows: the ranked dossiers (first, so that its
-    row count is theirs), their clusters' names, their assignments and reviews, consensus
-    scores, decisions, the call and its grid."""
-    return data_version(
-        Dossier.objects.filter(call=call, status__in=RANKED_STATUSES),
-        Cluster.objects.filter(dossiers__call=call),
-        Call.objects.filter(pk=call.pk),
-        Assignment.objects.filter(dossier__call=call),
-        Review.objects.filter(assignment__dossier__call=call),
-        Consensus.objects.filter(dossier__call=call),
-        Decision.objects.filter(dossier__call=call),
-        type(call.grid).objects.filter(call=call),
+def _may_open_dossiers(user):
+    """Whether the reader opens the dossiers of the ranking. For those who read it (the
+    committee, administrators) the rule depends on their role and on a dossier not being a
+    draft, which no ranked dossier is: one check stands for every line."""
+    return user.has_perm(
+        "applications.view_dossier", Dossier(status=DossierStatus.UNDER_EVALUATION)
     )
-
-
-class RankingPage:
-    """One page of the ranking, computed only when a cached fragment does not already hold it."""
-
-    def __init__(self, call, page):
-        self.call = call
-        self.page = page
-
-    @cached_property
-    def _computed(self):
-        return exports.ranking_lines(self.call)
-
-    @property
-    def lines(self):
-        return self._computed[0][self.page.start_index() - 1 : self.page.end_index()]
-
-    @property
-    def figures(self):
-        return self._computed[1]
 
 
 @permission_required(VIEW_RANKING)
 def ranking(request, call_pk):
     call = _call_or_404(call_pk)
     grid = _grid_of(call)
-    version = ranking_version(call) if grid else None
-    ranked = version.rows[0] if version else 0
+    figures = exports.ranking_figures(call) if grid else None
+    ranked = figures.ranked if figures else 0
     page = Paginator(range(ranked), RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    lines = []
+    if ranked:
+        lines = exports.ranking_lines(call, page.start_index() - 1, page.end_index())
     open_for_decisions = call.is_closed() and not _results_published(call)
     can_decide = open_for_decisions and request.user.has_perm(DECIDE)
+    rows = RankingRows(
+        call,
+        may_open=bool(lines) and _may_open_dossiers(request.user),
+        can_decide=can_decide,
+        # One token for every decision form of the page.
+        csrf_input=format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        )
+        if can_decide
+        else "",
+    )
+    money = rows.numbers.money
     return render(
         request,
         "evaluation/ranking/ranking.html",
@@ -119,13 +109,12 @@ def ranking(request, call_pk):
             "call": call,
             "grid": grid,
             "ranked": ranked,
-            "ranking": RankingPage(call, page),
+            "figures": figures,
+            "committed": figures and money(figures.committed),
+            "envelope": money(call.budget_envelope),
+            "remaining": figures and money(figures.remaining),
+            "lines": rows.shown(lines),
             "page": page,
-            "version": version.key if version else "",
-            "csrf_key": csrf_key(request),
-            "fragment_seconds": FRAGMENT_SECONDS,
-            "outcomes": DecisionForm.base_fields["outcome"].choices,
-            "can_decide": can_decide,
             "can_publish": open_for_decisions and request.user.has_perm(MANAGE),
             "published": _results_published(call),
         },
@@ -262,15 +251,14 @@ def publish(request, call_pk):
                 ),
             )
             return redirect("evaluation:ranking", call_pk=call.pk)
-    lines, figures = exports.ranking_lines(call)
+    lines = exports.ranking_lines(call)
     return render(
         request,
         "evaluation/ranking/publish_confirm.html",
         {
             "call": call,
-            "figures": figures,
-            "lines": lines,
-            "missing": [line for line in lines if line.decision_made is None],
+            "figures": exports.ranking_figures(call),
+            "missing": [line for line in lines if line["outcome"] is None],
             "published": _results_published(call),
             "closed": call.is_closed(),
         },

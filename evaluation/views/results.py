@@ -1,6 +1,8 @@
 """What the results show once published: the director's panel on their dossier, the decision
 letter, and the selected clusters on the call's public page."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -13,7 +15,6 @@ from applications.models import Call
 
 from ..models import Criterion, Decision, Review, Score
 from ..selectors import selected_clusters
-from ..services.selection import ranked_row
 
 
 def criterion_means(dossier):
@@ -41,11 +42,34 @@ def _results_published(dossier):
     return dossier.call.status == Call.Status.RESULTS_PUBLISHED
 
 
-def _consensus_of(dossier):
+def _related(row, name):
     try:
-        return dossier.consensus
+        return getattr(row, name)
     except ObjectDoesNotExist:
         return None
+
+
+def _notes_and_comments(dossier, criteria):
+    """Each criterion's mean note and the justifications given with it, and the reviews'
+    comments in the order they were submitted: one query for the dossier's submitted notes."""
+    notes = (
+        Score.objects.filter(
+            review__status=Review.Status.SUBMITTED, review__assignment__dossier=dossier
+        )
+        .order_by("review__submitted_at", "review_id", "pk")
+        .values_list("criterion_id", "value", "justification", "review_id", "review__comment")
+    )
+    values, justifications, comments = {}, {}, {}
+    for criterion_id, value, justification, review_id, comment in notes:
+        values.setdefault(criterion_id, []).append(value)
+        justifications.setdefault(criterion_id, []).append(justification)
+        if comment:
+            comments.setdefault(review_id, comment)
+    for criterion in criteria:
+        given = values.get(criterion.pk)
+        criterion.mean = Decimal(sum(given)) / len(given) if given else None
+        criterion.justifications = justifications.get(criterion.pk, [])
+    return list(comments.values())
 
 
 def result_panel(request, dossier=None, **_page):
@@ -55,33 +79,28 @@ def result_panel(request, dossier=None, **_page):
         return None
     if not request.user.has_perm("applications.view_dossier", dossier):
         return None
-    decision = Decision.objects.filter(dossier=dossier).first()
+    # The decision with the dossier's consensus and mean (kept by the review service): the
+    # panel shows the dossier's scores, never its rank, so it reads no ranking.
+    decision = (
+        Decision.objects.filter(dossier=dossier)
+        .select_related("dossier__consensus", "dossier__review_summary")
+        .first()
+    )
     if decision is None:
         return None
+    consensus = _related(decision.dossier, "consensus")
+    summary = _related(decision.dossier, "review_summary")
+    mean = summary.mean_total if summary else None
     grid = dossier.call.grid
-    scores = Score.objects.filter(
-        review__status=Review.Status.SUBMITTED, review__assignment__dossier=dossier
-    ).order_by("criterion_id", "review__submitted_at", "pk")
-    justifications = {}
-    for score in scores:
-        justifications.setdefault(score.criterion_id, []).append(score.justification)
-    criteria = list(criterion_means(dossier))
-    for criterion in criteria:
-        criterion.justifications = justifications.get(criterion.pk, [])
-    comments = list(
-        Review.objects.filter(assignment__dossier=dossier, status=Review.Status.SUBMITTED)
-        .exclude(comment="")
-        .order_by("submitted_at", "pk")
-        .values_list("comment", flat=True)
-    )
+    criteria = list(Criterion.objects.filter(grid=grid).order_by("position", "pk"))
     return {
         "dossier": dossier,
         "decision": decision,
-        "row": ranked_row(dossier),
+        "row": {"mean_total": mean, "final_score": consensus.score if consensus else mean},
         "grid": grid,
         "criteria": criteria,
-        "comments": comments,
-        "consensus": _consensus_of(dossier),
+        "comments": _notes_and_comments(dossier, criteria),
+        "consensus": consensus,
     }
 
 
