@@ -27,7 +27,7 @@ BUTTONS = (
 )
 
 
-def _url_with_pk(name):
+def url_with_pk(name):
     """`pk -> reverse(name, args=[pk])`, resolved once for all the lines of a page."""
     marker = 2_147_483_647
     before, after = reverse(name, args=[marker]).split(str(marker))
@@ -57,9 +57,9 @@ class RankingRows:
             "decision_for": _("Décision pour %(reference)s"),
         }
         self.buttons = [(value, escape(label)) for value, label in BUTTONS]
-        self.dossier_url = _url_with_pk("applications:dossier_detail")
-        self.consensus_url = _url_with_pk("evaluation:consensus")
-        self.decision_url = _url_with_pk("evaluation:decision")
+        self.dossier_url = url_with_pk("applications:dossier_detail")
+        self.consensus_url = url_with_pk("evaluation:consensus")
+        self.decision_url = url_with_pk("evaluation:decision")
 
     def shown(self, lines):
         """The lines, each with its cells as safe HTML (user text escaped here)."""

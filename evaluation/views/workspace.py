@@ -5,74 +5,70 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import SimpleLazyObject
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.choices import ScanStatus
-from applications.models import Call, Cluster, Dossier
+from applications.models import Dossier
 from applications.sections import task_list
 from applications.selectors import dossier_for_page
 from core.dashboard import panels_for
 from core.errors import ApplicationError
-from core.fragments import data_version, seconds_until_text_changes
+from core.formatting import Numbers
 from core.journal import journal_for
 from core.permissions import permission_required
+from core.templatetags.portal import deadline
 
 from ..forms.workspace import ReasonForm, ReviewForm
-from ..models import Assignment, Grid, Review
-from ..selectors import evaluator_queue, live_assignments
+from ..models import Assignment, Review
+from ..selectors import evaluator_queue_lines, live_assignments
 from ..services import reviews as services
 from ..services.grid import grid_ensure, review_weighted_total
+from .ranking_rows import url_with_pk
 
 DECLARE, TO_SCORE, DRAFT, SUBMITTED = "declare", "to_score", "draft", "submitted"
 
 
-def _queue_state(assignment):
-    if assignment.status == Assignment.Status.AWAITING_DECLARATION:
+def _queue_state(line):
+    if line["status"] == Assignment.Status.AWAITING_DECLARATION:
         return DECLARE
-    review = getattr(assignment, "review", None)
-    if review is None:
+    if line["review_status"] is None:
         return TO_SCORE
-    return SUBMITTED if review.status == Review.Status.SUBMITTED else DRAFT
+    return SUBMITTED if line["review_status"] == Review.Status.SUBMITTED else DRAFT
 
 
 def _queue_lines(user):
-    assignments = list(evaluator_queue(user))
-    for assignment in assignments:
-        assignment.state = _queue_state(assignment)
-    # What is still to do comes first, by deadline; submitted reviews last.
-    assignments.sort(key=lambda assignment: assignment.state == SUBMITTED)
-    return assignments
-
-
-def _queue_version(user):
-    """The version of what the queue shows (its assignments first, so that its row count is
-    theirs), and how long that stays true: until an evaluation deadline's countdown ticks."""
-    mine = live_assignments().filter(evaluator=user)
-    grids = Grid.objects.filter(call__dossiers__assignments__in=mine).distinct()
-    version = data_version(
-        mine,
-        Review.objects.filter(assignment__in=mine),
-        Dossier.objects.filter(assignments__in=mine),
-        Cluster.objects.filter(dossiers__assignments__in=mine),
-        Call.objects.filter(dossiers__assignments__in=mine),
-        grids,
-    )
-    deadlines = grids.values_list("evaluation_deadline", flat=True)
-    return version, seconds_until_text_changes(counting=list(deadlines))
+    """The queue's lines, what is still to do first (by deadline), submitted reviews last;
+    each deadline written once for all its lines, each line's URL without a reverse()."""
+    lines = list(evaluator_queue_lines(user))
+    now = timezone.now()
+    numbers = Numbers()
+    out_of_100 = _("%(total)s / 100")
+    urls = {
+        DECLARE: url_with_pk("evaluation:declare"),
+        TO_SCORE: url_with_pk("evaluation:review"),
+    }
+    deadlines = {}
+    for line in lines:
+        line["state"] = state = _queue_state(line)
+        line["url"] = urls.get(state, urls[TO_SCORE])(line["pk"])
+        moment = line["deadline"]
+        if moment is not None and moment not in deadlines:
+            deadlines[moment] = render_to_string("partials/deadline.html", deadline(moment, now))
+        line["deadline_html"] = deadlines.get(moment)
+        if state == SUBMITTED:
+            line["total"] = out_of_100 % {"total": numbers.decimal(line["review_total"])}
+    lines.sort(key=lambda line: line["state"] == SUBMITTED)
+    return lines
 
 
 @permission_required("evaluation.evaluate")
 def queue(request):
-    version, seconds = _queue_version(request.user)
-    context = {
-        "assignments": SimpleLazyObject(lambda: _queue_lines(request.user)),
-        "count": version.rows[0],
-        "version": version.key,
-        "fragment_seconds": seconds,
-    }
-    return render(request, "evaluation/workspace/queue.html", context)
+    return render(
+        request, "evaluation/workspace/queue.html", {"assignments": _queue_lines(request.user)}
+    )
 
 
 class _AwaitingDeclaration(Exception):
