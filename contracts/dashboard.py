@@ -294,38 +294,54 @@ def kpi_rows(contracts, group=(), achieved=True):
     return sorted(lines, key=lambda pair: pair[1].sort_key)
 
 
-def kpi_lines(call=None):
-    """Per indicator: targets and achieved values over the signed contracts of the call (or
-    of the programme)."""
-    return [line for _row, line in kpi_rows(_contracts(call, SIGNED))]
-
-
 def _cluster_name(name, acronym):
     return f"{name} ({acronym})" if acronym else name
 
 
-def cluster_lines(call=None):
-    """Per cluster × indicator: targets and achieved values (a cluster with contracts under
+def kpi_table(call=None):
+    """Targets and achieved values over the signed contracts of the call (or of the
+    programme), per indicator and per cluster × indicator: two grouped queries, the
+    indicators' lines being the sums of the clusters' cells (a cluster with contracts under
     several calls is summed over them when no call is chosen)."""
-    clusters = {}
-    group = ("cluster", "cluster__name", "cluster__acronym")
-    for row, line in kpi_rows(_contracts(call, SIGNED), group):
-        cluster = clusters.setdefault(
-            row["contract__cluster"],
-            ClusterLine(
-                row["contract__cluster"],
-                _cluster_name(row["contract__cluster__name"], row["contract__cluster__acronym"]),
-            ),
+    contracts = _contracts(call, SIGNED)
+    commitments = (
+        KpiCommitment.objects.filter(contract__in=contracts)
+        .values_list(
+            "contract__cluster",
+            "contract__cluster__name",
+            "contract__cluster__acronym",
+            "indicator",
+            "label",
         )
-        cluster.cells[line.key] = line
-    return sorted(clusters.values(), key=lambda cluster: cluster.name.lower())
+        .annotate(target=Sum("target"))
+        .order_by()
+    )
+    reported = _achieved(contracts, ("cluster",))
+    indicators, clusters = {}, {}
+    for cluster_id, name, acronym, indicator, label, target in commitments:
+        target_to_date, achieved = reported.get((cluster_id, indicator, label), (0, 0))
+        cluster = clusters.get(cluster_id)
+        if cluster is None:
+            cluster = clusters[cluster_id] = ClusterLine(cluster_id, _cluster_name(name, acronym))
+        key = (indicator, label)
+        cluster.cells[key] = KpiLine(indicator, label, target, target_to_date, achieved)
+        line = indicators.get(key)
+        if line is None:
+            line = indicators[key] = KpiLine(indicator, label)
+        line.target += target
+        line.target_to_date += target_to_date
+        line.achieved += achieved
+    return (
+        sorted(indicators.values(), key=lambda line: line.sort_key),
+        sorted(clusters.values(), key=lambda cluster: cluster.name.lower()),
+    )
 
 
 def programme(call=None):
-    """Everything the administrators' dashboard shows, for one call or the whole programme."""
+    """Everything the administrators' dashboard shows, for one call or the whole programme
+    (six queries)."""
     total, calls = call_lines(call)
-    indicators = kpi_lines(call)
-    clusters = cluster_lines(call)
+    indicators, clusters = kpi_table(call)
     for cluster in clusters:
         cluster.row = [cluster.cells.get(line.key) for line in indicators]
     return Programme(call=call, total=total, calls=calls, indicators=indicators, clusters=clusters)

@@ -1,26 +1,18 @@
 """The programme dashboard for administrators, its exports, and the public summary."""
 
-from functools import cached_property
-
 from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from applications.models import Call, Cluster
-from core.fragments import FRAGMENT_SECONDS, content_version
+from applications.models import Call
+from core.formatting import Numbers
 from core.permissions import permission_required
 
 from .. import exports
 from ..dashboard import programme, programme_calls, public_summary
-from ..models import (
-    AnnualReport,
-    Contract,
-    ContractYear,
-    KpiAchievement,
-    KpiCommitment,
-    Payment,
-    Tranche,
-)
 
 VIEW_DASHBOARD = "contracts.view_dashboard"
 CALL_PARAMETER = "appel"
@@ -37,57 +29,40 @@ def _chosen_call(request):
     return get_object_or_404(Call.objects.exclude(status=Call.Status.DRAFT), reference=reference)
 
 
-# The tables the dashboard's version reads.
-VERSION_TABLES = 9
-
-
-def programme_version(call):
-    """A digest of every row the dashboard adds up: it changes with any of them."""
-    contracts = Contract.objects.all() if call is None else Contract.objects.filter(call=call)
-    stamped = ("pk", "updated_at")
-    return content_version(
-        contracts.values(*stamped),
-        ContractYear.objects.filter(contract__in=contracts).values(),
-        Tranche.objects.filter(contract__in=contracts).values(),
-        Payment.objects.filter(tranche__contract__in=contracts).values(*stamped),
-        KpiCommitment.objects.filter(contract__in=contracts).values(),
-        AnnualReport.objects.filter(contract__in=contracts).values(*stamped),
-        KpiAchievement.objects.filter(report__contract__in=contracts).values(
-            "pk", "report", "commitment", "achieved"
-        ),
-        Cluster.objects.filter(pk__in=contracts.values("cluster")).values(*stamped),
-        Call.objects.filter(pk__in=contracts.values("call")).values(*stamped),
-    )
-
-
-class _Figures:
-    """The dashboard's figures, computed only when the cached page part does not hold them."""
-
-    def __init__(self, call):
-        self.call = call
-
-    @cached_property
-    def figures(self):
-        return programme(self.call)
-
-    @cached_property
-    def money_scale(self):
-        return max((line.money.committed for line in self.figures.calls), default=0)
+def _cluster_cells(clusters):
+    """Each cluster's cells of the indicators' table (a row of the programme's 200 clusters
+    by its indicators), written once here rather than by tags and filters in each cell."""
+    numbers = Numbers()
+    no_report = escape(_("aucun rapport approuvé"))
+    for cluster in clusters:
+        cells = []
+        for cell in cluster.row:
+            if cell is None:
+                cells.append('<td class="num">—</td>')
+                continue
+            rate = cell.rate
+            note = no_report if rate is None else f"{numbers.decimal(rate, 0)} %"
+            cells.append(
+                f'<td class="num"><span class="text-nowrap">{cell.achieved} / {cell.target}'
+                f'</span><div class="small text-body-secondary">{note}</div></td>'
+            )
+        cluster.cells_html = mark_safe("".join(cells))  # noqa: S308  # nosec B308
+    return clusters
 
 
 @permission_required(VIEW_DASHBOARD)
 def programme_dashboard(request):
     call = _chosen_call(request)
-    lazy = _Figures(call)
+    figures = programme(call)
     return render(
         request,
         "contracts/dashboard/programme.html",
         {
             "call": call,
             "calls": programme_calls(),
-            "lazy": lazy,
-            "version": programme_version(call),
-            "fragment_seconds": FRAGMENT_SECONDS,
+            "figures": figures,
+            "clusters": _cluster_cells(figures.clusters),
+            "money_scale": max((line.money.committed for line in figures.calls), default=0),
             "query": f"?{CALL_PARAMETER}={call.reference}" if call else "",
         },
     )
