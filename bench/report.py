@@ -163,7 +163,7 @@ def write(options, results, *, output):
             "concurrency": options.concurrency,
             "seconds_per_page": options.duration,
             "gunicorn_workers": options.workers,
-            "mix_seconds": getattr(options, "mix_duration", None),
+            "mix_seconds": options.mix_duration,
             "rush_spread_seconds": options.rush_spread,
         },
         "machine": machine(),
@@ -193,7 +193,7 @@ def write(options, results, *, output):
 
 
 def _kind(options, data):
-    short = options.duration < 10 or getattr(options, "mix_duration", 0) < 60
+    short = options.duration < 10 or options.mix_duration < 60
     if short or data["dossiers"] < 1000:
         return "smoke run (reduced scale or duration), not the issue's full benchmark"
     return "full benchmark"

@@ -5,6 +5,7 @@ import socket
 import subprocess  # nosec B404
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -19,16 +20,18 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start(port, workers):
+def start(port, workers, *, environment=None, log="gunicorn.log"):
+    """gunicorn in the background; `environment` adds to (or replaces) this process's."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "clusters_portal.settings.bench",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": str(workers),
+        **(environment or {}),
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    log = (LOG_DIR / "gunicorn.log").open("w")
+    log = (LOG_DIR / log).open("w")
     return subprocess.Popen(  # noqa: S603 -- our own gunicorn and config  # nosec B603
         [str(gunicorn), "-c", "gunicorn.conf.py"],
         cwd=ROOT,
@@ -60,3 +63,14 @@ def stop(process, grace=20):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@contextmanager
+def running(port, workers, **start_options):
+    """gunicorn started, answering on /healthz, and stopped when the block ends."""
+    process = start(port, workers, **start_options)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", process)
+        yield process
+    finally:
+        stop(process)

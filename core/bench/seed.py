@@ -11,7 +11,7 @@ from accounts.models import User
 from applications.models import Call, DossierDocument
 from contracts.models import AnnualReport
 
-from . import contracts, dossiers, evaluation, people, rush
+from . import contracts, dossiers, evaluation, mix, people, rush
 from .plan import CALL_REFERENCE, DOMAIN, Plan
 
 
@@ -30,6 +30,7 @@ STEPS = (
     ("decisions", evaluation.decisions_create),
     ("contracts", contracts.contracts_create),
     ("rush", rush.rush_prepare),
+    ("mix", mix.mix_prepare),
 )
 
 
