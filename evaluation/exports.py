@@ -26,7 +26,6 @@ SCORE_FORMAT = "0.00"
 # What a line of the ranking page shows, read as values (no model built per row).
 LINE_COLUMNS = (
     "pk",
-    "rank",
     "reference",
     "review_count",
     "mean_total",
@@ -80,7 +79,8 @@ def ranking_lines(call, start=0, stop=None, *, columns=()):
     rows = ranking(call).values(*LINE_COLUMNS, *columns, **LINE_EXPRESSIONS)[start:stop]
     reasons = reason_texts(call.grid)
     lines = list(rows)
-    for line in lines:
+    for rank, line in enumerate(lines, start=start + 1):
+        line["rank"] = rank
         line["cluster"] = _cluster(line)
         line["reason_text"] = reasons[line["reason"]]
         if line["reason"]:

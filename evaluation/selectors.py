@@ -21,7 +21,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 
 from applications.choices import DossierStatus
 from applications.models import BudgetYear, Cluster, Dossier
@@ -121,9 +121,9 @@ def _reason(grid):
 
 
 def ranking(call):
-    """The call's dossiers in rank order, each with its scores, eligibility and subsidy, its
-    rank, and the running total of what the eligible dossiers ask up to it: one query, whose
-    slice is a page of the ranking.
+    """The call's dossiers in rank order, each with its scores, eligibility and subsidy, and
+    the running total of what the eligible dossiers ask up to it: one query, whose slice is
+    a page of the ranking.
 
     Final score: the committee's consensus if any, else the mean of the submitted reviews
     (kept per dossier in `ReviewSummary` by the review service).
@@ -156,7 +156,6 @@ def ranking(call):
         )
         .annotate(reason=_reason(grid))
         .annotate(
-            rank=Window(RowNumber(), order_by=order),
             cumulative_requested=Window(Sum("subsidy_requested"), order_by=order),
             eligible_cumulative=Window(Sum(eligible_subsidy), order_by=order),
         )

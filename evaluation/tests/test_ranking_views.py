@@ -1,19 +1,23 @@
 import csv
 import io
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from applications.choices import DossierStatus
 from applications.models import Call
 from applications.tests.factories import CallFactory
+from core.tests.browser import log_in, screenshot
 from core.tests.client import page_text
 from evaluation.models import Consensus, Decision
 from evaluation.services.selection import decision_set
+from evaluation.tests.factories import AssignmentFactory, submitted_review
 from evaluation.tests.test_selection import (
     ALL_FOUR,
     ALL_THREE,
@@ -530,3 +534,45 @@ def test_the_administrator_publishes_the_results(client, call, administrator):
     assert response.url == reverse("evaluation:ranking", args=[call.pk])
     call.refresh_from_db()
     assert call.status == Call.Status.RESULTS_PUBLISHED
+
+
+# In the browser
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_ranking_and_the_queue_in_the_browser(
+    live_server, page, call, committee_member, evaluator, language
+):
+    divergent = ranked_dossier(call, ALL_FOUR, ALL_TWO, minutes_ago=40)  # 75, spread 50
+    first = ranked_dossier(call, ALL_FOUR, ALL_FOUR, minutes_ago=30)
+    ranked_dossier(call, ALL_THREE, ALL_THREE, minutes_ago=20)
+    ranked_dossier(call, ALL_TWO, ALL_TWO, minutes_ago=10)
+    decision_set(actor=committee_member, dossier=first, outcome="selected")
+    log_in(page, live_server, committee_member, language)
+
+    page.goto(f"{live_server.url}{reverse('evaluation:ranking', args=[call.pk])}")
+
+    row = page.locator(f"#dossier-{first.pk}")
+    subsidy = row.locator("td.num.text-nowrap").text_content()
+    # In Arabic each amount is isolated left-to-right by invisible marks.
+    assert " ".join(subsidy.replace("\u2066", "").replace("\u2069", "").split()).startswith(
+        "10 000 000,00 MAD"
+    )
+    assert page.locator(f"#dossier-{divergent.pk} .badge.text-bg-warning").count() == 1
+    assert row.locator("button[aria-pressed=true]").count() == 1
+    align = row.locator("td.num").first.evaluate("cell => getComputedStyle(cell).textAlign")
+    assert align in ("right", "end")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    screenshot(page, f"ranking-{language}")
+
+    call.grid.evaluation_deadline = timezone.now() + timedelta(days=5)
+    call.grid.save()
+    AssignmentFactory(dossier=ranked_dossier(call, minutes_ago=5), evaluator=evaluator)
+    done = AssignmentFactory(dossier=ranked_dossier(call, minutes_ago=4), evaluator=evaluator)
+    submitted_review(done, ALL_THREE)
+    log_in(page, live_server, evaluator, language)
+    page.goto(f"{live_server.url}{reverse('evaluation:queue')}")
+    page.locator("table tbody tr").first.wait_for()
+    assert page.locator(".deadline-countdown").count() == 2
+    screenshot(page, f"evaluator-queue-{language}")

@@ -8,8 +8,9 @@ string, made with the words translated and the URLs resolved once for the whole 
 template only places them (templates/evaluation/ranking/ranking.html).
 """
 
+from html import escape
+
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,7 +44,7 @@ class RankingRows:
         self.can_decide = can_decide
         self.csrf_input = csrf_input
         self.numbers = Numbers()
-        self.outcomes = {value: escape(label) for value, label in Decision.Outcome.choices}
+        self.outcomes = {value: escape(str(label)) for value, label in Decision.Outcome.choices}
         self.words = {
             "spread": _("Écart de %(spread)s pts"),
             "running": _("cumul : %(total)s"),
@@ -56,7 +57,7 @@ class RankingRows:
             "undecided": escape(_("À décider")),
             "decision_for": _("Décision pour %(reference)s"),
         }
-        self.buttons = [(value, escape(label)) for value, label in BUTTONS]
+        self.buttons = [(value, escape(str(label))) for value, label in BUTTONS]
         self.dossier_url = url_with_pk("applications:dossier_detail")
         self.consensus_url = url_with_pk("evaluation:consensus")
         self.decision_url = url_with_pk("evaluation:decision")
