@@ -1,7 +1,6 @@
 """The files of a dossier: checked, fingerprinted, replaced until submission."""
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,15 +9,15 @@ from core.errors import ApplicationError
 from core.journal import journal_record
 
 from ..choices import DossierStatus, ScanStatus
-from ..models import DossierDocument
+from ..models import Dossier, DossierDocument
 from ..uploads import MB, check_upload
 from .dossiers import _lock, ensure_editable
 
 
-def _check_dossier_total(dossier, new_size, replaced):
+def _check_dossier_total(dossier, new_size, replaced, documents):
     # A quarantined file no longer takes room in the dossier.
-    kept = dossier.documents.exclude(scan_status=ScanStatus.INFECTED)
-    current = kept.aggregate(total=Sum("size"))["total"] or 0
+    kept = [document for document in documents if document.scan_status != ScanStatus.INFECTED]
+    current = sum(document.size for document in kept)
     freed = replaced.size if replaced and replaced.scan_status != ScanStatus.INFECTED else 0
     limit = dossier.call.max_dossier_size_mb
     if current - freed + new_size > limit * MB:
@@ -28,26 +27,66 @@ def _check_dossier_total(dossier, new_size, replaced):
         )
 
 
-@transaction.atomic
 def document_upload(*, actor, dossier, requirement, uploaded):
-    """Attach a file to one required document, replacing the previous one if any."""
-    dossier = _lock(dossier)
-    ensure_editable(actor, dossier)
-    if requirement.call_id != dossier.call_id:
-        raise ApplicationError(_("Cette pièce n'est pas demandée par cet appel."))
-    return _document_store(actor=actor, dossier=dossier, requirement=requirement, uploaded=uploaded)
+    """Attach a file to one required document, replacing the previous one if any.
+
+    The file is checked and written before the transaction: the dossier's row is locked only
+    while its rows are written, never while a file is read or hashed."""
+
+    def ensure_allowed(dossier):
+        ensure_editable(actor, dossier)
+        if requirement.call_id != dossier.call_id:
+            raise ApplicationError(_("Cette pièce n'est pas demandée par cet appel."))
+
+    refuse_early(ensure_allowed, dossier)
+    return document_store(
+        actor=actor,
+        dossier=dossier,
+        requirement=requirement,
+        uploaded=uploaded,
+        ensure_allowed=ensure_allowed,
+    )
 
 
-def _document_store(*, actor, dossier, requirement, uploaded):
-    """Check the file and record it for the requirement, replacing the previous one if any.
+def refuse_early(ensure_allowed, dossier):
+    """Refuse before any work (a closed call, a stranger) on the caller's copy of the dossier;
+    it may be older than the committed row, which then has the last word. What is allowed
+    here is checked again under the lock."""
+    try:
+        ensure_allowed(dossier)
+    except ApplicationError:
+        ensure_allowed(Dossier.objects.select_related("call", "cluster").get(pk=dossier.pk))
 
-    Shared by the draft's uploads and the answers to a request for documents: the caller
-    holds the dossier's row lock and has checked who may add this file, and when."""
+
+def document_store(*, actor, dossier, requirement, uploaded, ensure_allowed):
+    """Check the file, write it, then record it for the requirement under the dossier's row
+    lock, once `ensure_allowed(locked dossier)` has said again that this person may add it now.
+
+    Shared by the draft's uploads and the answers to a request for documents. A file written
+    for a record that is then refused, or whose transaction fails, is removed."""
     checked = check_upload(
         uploaded, allowed_types=requirement.allowed_types, max_size_mb=requirement.max_size_mb
     )
-    previous = DossierDocument.objects.filter(dossier=dossier, requirement=requirement).first()
-    _check_dossier_total(dossier, checked.size, previous)
+    field = DossierDocument._meta.get_field("file")
+    name = field.generate_filename(DossierDocument(dossier_id=dossier.pk), checked.name)
+    stored = field.storage.save(name, uploaded, max_length=field.max_length)
+    try:
+        with transaction.atomic():
+            dossier = _lock(dossier)
+            ensure_allowed(dossier)
+            return _document_record(
+                actor=actor, dossier=dossier, requirement=requirement, checked=checked, name=stored
+            )
+    except BaseException:
+        field.storage.delete(stored)
+        raise
+
+
+def _document_record(*, actor, dossier, requirement, checked, name):
+    """Record the file already stored under `name`; the caller holds the dossier's row lock."""
+    documents = list(DossierDocument.objects.filter(dossier=dossier))
+    previous = next((d for d in documents if d.requirement_id == requirement.pk), None)
+    _check_dossier_total(dossier, checked.size, previous, documents)
     document = previous or DossierDocument(dossier=dossier, requirement=requirement)
     old_file = previous.file.name if previous else None
     old_name, old_sha256 = (previous.original_name, previous.sha256) if previous else ("", "")
@@ -58,7 +97,7 @@ def _document_store(*, actor, dossier, requirement, uploaded):
     document.uploaded_by = actor
     document.uploaded_at = timezone.now()
     _mark_for_scanning(document)
-    document.file.save(checked.name, uploaded, save=False)
+    document.file = name
     document.save()
     if document.scan_status == ScanStatus.PENDING:
         _scan_later(document)

@@ -53,9 +53,15 @@ def ensure_editable(actor, dossier, now=None):
 
 
 def _lock(dossier):
-    """Re-read the dossier under a row lock: two tabs, one truth."""
+    """Re-read the dossier under its own row lock: two tabs, one truth.
+
+    Only the dossier's row: the call and the cluster come in the same statement, read as
+    committed, unlocked, so that the dossiers of one call never wait for each other (a
+    deadline is compared with the call as it was read; the envelope, where money is at stake,
+    is locked by the selection). `no_key`: rows pointing at the dossier (its files, journal,
+    receipt) may still be inserted by others meanwhile."""
     return (
-        Dossier.objects.select_for_update(of=("self", "call", "cluster"))
+        Dossier.objects.select_for_update(of=("self",), no_key=True)
         .select_related("call", "cluster", "last_edited_by")
         .get(pk=dossier.pk)
     )

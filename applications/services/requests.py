@@ -9,7 +9,7 @@ from core.errors import ApplicationError
 
 from ..choices import DossierStatus, ScanStatus
 from ..models import DocumentRequest
-from .documents import _document_store
+from .documents import document_store, refuse_early
 from .dossiers import _lock
 from .submission import dossier_transition, ensure_files_scanned
 
@@ -64,18 +64,28 @@ def _open_request(actor, dossier, now):
     return request
 
 
-@transaction.atomic
 def request_document_upload(*, actor, dossier, requirement, uploaded, now=None):
-    """Add or replace one of the requested documents, before the reply-by date."""
+    """Add or replace one of the requested documents, before the reply-by date.
+
+    Checked and written before the transaction, as the draft's uploads are (documents.py)."""
     now = now or timezone.now()
-    dossier = _lock(dossier)
-    request = _open_request(actor, dossier, now)
-    if requirement not in request.requirements.all():
-        raise ApplicationError(
-            _("Le ministère n'a pas demandé cette pièce : elle ne peut pas être modifiée."),
-            code="not_requested",
-        )
-    return _document_store(actor=actor, dossier=dossier, requirement=requirement, uploaded=uploaded)
+
+    def ensure_allowed(dossier):
+        request = _open_request(actor, dossier, now)
+        if requirement not in request.requirements.all():
+            raise ApplicationError(
+                _("Le ministère n'a pas demandé cette pièce : elle ne peut pas être modifiée."),
+                code="not_requested",
+            )
+
+    refuse_early(ensure_allowed, dossier)
+    return document_store(
+        actor=actor,
+        dossier=dossier,
+        requirement=requirement,
+        uploaded=uploaded,
+        ensure_allowed=ensure_allowed,
+    )
 
 
 @transaction.atomic

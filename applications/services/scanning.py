@@ -34,7 +34,7 @@ def _waiting(document, file_name):
 def _locked(document_id, file_name):
     """The same check under the dossier's row lock, taken first as uploads take it."""
     dossier_id = DossierDocument.objects.filter(pk=document_id).values("dossier_id")
-    Dossier.objects.select_for_update().filter(pk__in=dossier_id).first()
+    Dossier.objects.select_for_update(no_key=True).filter(pk__in=dossier_id).first()
     document = DossierDocument.objects.select_for_update().filter(pk=document_id).first()
     return _waiting(document, file_name)
 
