@@ -1,9 +1,10 @@
 """`make bench`, step 4: the deadline rush. Directors of the open call `aap-bench-rush` (seeded
 by `seed_bench`, see core/bench/rush.py), signed in beforehand, are released at one instant;
-each uploads its three files of 2 MB through the dossier's upload forms and submits through the
-check-your-answers form, as a browser does. Then the database is checked: every dossier
-submitted, every file stored, and the stored bytes hash to the SHA-256 of the row and to the
-SHA-256 of what the client sent.
+each uploads its three files of 2 MB through the dossier's upload forms as the browser sends
+them (by htmx, answered with the document's card), opens the check-your-answers page, submits
+and opens the confirmation. Then the database is checked: every dossier submitted, every file
+stored, and the stored bytes hash to the SHA-256 of the row and to the SHA-256 of what the
+client sent.
 
 `run(base_url)` expects a running gunicorn on the bench database and Django set up with the
 same settings; alone, for development (it starts and stops gunicorn itself):
@@ -36,7 +37,7 @@ from django.core.files.storage import default_storage  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from sessions import session_of  # noqa: E402
 
-from applications.choices import DossierStatus  # noqa: E402
+from applications.choices import DocumentPart, DossierStatus  # noqa: E402
 from applications.models import Call, Dossier  # noqa: E402
 from core.bench.rush import RUSH_REFERENCE, padded_pdf  # noqa: E402
 
@@ -141,9 +142,9 @@ def _timed(client, step, method, url, expect, **kwargs):
     return response
 
 
-def _post_form(client, step, url, data, expect=302, files=None):
+def _post_form(client, step, url, data, expect=302, files=None, headers=None):
     data = {**data, "csrfmiddlewaretoken": client.session.cookies.get("csrftoken", "")}
-    headers = {"Referer": url}
+    headers = {"Referer": url, **(headers or {})}
     return _timed(client, step, "POST", url, expect, data=data, files=files, headers=headers)
 
 
@@ -152,12 +153,35 @@ def _follow(client, step, base_url, response):
     return _timed(client, step, "GET", base_url + response.headers["Location"], 200)
 
 
+def _upload(client, base_url, requirement, name, content):
+    """As the browser sends it from the section page: by htmx, answered with the document's
+    card; a refusal comes back as the whole section, retargeted."""
+    url = base_url + reverse(
+        "applications:document_upload", args=[client.dossier.pk, requirement.pk]
+    )
+    section = base_url + reverse(
+        "applications:dossier_section", args=[client.dossier.pk, _section_slug(requirement)]
+    )
+    headers = {"HX-Request": "true", "HX-Current-URL": section, "Referer": section}
+    sent = {"file": (name, content, "application/pdf")}
+    answer = _post_form(client, "upload", url, {}, expect=200, files=sent, headers=headers)
+    if "HX-Retarget" in answer.headers or f'id="piece-{requirement.pk}"' not in answer.text:
+        refused = FORM_ERROR.search(answer.text)
+        raise StepFailed(f"upload: refused ({refused.group(1).strip() if refused else '?'})")
+
+
+def _section_slug(requirement):
+    return (
+        "pieces-administratives"
+        if requirement.part == DocumentPart.ADMINISTRATIVE
+        else "pieces-techniques"
+    )
+
+
 def _upload_and_submit(base_url, client, started_at):
     pk = client.dossier.pk
     for requirement, name, content, _sha256 in client.files:
-        url = base_url + reverse("applications:document_upload", args=[pk, requirement.pk])
-        sent = {"file": (name, content, "application/pdf")}
-        _follow(client, "section", base_url, _post_form(client, "upload", url, {}, files=sent))
+        _upload(client, base_url, requirement, name, content)
     review = base_url + reverse("applications:dossier_review", args=[pk])
     _timed(client, "review", "GET", review, 200)
     answer = _post_form(client, "submit", review, {"declaration": "on"})

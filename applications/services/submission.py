@@ -1,6 +1,7 @@
 """Submitting, withdrawing and reopening a dossier: the state machine, written once."""
 
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,11 +11,19 @@ from core.states import StateMachine
 from core.unavailable import enqueue_on_commit
 
 from ..choices import DossierStatus, ScanStatus
-from ..models import Dossier, Receipt
+from ..models import DossierDocument, Receipt
 from ..sections import missing_items
-from ..selectors import dossier_for_page
 from .dossiers import _lock, ensure_call_open
 
+# Every row a submission checks or copies into the receipt, each file with its requirement.
+SUBMISSION_PREFETCHES = (
+    Prefetch("documents", queryset=DossierDocument.objects.select_related("requirement")),
+    "call__required_documents",
+    "projects",
+    "budget_years",
+    "kpi_targets",
+    "participating_members",
+)
 S = DossierStatus
 # The whole life of a dossier, in one table. After the deadline the ministry's examination
 # (the evaluation app) moves it on through `dossier_transition`.
@@ -88,9 +97,10 @@ def dossier_submit(*, actor, dossier, declaration, now=None):
             _("Cochez la déclaration sur l'honneur pour déposer le dossier."),
             field="declaration",
         )
-    loaded = dossier_for_page(Dossier.objects.filter(pk=dossier.pk)).get()
-    ensure_files_scanned(loaded)
-    missing = missing_items(loaded)
+    # What the checks, the participants and the receipt read, onto the locked row.
+    prefetch_related_objects([dossier], *SUBMISSION_PREFETCHES)
+    ensure_files_scanned(dossier)
+    missing = missing_items(dossier)
     if missing:
         raise ApplicationError(
             _("Le dossier est incomplet : %(count)s élément(s) manquant(s).")
@@ -106,10 +116,10 @@ def dossier_submit(*, actor, dossier, declaration, now=None):
             "city": member.city,
             "joined_year": member.joined_year,
         }
-        for member in loaded.participating_members.all()
+        for member in dossier.participating_members.all()
     ]
     dossier.save(update_fields=["status", "submitted_at", "participants_snapshot", "updated_at"])
-    receipt = _receipt_create(dossier=loaded, submitted_at=now, actor=actor)
+    receipt = _receipt_create(dossier=dossier, submitted_at=now, actor=actor)
     from ..tasks import receipt_render
 
     enqueue_on_commit(receipt_render, receipt.pk)

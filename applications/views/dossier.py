@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import reselect, retarget
 
 from core.dashboard import panels_for
 from core.errors import ApplicationError
@@ -255,7 +256,7 @@ def _upload_rows(dossier, section, failed=None):
 @login_required
 @require_POST
 def document_upload_view(request, pk, requirement_pk):
-    # A successful upload only redirects: the section's contents are read if it is refused.
+    # A successful upload reads nothing more: its card (htmx) or a redirect (no script).
     dossier = _dossier_to_act_on(request, pk, for_page=False)
     requirement = get_object_or_404(dossier.call.required_documents, pk=requirement_pk)
     slug = (
@@ -266,7 +267,7 @@ def document_upload_view(request, pk, requirement_pk):
     form = UploadForm(request.POST, request.FILES, requirement=requirement)
     if form.is_valid():
         try:
-            document_upload(
+            document = document_upload(
                 actor=request.user,
                 dossier=dossier,
                 requirement=requirement,
@@ -275,6 +276,8 @@ def document_upload_view(request, pk, requirement_pk):
         except ApplicationError as error:
             form.add_error("file", error.message)
         else:
+            if request.htmx:
+                return _document_card(request, dossier, requirement, document)
             messages.success(
                 request,
                 _("Le fichier « %(label)s » est enregistré.") % {"label": requirement.label},
@@ -289,8 +292,25 @@ def document_upload_view(request, pk, requirement_pk):
         "failed_form": form,
         "failed_requirement": requirement.pk,
     }
-    # 200, not 400: htmx swaps the page in, with the error next to the file input.
-    return render(request, "applications/dossier/section.html", context)
+    # 200, not 400: htmx swaps the whole page in, with the error summary and the error next
+    # to the file input, in place of the card the form was sent from.
+    response = render(request, "applications/dossier/section.html", context)
+    if request.htmx:
+        reselect(retarget(response, "#main"), "#main")
+    return response
+
+
+def _document_card(request, dossier, requirement, document):
+    """The answer to an upload sent by htmx: the document's card, as the section shows it."""
+    context = {
+        "dossier": dossier,
+        "requirement": requirement,
+        "document": document,
+        "upload_form": UploadForm(requirement=requirement),
+        "editable": _can_edit(request, dossier),
+        "saved": True,
+    }
+    return render(request, "applications/dossier/_document_card.html", context)
 
 
 @login_required
@@ -375,7 +395,8 @@ def dossier_review(request, pk):
     """Check your answers: the whole dossier, what is missing, the declaration, submit."""
     received_at = timezone.now()
     post = request.method == "POST"
-    dossier = _dossier_to_act_on(request, pk) if post else _dossier(request, pk)
+    # A submission reads what it checks itself, under the lock; the page is read if refused.
+    dossier = _dossier_to_act_on(request, pk, for_page=False) if post else _dossier(request, pk)
     if request.method == "POST" and dossier.status == DossierStatus.SUBMITTED:
         # A second click on "Soumettre": the first one went through.
         return redirect("applications:dossier_confirmation", pk=dossier.pk)
@@ -392,6 +413,8 @@ def dossier_review(request, pk):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             return redirect("applications:dossier_confirmation", pk=dossier.pk)
+    if post:
+        dossier = _dossier(request, pk)
     rows, progress = task_list(dossier)
     context = {
         "dossier": dossier,
@@ -407,8 +430,8 @@ def dossier_review(request, pk):
 
 @login_required
 def dossier_confirmation(request, pk):
-    dossier = _dossier(request, pk)
-    receipt = dossier.receipts.all()[0] if dossier.receipts.all() else None
+    dossier = _dossier(request, pk, for_page=False)
+    receipt = dossier.receipts.first()
     return render(
         request, "applications/dossier/confirmation.html", {"dossier": dossier, "receipt": receipt}
     )

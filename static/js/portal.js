@@ -25,6 +25,20 @@
     });
   }
 
+  // A file refused, then accepted: its card came back without the error, and the summary of
+  // the refusal at the top of the page has nothing left to point to.
+  function dropResolvedErrorSummary() {
+    var summary = document.getElementById("error-summary");
+    var links = summary ? summary.querySelectorAll("a[href^='#file-']") : [];
+    var resolved = links.length > 0 && Array.prototype.every.call(links, function (link) {
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      return field && !field.classList.contains("is-invalid");
+    });
+    if (resolved) {
+      summary.remove();
+    }
+  }
+
   // Uploads sent by htmx show their progress in the form's <progress> bar.
   function showUploadProgress(event) {
     var bar = event.target.querySelector && event.target.querySelector("progress.upload-progress");
@@ -141,6 +155,7 @@
   function ready() {
     keepTextBackups();
     refreshCountdowns();
+    dropResolvedErrorSummary();
     focusErrorSummary();
     linkErrorsToFields();
   }

@@ -94,9 +94,10 @@ def test_the_forms_the_load_generator_posts_submit_the_dossier(rush):
     client.force_login(dossier.cluster.owner)
     for requirement, uploaded in _uploads(dossier):
         url = reverse("applications:document_upload", args=[dossier.pk, requirement.pk])
-        answer = client.post(url, {"file": uploaded})
-        assert answer.status_code == 302, answer.content.decode()[:500]
-        assert client.get(answer["Location"]).status_code == 200
+        answer = client.post(url, {"file": uploaded}, headers={"HX-Request": "true"})
+        assert answer.status_code == 200, answer.content.decode()[:500]
+        assert "HX-Retarget" not in answer.headers
+        assert f'id="piece-{requirement.pk}"' in answer.content.decode()
     review = reverse("applications:dossier_review", args=[dossier.pk])
     assert client.get(review).status_code == 200
     answer = client.post(review, {"declaration": "on"})
