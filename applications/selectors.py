@@ -1,10 +1,10 @@
 """Reads that join or filter by permission; each returns what its page needs in few queries."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from .choices import COMPANY_TYPES, DossierStatus, MemberType
-from .models import Call, Cluster, Dossier
+from .models import Call, Cluster, Dossier, DossierDocument
 
 
 def published_calls():
@@ -82,6 +82,25 @@ DOSSIER_PAGE_PREFETCHES = (
     "participating_members",
     "receipts",
 )
+
+
+# What a dossier's completeness and its summary read (check-your-answers, the submission's
+# checks and receipt): each file with its requirement in one query; no receipts.
+DOSSIER_CHECK_PREFETCHES = (
+    Prefetch("documents", queryset=DossierDocument.objects.select_related("requirement")),
+    "call__required_documents",
+    "projects",
+    "budget_years",
+    "kpi_targets",
+    "participating_members",
+)
+
+
+def dossier_for_check(queryset):
+    """The check-your-answers page: the whole dossier, to show and to tell what is missing."""
+    return queryset.select_related("call", "cluster", "cluster__owner").prefetch_related(
+        *DOSSIER_CHECK_PREFETCHES
+    )
 
 
 def dossier_for_page(queryset):

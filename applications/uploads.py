@@ -252,19 +252,22 @@ def _check_pdf(uploaded):
 
 def _pdf_names(data):
     """PDF names with their #xx escapes decoded: /J#61vaScript is /JavaScript."""
+    if b"#" not in data:
+        return data
     return re.sub(rb"#([0-9A-Fa-f]{2})", lambda match: bytes([int(match.group(1), 16)]), data)
 
 
 def _pdf_streams(content):
     """Each stream's bytes, from "stream" to the next "endstream". A lazy regular expression
     would say the same but try "endstream" at every byte: 20 ms for a 2 MB file, against
-    1 ms for a plain search."""
+    1 ms for a plain search. Views, not copies: a 2 MB stream is not copied to be inflated."""
     position = 0
+    view = memoryview(content)
     while start := PDF_STREAM_START.search(content, position):
         end = content.find(b"endstream", start.end())
         if end < 0:
             return
-        yield content[start.end() : end]
+        yield view[start.end() : end]
         position = end + len(b"endstream")
 
 

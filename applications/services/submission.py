@@ -1,7 +1,7 @@
 """Submitting, withdrawing and reopening a dossier: the state machine, written once."""
 
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,19 +11,11 @@ from core.states import StateMachine
 from core.unavailable import enqueue_on_commit
 
 from ..choices import DossierStatus, ScanStatus
-from ..models import DossierDocument, Receipt
+from ..models import Receipt
 from ..sections import missing_items
+from ..selectors import DOSSIER_CHECK_PREFETCHES
 from .dossiers import _lock, ensure_call_open
 
-# Every row a submission checks or copies into the receipt, each file with its requirement.
-SUBMISSION_PREFETCHES = (
-    Prefetch("documents", queryset=DossierDocument.objects.select_related("requirement")),
-    "call__required_documents",
-    "projects",
-    "budget_years",
-    "kpi_targets",
-    "participating_members",
-)
 S = DossierStatus
 # The whole life of a dossier, in one table. After the deadline the ministry's examination
 # (the evaluation app) moves it on through `dossier_transition`.
@@ -98,7 +90,7 @@ def dossier_submit(*, actor, dossier, declaration, now=None):
             field="declaration",
         )
     # What the checks, the participants and the receipt read, onto the locked row.
-    prefetch_related_objects([dossier], *SUBMISSION_PREFETCHES)
+    prefetch_related_objects([dossier], *DOSSIER_CHECK_PREFETCHES)
     ensure_files_scanned(dossier)
     missing = missing_items(dossier)
     if missing:

@@ -33,6 +33,7 @@ from ..sections import SECTIONS_BY_SLUG, missing_items, task_list
 from ..selectors import (
     cluster_for_user,
     critical_mass,
+    dossier_for_check,
     dossier_for_page,
     dossier_for_section,
     dossiers_visible_to,
@@ -42,13 +43,16 @@ from ..services.documents import document_delete, document_upload
 from ..services.submission import dossier_reopen, dossier_submit, dossier_withdraw
 
 
-def _dossier(request, pk, *, for_page=True, section=None):
+def _dossier(request, pk, *, for_page=True, section=None, for_check=False):
     """The dossier if this person may see it; 404 otherwise, whoever's it is. With all that
-    its pages show, or what one `section` shows, or (`for_page` False, a change that only
-    redirects) just its call and cluster."""
+    its pages show, or what one `section` shows, or what check-your-answers shows
+    (`for_check`), or (`for_page` False, a change that only redirects) just its call and
+    cluster."""
     visible = dossiers_visible_to(request.user)
     if section is not None:
         visible = dossier_for_section(visible, section.kind)
+    elif for_check:
+        visible = dossier_for_check(visible)
     elif for_page:
         visible = dossier_for_page(visible)
     else:
@@ -396,7 +400,10 @@ def dossier_review(request, pk):
     received_at = timezone.now()
     post = request.method == "POST"
     # A submission reads what it checks itself, under the lock; the page is read if refused.
-    dossier = _dossier_to_act_on(request, pk, for_page=False) if post else _dossier(request, pk)
+    if post:
+        dossier = _dossier_to_act_on(request, pk, for_page=False)
+    else:
+        dossier = _dossier(request, pk, for_check=True)
     if request.method == "POST" and dossier.status == DossierStatus.SUBMITTED:
         # A second click on "Soumettre": the first one went through.
         return redirect("applications:dossier_confirmation", pk=dossier.pk)
@@ -414,7 +421,7 @@ def dossier_review(request, pk):
         else:
             return redirect("applications:dossier_confirmation", pk=dossier.pk)
     if post:
-        dossier = _dossier(request, pk)
+        dossier = _dossier(request, pk, for_check=True)
     rows, progress = task_list(dossier)
     context = {
         "dossier": dossier,

@@ -1,0 +1,57 @@
+"""The deadline rush's last three requests read only what they show or check: check your
+answers, the submission (which reads the dossier alone and lets its service read what it
+checks), the confirmation (its receipt, not the whole dossier)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from applications.choices import DossierStatus
+from applications.tests.builders import call_with_checklist, complete, draft_for
+from core.tests.client import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ready(director):
+    return complete(draft_for(director, call_with_checklist()), director)
+
+
+def test_check_your_answers_submission_and_confirmation_stay_within_their_budgets(
+    director, ready, django_assert_max_num_queries
+):
+    # Callbacks left uncommitted: the receipt's PDF is the worker's, not the request's.
+    client = Client()
+    client.force_login(director)
+    review = reverse("applications:dossier_review", args=[ready.pk])
+
+    with django_assert_max_num_queries(10):
+        assert client.get(review).status_code == 200
+    with django_assert_max_num_queries(18):
+        answer = client.post(review, {"declaration": "on"})
+    assert answer.status_code == 302
+    with django_assert_max_num_queries(4):
+        confirmation = client.get(answer["Location"])
+
+    assert confirmation.status_code == 200
+    assert "Votre dossier a bien été déposé" in page_text(confirmation)
+    ready.refresh_from_db()
+    assert ready.status == DossierStatus.SUBMITTED
+
+
+def test_a_submission_refused_by_the_service_shows_the_whole_check_page_again(
+    client, director, ready
+):
+    client.force_login(director)
+    review = reverse("applications:dossier_review", args=[ready.pk])
+    ready.documents.all().delete()
+
+    refused = client.post(review, {"declaration": "on"})
+
+    assert refused.status_code == 200
+    text = page_text(refused)
+    assert "Le dossier est incomplet" in text
+    assert "Texte de la section gouvernance." in text  # the summary is there again
+    ready.refresh_from_db()
+    assert ready.status == DossierStatus.DRAFT
