@@ -237,9 +237,9 @@ def _rush(runs):
         "## Deadline rush",
         "",
         f"Directors, each with a complete draft but for its files, upload "
-        f"{first.get('files_per_client', 3)} files of 2 MB each through the upload forms, as "
-        "the browser does, open the check-your-answers page, submit and open the "
-        "confirmation; they start one after another over "
+        f"{first.get('files_per_client', 3)} files of 2 MB each as the browser sends them "
+        "(htmx, answered with the document's card), open the check-your-answers page, submit "
+        "and open the confirmation; they start one after another over "
         f"{first.get('spread_seconds', 0):g} s. Issue 14's targets hold the first run; the "
         f"second, twice as large, is reported. Before issue 14: {RUSH_BEFORE_ISSUE14}.",
         "",
