@@ -72,7 +72,9 @@ BENCH_SMALL_ENV := DJANGO_SETTINGS_MODULE=clusters_portal.settings.bench DATABAS
 
 # The benchmark (bench/README.md): seeds the programme-scale data set (and a 1 % one, to
 # compare query counts) into databases of its own, then measures the portal under gunicorn,
-# with a Celery worker, against a bare Django view; results in bench/results/latest.*.
+# with a Celery worker: every page cold and warm against a bare Django view, a realistic mix of
+# 224 signed-in people (Locust, from requirements-dev), the deadline rushes, the PDFs; about
+# 13 minutes on 2 cores; results in bench/results/latest.*.
 bench: install $(VENV)/.installed-dev compilemessages
 	@command -v wrk >/dev/null || bash scripts/ensure-debian-packages.sh wrk
 	bash scripts/bench-services.sh

@@ -44,7 +44,8 @@ def _header(data):
         f"dossiers in `{data_set['call']}`); {settings['concurrency']} concurrent clients, "
         f"{settings['seconds_per_page']} s per page, gunicorn with "
         f"{settings['gunicorn_workers']} sync workers and a Celery worker, settings "
-        f"`clusters_portal.settings.bench`, load generator {_generator(data['pages'])}.",
+        f"`clusters_portal.settings.bench`, load generator {_generator(data['pages'])}; "
+        f"each page measured cold, then warm; realistic mix {settings.get('mix_seconds')} s.",
         "",
         f"Machine: {machine['cpu_count']} × {machine['cpu_model']}, {machine['ram_gib']} GiB "
         f"RAM, PostgreSQL {machine['postgresql']}, Python {machine['python']}, Django "
@@ -174,7 +175,14 @@ def _mix(mix):
             f"| {_ms(row['max_ms'])} | {row['failures']} | {row['verdict']} |"
         )
     checks = ", ".join(f"{name}: {_yes(flag)}" for name, flag in mix["checks"].items())
-    lines += ["", f"Checks: {checks}."]
+    lines += [
+        "",
+        f"Checks: {checks}.",
+        "",
+        f"Load generator: {mix['generator']}, one process on the same cores, "
+        f"{mix['generator_cpu_seconds']:g} CPU-seconds for the whole run. Locust rounds "
+        "latencies over 100 ms to two significant digits.",
+    ]
     for note in mix.get("notes", []):
         lines += ["", note]
     if mix.get("errors"):
@@ -218,11 +226,17 @@ def _queries(queries):
         f"(`PORTAL_CACHE` off). Target: at most {QUERY_TARGETS['max_per_page']} and the same "
         f"at both sizes. Verdict: **{queries['verdict']}**.",
         "",
-        f"| Page | {small.get('rows', '—')} rows | {large['rows']} rows |",
-        "|---|---:|---:|",
+        f"| Page | {small.get('rows', '—')} rows | {large['rows']} rows | Verdict |",
+        "|---|---:|---:|---|",
     ]
+    over, unequal = set(queries.get("over", ())), set(queries.get("unequal", ()))
     for name, count in large["queries"].items():
-        lines.append(f"| {name} | {small.get('queries', {}).get(name, '—')} | {count} |")
+        why = [f"over {QUERY_TARGETS['max_per_page']}"] * (name in over)
+        why += ["grows with the rows"] * (name in unequal)
+        verdict = f"missed ({', '.join(why)})" if why else "met"
+        lines.append(
+            f"| {name} | {small.get('queries', {}).get(name, '—')} | {count} | {verdict} |"
+        )
     return [*lines, ""]
 
 

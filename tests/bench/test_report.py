@@ -196,3 +196,14 @@ def test_the_markdown_puts_cold_warm_and_the_issue_figures_side_by_side():
         "| cold ≥ 10 % | ≥ 35.35 % |"
     ) in text
     assert "The bare view again, last: 1900.0 req/s (95 % of the higher)" in text
+
+
+def test_the_queries_table_says_which_page_misses_and_why():
+    counted = {
+        "large": {"rows": 1000, "queries": {"dossier": 17, "ranking": 6, "queue": 3}},
+        "small": {"rows": 10, "queries": {"dossier": 17, "ranking": 5, "queue": 3}},
+    }
+    text = "\n".join(report_markdown._queries(counted | report._queries_verdict(counted)))
+    assert "| dossier | 17 | 17 | missed (over 12) |" in text
+    assert "| ranking | 5 | 6 | missed (grows with the rows) |" in text
+    assert "| queue | 3 | 3 | met |" in text
