@@ -11,7 +11,6 @@ class ContractsConfig(AppConfig):
 
         from .panels import contract, dashboard, drafting, reports
 
-
         for stage in (contract, drafting, reports, dashboard):
             stage.register()
 

@@ -14,7 +14,6 @@ class EvaluationConfig(AppConfig):
         from . import panels
         from .views import assignment, results
 
-
         register_panel(
             page="dossier_detail",
             template="evaluation/results/_dossier_panel.html",
