@@ -9,9 +9,19 @@ and then formats each value with Python's own `format`, giving the same text as 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats, translation
+from django.utils.safestring import SafeString, mark_safe
 
 EMPTY = "—"
 CENTIMES = Decimal("0.01")
+
+
+def written_html(html: str) -> SafeString:
+    """Markup a table writes in Python, marked safe for its template.
+
+    Only for cells whose tags are written here and whose every user value went through
+    `html.escape` first: the one place such strings are trusted, reviewed as such.
+    """
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703
 
 
 class Numbers:

@@ -11,11 +11,10 @@ template only places them (templates/evaluation/ranking/ranking.html).
 from html import escape
 
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.formatting import Numbers
+from core.formatting import Numbers, written_html
 from core.templatetags.portal import status_style
 
 from ..models import Decision
@@ -71,12 +70,12 @@ class RankingRows:
                 id=str(line["pk"]),
                 place=str(line["rank"]),
                 reviews=str(line["review_count"]),
-                dossier=mark_safe(self._dossier(line, reference)),  # noqa: S308
-                mean_cell=mark_safe(self._mean(line, reference)),  # noqa: S308
-                final_cell=mark_safe(self._final(line)),  # noqa: S308
-                eligibility=mark_safe(self._eligibility(line)),  # noqa: S308
-                subsidy_cell=mark_safe(self._subsidy(line)),  # noqa: S308
-                decision_cell=mark_safe(self._decision(line, reference)),  # noqa: S308
+                dossier=written_html(self._dossier(line, reference)),
+                mean_cell=written_html(self._mean(line, reference)),
+                final_cell=written_html(self._final(line)),
+                eligibility=written_html(self._eligibility(line)),
+                subsidy_cell=written_html(self._subsidy(line)),
+                decision_cell=written_html(self._decision(line, reference)),
             )
         return lines
 
