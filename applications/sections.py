@@ -1,7 +1,7 @@
 """The dossier's sections, in the order of the task list, and how complete each one is.
 
-Every function here works on a dossier loaded with `selectors.dossier_for_page`, so the
-task list costs no query per section.
+Every function here works on a dossier loaded with `selectors.dossier_for_page` (or, for
+the task list alone, `selectors.dossier_for_task_list`), so it costs no query per section.
 """
 
 from dataclasses import dataclass, field
@@ -146,20 +146,27 @@ def _text_done(dossier, section):
     return sum(1 for name in section.fields if getattr(dossier, name).strip())
 
 
+def counted(dossier, relation):
+    """How many rows of `relation` the dossier holds: the count read with it where the page
+    needs no more (`selectors.dossier_for_task_list`), else its prefetched rows."""
+    rows = getattr(dossier, f"{relation}_count", None)
+    return len(getattr(dossier, relation).all()) if rows is None else rows
+
+
 def _budget_status(dossier):
-    return _grade(len(dossier.budget_years.all()), dossier.call.contract_years)
+    return _grade(counted(dossier, "budget_years"), dossier.call.contract_years)
 
 
 def _kpis_status(dossier):
     expected = len(Indicator.values) * dossier.call.contract_years
-    return _grade(len(dossier.kpi_targets.all()), expected)
+    return _grade(counted(dossier, "kpi_targets"), expected)
 
 
 def section_status(dossier, section):
     if section.kind == "documents":
         return _documents_status(dossier, section)
     if section.kind == "members":
-        return _grade(len(dossier.participating_members.all()), 1)
+        return _grade(counted(dossier, "participating_members"), 1)
     if section.kind == "budget":
         return _budget_status(dossier)
     if section.kind == "kpis":
@@ -167,7 +174,7 @@ def section_status(dossier, section):
     done = _text_done(dossier, section)
     total = len(section.fields)
     if section.kind == "innovation":
-        done += 1 if dossier.projects.all() else 0
+        done += 1 if counted(dossier, "projects") else 0
         total += 1
     return _grade(done, total)
 

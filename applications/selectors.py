@@ -1,10 +1,19 @@
 """Reads that join or filter by permission; each returns what its page needs in few queries."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .choices import COMPANY_TYPES, DossierStatus, MemberType
-from .models import Call, Cluster, Dossier, DossierDocument
+from .models import (
+    BudgetYear,
+    Call,
+    Cluster,
+    CollaborativeProject,
+    Dossier,
+    DossierDocument,
+    KpiTarget,
+)
 
 
 def published_calls():
@@ -28,11 +37,13 @@ def calls_for_administration():
 def clusters_edited_by(user):
     """The clusters a director owns or co-edits.
 
-    Co-editors are matched through a subquery rather than a join: a join would need DISTINCT,
-    and its OR across two tables makes PostgreSQL read every dossier or contract to filter.
+    Their ids come from a UNION of two index reads. A join to the co-editors would need
+    DISTINCT; an OR of the two conditions made PostgreSQL expect half of all clusters and
+    scan every dossier or contract to filter them (1.8 ms against 0.2 ms at 1,000 dossiers).
     """
+    owned = Cluster.objects.filter(owner=user).order_by().values("pk")
     co_edited = Cluster.co_editors.through.objects.filter(user=user).values("cluster_id")
-    return Cluster.objects.filter(Q(owner=user) | Q(pk__in=co_edited))
+    return Cluster.objects.filter(pk__in=owned.union(co_edited, all=True))
 
 
 def cluster_for_user(user):
@@ -107,6 +118,37 @@ def dossier_for_page(queryset):
     """Everything the dossier pages show, loaded in a fixed number of queries."""
     return queryset.select_related("call", "cluster", "cluster__owner").prefetch_related(
         *DOSSIER_PAGE_PREFETCHES
+    )
+
+
+def _rows_of(queryset):
+    """How many rows of `queryset` point at the outer dossier, as a subquery (0 for none)."""
+    counted = queryset.filter(dossier=OuterRef("pk")).values("dossier").annotate(rows=Count("*"))
+    return Coalesce(Subquery(counted.values("rows"), output_field=IntegerField()), 0)
+
+
+# What the task list counts, read with the dossier (`sections.counted`). Built once: making
+# these four subqueries anew took longer than running them.
+TASK_LIST_COUNTS = {
+    "budget_years_count": _rows_of(BudgetYear.objects),
+    "kpi_targets_count": _rows_of(KpiTarget.objects),
+    "participating_members_count": _rows_of(Dossier.participating_members.through.objects),
+    "projects_count": _rows_of(CollaborativeProject.objects),
+}
+
+
+def dossier_for_task_list(queryset):
+    """What the dossier's own page shows: its task list needs only how many budget years,
+    indicator targets, members and projects each section holds, read with the dossier in
+    one query instead of four queries of rows; its files and its receipts."""
+    return (
+        queryset.select_related("call", "cluster", "cluster__owner")
+        .annotate(**TASK_LIST_COUNTS)
+        .prefetch_related(
+            Prefetch("documents", queryset=DossierDocument.objects.select_related("requirement")),
+            "call__required_documents",
+            "receipts",
+        )
     )
 
 

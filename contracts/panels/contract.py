@@ -7,7 +7,7 @@ from accounts.models import Role
 from applications.choices import DossierStatus
 from core.dashboard import DASHBOARD, register_panel
 
-from ..models import AnnualReport, ContractStatus, ReportStatus
+from ..models import AnnualReport, Contract, ContractStatus, ReportStatus
 from ..selectors import contracts_visible_to
 
 DONE = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
@@ -58,8 +58,12 @@ def dossier_contract_panel(request, dossier=None, **_page):
     # Only a selected dossier has a contract: the others cost no query.
     if dossier is None or dossier.status != DossierStatus.SELECTED:
         return None
-    contract = contracts_visible_to(request.user).filter(decision__dossier=dossier).first()
-    if contract is None:
+    # The page has already let this person see the dossier: its one contract is read by the
+    # decision and checked by the permission, not searched among all that they may see.
+    contract = (
+        Contract.objects.filter(decision__dossier_id=dossier.pk).select_related("cluster").first()
+    )
+    if contract is None or not request.user.has_perm("contracts.view_contract", contract):
         return None
     return {"contract": contract}
 

@@ -307,6 +307,20 @@ def test_the_public_page_lists_the_selected_clusters_once_published(
 
 
 @pytest.mark.django_db
+def test_the_public_page_escapes_what_the_cluster_typed(
+    published, result_panels, client, call, ours
+):
+    ours.cluster.name = "<b>Solaire</b> & Co"
+    ours.cluster.save()
+
+    html = client.get(reverse("applications:call_detail", args=[call.reference])).content.decode()
+
+    assert "&lt;b&gt;Solaire&lt;/b&gt; &amp; Co" in html
+    assert "<b>Solaire</b>" not in html
+    assert "(CSOL)" in html
+
+
+@pytest.mark.django_db
 def test_the_public_page_lists_nothing_before(decided, result_panels, client, call):
     text = page_text(client.get(reverse("applications:call_detail", args=[call.reference])))
 
@@ -321,4 +335,4 @@ def test_the_selected_panel_needs_published_results(call):
     assert selected_panel(request, call=call) is None
     assert selected_panel(request) is None
     call.status = Call.Status.RESULTS_PUBLISHED
-    assert selected_panel(request, call=call) == {"call": call, "clusters": []}
+    assert selected_panel(request, call=call) == {"call": call, "count": 0, "items": ""}
