@@ -34,23 +34,34 @@ def calls_for_administration():
     ).order_by("-closes_at")
 
 
-def clusters_edited_by(user):
-    """The clusters a director owns or co-edits.
+def edited_cluster_ids(user) -> list[int]:
+    """The ids of the clusters a director owns or co-edits, read once per user object, that
+    is once per request for the person signed in: their space filters their cluster, dossiers
+    and contracts by them, and a list of ids is cheaper to build into each query than a
+    subquery (about 1 ms each). Like Django's permission cache on the user, it is not renewed
+    within the request that changes who edits what.
 
-    Their ids come from a UNION of two index reads. A join to the co-editors would need
-    DISTINCT; an OR of the two conditions made PostgreSQL expect half of all clusters and
-    scan every dossier or contract to filter them (1.8 ms against 0.2 ms at 1,000 dossiers).
+    A UNION of two index reads: an OR of the two conditions made PostgreSQL expect half of
+    all clusters and scan every dossier or contract (1.8 ms against 0.2 ms at 1,000 dossiers).
     """
-    owned = Cluster.objects.filter(owner=user).order_by().values("pk")
-    co_edited = Cluster.co_editors.through.objects.filter(user=user).values("cluster_id")
-    return Cluster.objects.filter(pk__in=owned.union(co_edited, all=True))
+    ids = getattr(user, "_edited_cluster_ids", None)
+    if ids is None:
+        owned = Cluster.objects.filter(owner=user).order_by().values_list("pk", flat=True)
+        co_edited = Cluster.co_editors.through.objects.filter(user=user).values_list(
+            "cluster_id", flat=True
+        )
+        ids = user._edited_cluster_ids = sorted(set(owned.union(co_edited, all=True)))
+    return ids
 
 
 def cluster_for_user(user):
     """The cluster a director owns or co-edits, or None."""
     if not user.is_authenticated:
         return None
-    return clusters_edited_by(user).select_related("owner").order_by("pk").first()
+    ids = edited_cluster_ids(user)
+    if not ids:
+        return None
+    return Cluster.objects.filter(pk=ids[0]).select_related("owner").first()
 
 
 def cluster_editors(cluster):
@@ -79,7 +90,7 @@ def dossiers_visible_to(user):
     if user.is_administrator:
         return dossiers.exclude(status=DossierStatus.DRAFT)
     if user.is_director:
-        return dossiers.filter(cluster__in=clusters_edited_by(user))
+        return dossiers.filter(cluster_id__in=edited_cluster_ids(user))
     return dossiers.none()
 
 

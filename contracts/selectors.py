@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from applications.choices import Indicator
-from applications.selectors import clusters_edited_by
+from applications.selectors import edited_cluster_ids
 
 from .models import Contract, ContractStatus, Tranche, TrancheStatus
 
@@ -88,7 +88,7 @@ def contracts_visible_to(user):
         return base
     if user.role == Role.DIRECTOR:
         return (
-            base.filter(cluster__in=clusters_edited_by(user))
+            base.filter(cluster_id__in=edited_cluster_ids(user))
             .filter(sent_at__isnull=False)
             .exclude(status=ContractStatus.DRAFT)
         )
