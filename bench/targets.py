@@ -56,8 +56,9 @@ class Page:
     account: str | None
     path: str
     target: str
-    # A cache of core.caching remains on this page (a visitor page, the ranking's figures, the
-    # programme's totals): its warm figure is held to the issue's "cached (as shipped)" one.
+    # A cache of core.caching remains on this page (only the visitors' pages do now): its warm
+    # figure is held to the issue's "cached (as shipped)" one. The ranking and the programme
+    # dashboard lost their per-person page cache with issue 14 and keep none.
     cached: bool = False
 
     def describe(self):
@@ -126,7 +127,6 @@ def seeded():
             "administrator",
             reverse("evaluation:ranking", args=[call.pk]),
             "ranking",
-            cached=True,
         ),
         Page(
             "programme_dashboard",
@@ -134,7 +134,6 @@ def seeded():
             "administrator",
             reverse("contracts:programme"),
             "programme",
-            cached=True,
         ),
         Page(
             "ranking_csv",

@@ -1,31 +1,28 @@
-"""The portal's one cache: what it keeps, and how a change reaches it.
+"""The portal's one cache: public pages for visitors who are not signed in.
 
 Pages are fast because they do little; the cache keeps only what a measured load showed to
-pay (bench/README.md), and two kinds of things:
+pay (bench/README.md): the pages a visitor reads (`cached_for_visitors`), kept under the
+version of the scope `PUBLIC`, and never longer than until their text changes by itself (a
+call opening or closing, its countdown's next hour) nor than `VISITOR_SECONDS`. Signed-in
+pages are not kept: under a realistic load with writes, whole pages kept per person were
+read again too rarely to pay (issue 14), and the aggregates many people read are kept in a
+table the services update (the ranking's `ReviewSummary`) or computed in a few queries.
 
-- **values many people read** that cost a large query (the ranking's figures, the programme's
-  totals): `cached_value(key, compute, scopes=[...])`;
-- **public pages** for visitors who are not signed in: `cached_for_visitors`, under the scope
-  `PUBLIC`, and never longer than until their text changes by itself (a call opening or
-  closing, its countdown's next hour) nor than `VISITOR_SECONDS`.
-
-Each is kept under the versions of its *scopes* ("call:12", "public"). A service that
-changes what a scope shows calls `renew(scope)` inside its transaction; once the transaction
-commits, the scope has a new version and what was kept under the old one is no longer read.
-The versions are read before the data, so a value made from data older than a renewal is
-stored under the version that renewal replaced, and never served.
+A service that changes what visitors see calls `renew(PUBLIC)` inside its transaction; once
+the transaction commits, the scope has a new version and the pages kept under the old one
+are no longer read. The version is read before the page is made, so a page made from data
+older than a renewal is stored under the version that renewal replaced, and never served.
 
 The cache may fail: the backend (core.cache) then answers as if nothing were kept, and every
-read computes its value. `PORTAL_CACHE=off` bypasses the cache the same way (the
-benchmark's cold figures).
+page is made. `PORTAL_CACHE=off` bypasses the cache the same way (the benchmark's cold
+figures).
 """
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial, wraps
-from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,11 +31,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
-T = TypeVar("T")
-
 PUBLIC = "public"
-# A kept value is read again for at most this long, whatever its versions say.
-VALUE_SECONDS = 10 * 60
 # Also bounds what changes public pages without a service renewing PUBLIC (a contract's
 # figures in the public summary).
 VISITOR_SECONDS = 60
@@ -76,24 +69,6 @@ def _versions(scopes: list[str], found: dict | None = None) -> str | None:
     if any(found.get(key) is None for key in keys):
         return None
     return ".".join(found[key] for key in keys)
-
-
-def cached_value(
-    key: str, compute: Callable[[], T], *, scopes: Iterable[str], seconds: int = VALUE_SECONDS
-) -> T:
-    """`compute()`, kept under `key` and the versions of `scopes`."""
-    if not enabled():
-        return compute()
-    versions = _versions(sorted(scopes))
-    if versions is None:
-        return compute()
-    full_key = f"value:{key}:{versions}"
-    kept = cache.get(full_key)
-    if kept is not None:
-        return kept[0]
-    value = compute()
-    cache.set(full_key, (value,), seconds)
-    return value
 
 
 def seconds_until_text_changes(*, passing=(), counting=(), now=None, ceiling=VISITOR_SECONDS):

@@ -13,7 +13,6 @@ from django.urls import reverse
 from accounts.tests.factories import PASSWORD
 from applications.tests.factories import RequiredDocumentFactory
 from core import cache as backend
-from core.caching import cached_value
 from core.tests.client import page_text
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +71,7 @@ def _settings(url):
     )
 
 
-def test_pages_logins_and_cached_values_work_while_the_cache_is_down(redis_server, director):
+def test_pages_and_logins_work_while_the_cache_is_down(redis_server, director):
     call = RequiredDocumentFactory().call
     page = reverse("applications:call_detail", args=[call.reference])
     with _settings(redis_server.url):
@@ -82,14 +81,12 @@ def test_pages_logins_and_cached_values_work_while_the_cache_is_down(redis_serve
             reverse("accounts:login"), {"username": director.email, "password": PASSWORD}
         )
         assert signed_in.status_code == 302
-        assert cached_value("figures", lambda: 41, scopes=["call:1"]) == 41
 
         redis_server.stop()
         started = time.monotonic()
 
         assert call.title in page_text(visitor.get(page))
         assert person.get(reverse("core:dashboard")).status_code == 200
-        assert cached_value("figures", lambda: 42, scopes=["call:1"]) == 42
         again = Client().post(
             reverse("accounts:login"), {"username": director.email, "password": PASSWORD}
         )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from applications.services.calls import call_deadline_change, call_save
 from applications.tests.factories import CallFactory, RequiredDocumentFactory
-from core.caching import VISITOR_SECONDS, cached_value, renew, seconds_for_calls
+from core.caching import PUBLIC, VISITOR_SECONDS, renew, seconds_for_calls
 from core.tests.client import page_text
 
 pytestmark = pytest.mark.django_db
@@ -132,57 +132,22 @@ def test_the_time_a_page_is_kept_ends_when_its_text_would_change():
     assert seconds_for_calls([past], now) == VISITOR_SECONDS
 
 
-def _counting(value):
-    calls = []
-
-    def compute():
-        calls.append(1)
-        return value
-
-    return compute, calls
-
-
-def test_a_kept_value_is_computed_once_until_its_scope_is_renewed(
+def test_a_renewal_reaches_visitors_once_its_transaction_commits(
     django_capture_on_commit_callbacks,
 ):
-    compute, calls = _counting({"ranked": 12})
-
-    assert cached_value("figures", compute, scopes=["call:7"]) == {"ranked": 12}
-    assert cached_value("figures", compute, scopes=["call:7"]) == {"ranked": 12}
-    assert len(calls) == 1
+    call = RequiredDocumentFactory().call
+    Client().get(_detail(call))  # kept
+    call.title = "Appel renommé"
+    call.save()
 
     with django_capture_on_commit_callbacks(execute=False) as pending:
-        renew("call:7")
+        renew(PUBLIC)
     # Not before the transaction commits: a reader could still see the old data.
-    cached_value("figures", compute, scopes=["call:7"])
-    assert len(calls) == 1
+    assert "Appel renommé" not in page_text(Client().get(_detail(call)))
     for callback in pending:
         callback()
-    cached_value("figures", compute, scopes=["call:7"])
-    assert len(calls) == 2
 
-
-def test_renewing_one_scope_leaves_the_others_kept(django_capture_on_commit_callbacks):
-    compute, calls = _counting(3)
-    cached_value("figures", compute, scopes=["call:1"])
-    cached_value("figures", compute, scopes=["call:2"])
-
-    with django_capture_on_commit_callbacks(execute=True):
-        renew("call:2")
-    cached_value("figures", compute, scopes=["call:1"])
-    cached_value("figures", compute, scopes=["call:2"])
-
-    assert len(calls) == 3
-
-
-def test_with_the_portal_cache_off_every_read_computes(settings):
-    settings.PORTAL_CACHE = False
-    compute, calls = _counting(5)
-
-    for _ in range(3):
-        assert cached_value("figures", compute, scopes=["call:1"]) == 5
-
-    assert len(calls) == 3
+    assert "Appel renommé" in page_text(Client().get(_detail(call)))
 
 
 def test_with_the_portal_cache_off_visitors_get_a_page_made_for_them(settings):
