@@ -19,13 +19,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from applications.choices import DossierStatus
-from applications.defaults import DEFAULT_CHECKLIST
-from applications.models import Call, Dossier, RequiredDocument
+from applications.models import Call, Dossier
 from evaluation.models import Assignment, ConflictDeclaration
 from evaluation.services.grid import grid_ensure
 
 from . import dossiers
-from .people import totp_key
+from .people import checklist_create, totp_key
 from .plan import BATCH, REVIEWS_PER_DOSSIER, _scaled
 
 MIX_REFERENCE = "aap-bench-mix"
@@ -74,18 +73,7 @@ def _call(reference, title, *, opens_at, closes_at, status):
         status=status,
         published_at=opens_at,
     )
-    RequiredDocument.objects.bulk_create(
-        RequiredDocument(
-            call=call,
-            part=part,
-            label=str(label),
-            mandatory=mandatory,
-            allowed_types=list(types),
-            max_size_mb=size,
-            position=index,
-        )
-        for index, (part, label, mandatory, types, size) in enumerate(DEFAULT_CHECKLIST)
-    )
+    checklist_create(call)
     return call
 
 

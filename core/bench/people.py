@@ -87,18 +87,7 @@ def call_create(plan, envelope):
         status=Call.Status.RESULTS_PUBLISHED,
         published_at=plan.opens_at,
     )
-    RequiredDocument.objects.bulk_create(
-        RequiredDocument(
-            call=call,
-            part=part,
-            label=str(label),
-            mandatory=mandatory,
-            allowed_types=list(types),
-            max_size_mb=size,
-            position=index,
-        )
-        for index, (part, label, mandatory, types, size) in enumerate(DEFAULT_CHECKLIST)
-    )
+    checklist_create(call)
     plan.call = call
     return call
 
@@ -139,3 +128,19 @@ def clusters_create(plan):
     plan.members = {}
     for member in members:
         plan.members.setdefault(member.cluster_id, []).append(member)
+
+
+def checklist_create(call):
+    """The call's required documents: the portal's default checklist, in its order."""
+    RequiredDocument.objects.bulk_create(
+        RequiredDocument(
+            call=call,
+            part=part,
+            label=str(label),
+            mandatory=mandatory,
+            allowed_types=list(types),
+            max_size_mb=size,
+            position=index,
+        )
+        for index, (part, label, mandatory, types, size) in enumerate(DEFAULT_CHECKLIST)
+    )
