@@ -1,26 +1,27 @@
 """What directors and administrators see first when they sign in."""
 
-from django.db.models import prefetch_related_objects
-
 from .choices import DossierStatus
 from .sections import task_list
 from .selectors import (
-    DOSSIER_PAGE_PREFETCHES,
     calls_for_administration,
-    cluster_for_user,
+    cluster_card_for,
     critical_mass,
     dossiers_visible_to,
     open_calls,
     published_calls,
+    with_task_list_counts,
 )
+
+# What the director's space shows of an open call they have not started.
+OPEN_CALL_FIELDS = ("reference", "title", "opens_at", "closes_at", "status")
 
 
 def director_panel(request, **_page):
-    cluster = cluster_for_user(request.user)
+    cluster = cluster_card_for(request.user)
     dossiers = list(dossiers_visible_to(request.user).order_by("-call__closes_at"))
     # Progress is shown for drafts only: only they need what it counts.
     drafts = [dossier for dossier in dossiers if dossier.status == DossierStatus.DRAFT]
-    prefetch_related_objects(drafts, *DOSSIER_PAGE_PREFETCHES)
+    with_task_list_counts(drafts)
     started = {dossier.call_id for dossier in dossiers}
     return {
         "cluster": cluster,
@@ -28,7 +29,7 @@ def director_panel(request, **_page):
         "dossiers": [
             (dossier, task_list(dossier)[1] if dossier in drafts else None) for dossier in dossiers
         ],
-        "calls": [call for call in open_calls() if call.pk not in started],
+        "calls": [call for call in open_calls().only(*OPEN_CALL_FIELDS) if call.pk not in started],
     }
 
 

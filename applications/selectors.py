@@ -1,6 +1,14 @@
 """Reads that join or filter by permission; each returns what its page needs in few queries."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -62,6 +70,12 @@ def cluster_for_user(user):
     if not ids:
         return None
     return Cluster.objects.filter(pk=ids[0]).select_related("owner").first()
+
+
+def cluster_card_for(user):
+    """The director's cluster as their space shows it (its name), or None."""
+    ids = edited_cluster_ids(user) if user.is_authenticated else []
+    return Cluster.objects.filter(pk=ids[0]).only("name", "acronym").first() if ids else None
 
 
 def cluster_editors(cluster):
@@ -160,6 +174,25 @@ def dossier_for_task_list(queryset):
             "call__required_documents",
             "receipts",
         )
+    )
+
+
+def with_task_list_counts(drafts) -> None:
+    """Give drafts already read what their task list needs, in three queries whatever their
+    number: the counts of their rows (`sections.counted`), their files' requirement and scan
+    status, and their call's required documents."""
+    if not drafts:
+        return
+    counts = Dossier.objects.filter(pk__in=[draft.pk for draft in drafts]).values(
+        "pk", **TASK_LIST_COUNTS
+    )
+    by_pk = {row.pop("pk"): row for row in counts}
+    for draft in drafts:
+        for name, value in by_pk[draft.pk].items():
+            setattr(draft, name, value)
+    files = DossierDocument.objects.only("dossier", "requirement", "scan_status")
+    prefetch_related_objects(
+        drafts, Prefetch("documents", queryset=files), "call__required_documents"
     )
 
 

@@ -1,6 +1,13 @@
+import re
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
+from applications.models import Dossier
+from applications.sections import task_list
+from applications.selectors import dossier_for_page
+from applications.services import dossiers as services
 from applications.tests.builders import call_with_checklist, draft_for
 from applications.tests.factories import CallFactory, DossierFactory
 from core.tests.client import page_text
@@ -21,14 +28,41 @@ def test_director_dashboard_shows_dossiers_progress_and_open_calls(client, direc
 
 
 @pytest.mark.django_db
+def test_a_drafts_progress_on_the_dashboard_is_its_task_lists(client, director):
+    """The dashboard counts a draft's rows in SQL; the dossier's page reads them: both agree."""
+    empty = draft_for(director)
+    partial = DossierFactory(call=call_with_checklist(), cluster=empty.cluster)
+    services.dossier_members_save(
+        actor=director, dossier=partial, members=list(partial.cluster.members.all())
+    )
+    years = partial.call.contract_years
+    services.budget_save(
+        actor=director,
+        dossier=partial,
+        years={year: (Decimal("3000000"), Decimal("2000000")) for year in range(1, years + 1)},
+    )
+    client.force_login(director)
+
+    html = client.get(reverse("core:dashboard")).content.decode()
+
+    shown = re.findall(r'aria-valuenow="(\d+)"', html)
+    expected = [
+        task_list(dossier_for_page(Dossier.objects.filter(pk=dossier.pk)).get())[1]
+        for dossier in (partial, empty)  # the latest call first, as on the page
+    ]
+    assert expected[0] > 0
+    assert sorted(map(int, shown)) == sorted(expected)
+
+
+@pytest.mark.django_db
 def test_director_dashboard_queries_do_not_grow_with_dossiers(
     client, director, django_assert_max_num_queries
 ):
     dossier = draft_for(director)
     client.force_login(director)
-    # Session, user, cluster, dossiers, what a draft's progress counts (7), members, open
-    # calls, contracts (3) and the reports due.
-    with django_assert_max_num_queries(15) as baseline:
+    # Session, user, cluster ids, cluster, dossiers, what the drafts' progress counts (3),
+    # members, open calls, contracts (3).
+    with django_assert_max_num_queries(13) as baseline:
         client.get(reverse("core:dashboard"))
     for _index in range(8):
         DossierFactory(cluster=dossier.cluster)

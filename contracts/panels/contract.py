@@ -7,10 +7,22 @@ from accounts.models import Role
 from applications.choices import DossierStatus
 from core.dashboard import DASHBOARD, register_panel
 
-from ..models import AnnualReport, Contract, ContractStatus, ReportStatus
+from ..models import AnnualReport, Contract, ContractStatus, ContractYear, ReportStatus
 from ..selectors import contracts_visible_to
 
 DONE = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+# What the two panels of the director's space show of a contract, its call, cluster and years.
+DIRECTOR_PANEL_FIELDS = (
+    "reference",
+    "status",
+    "start_date",
+    "call",
+    "cluster",
+    "call__title",
+    "cluster__name",
+    "cluster__acronym",
+)
+YEAR_FIELDS = ("contract", "year", "report_due_on")
 
 
 def next_step(contract):
@@ -36,9 +48,15 @@ def director_contracts(request):
             contracts_visible_to(request.user)
             .select_related(None)
             .select_related("call", "cluster")
+            .only(*DIRECTOR_PANEL_FIELDS)
             .prefetch_related(
-                "contract_years",
-                Prefetch("reports", queryset=AnnualReport.objects.order_by("year")),
+                Prefetch("contract_years", queryset=ContractYear.objects.only(*YEAR_FIELDS)),
+                Prefetch(
+                    "reports",
+                    queryset=AnnualReport.objects.only("contract", "year", "status").order_by(
+                        "year"
+                    ),
+                ),
             )
             .order_by("-start_date", "reference")
         )
