@@ -39,6 +39,7 @@ from applications.models import Call
 
 from .models import (
     CUSTOM_INDICATOR,
+    CallFigures,
     Contract,
     ContractStatus,
     KpiAchievement,
@@ -448,10 +449,9 @@ def cluster_record(cluster, *, excluding_call):
     return rows
 
 
-def public_call_line(call) -> PublicLine | None:
-    """The public summary of one call, on its page: two queries."""
-    if call.status != Call.Status.RESULTS_PUBLISHED:
-        return None
+def live_call_figures(call) -> tuple[int, Decimal, list[KpiLine]]:
+    """The clusters under contract, the subsidy committed and the KPI targets of the call's
+    contracts in force or closed, added up by the database: two queries."""
     contracts = _contracts(call, PUBLIC)
     totals = contracts.aggregate(
         clusters=Count("cluster", distinct=True),
@@ -460,8 +460,22 @@ def public_call_line(call) -> PublicLine | None:
         ),
     )
     if not totals["clusters"]:
-        return None
+        return 0, Decimal("0"), []
     lines = [line for _row, line in kpi_rows(contracts, achieved=False)]
-    return PublicLine(
-        call=call, clusters=totals["clusters"], committed=totals["committed"], indicators=lines
-    )
+    return totals["clusters"], totals["committed"], lines
+
+
+def public_call_line(call) -> PublicLine | None:
+    """The public summary of one call, on its page: one row kept by the contracts' transitions
+    (`CallFigures`), or, for a call that has none yet, the live sums."""
+    if call.status != Call.Status.RESULTS_PUBLISHED:
+        return None
+    stored = CallFigures.objects.filter(call_id=call.pk).first()
+    if stored is None:
+        clusters, committed, lines = live_call_figures(call)
+    else:
+        clusters, committed = stored.clusters, stored.committed
+        lines = [KpiLine(indicator, label, target) for indicator, label, target in stored.targets]
+    if not clusters:
+        return None
+    return PublicLine(call=call, clusters=clusters, committed=committed, indicators=lines)

@@ -387,3 +387,28 @@ class KpiAchievement(models.Model):
 
     def __str__(self):
         return f"{self.commitment}: {self.achieved}"
+
+
+class CallFigures(models.Model):
+    """What a call's public page shows of its contracts in force or closed: the clusters under
+    contract, the subsidy committed and the KPI targets per indicator. Kept by
+    `contract_transition`, the one way a contract enters or leaves those states (their
+    schedule and commitments are fixed by then), so that the page reads one row instead of
+    adding up every tranche and commitment of the call (3.5 ms of PostgreSQL at 200
+    contracts). A call without its row is counted live."""
+
+    call = models.OneToOneField(
+        "applications.Call", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    clusters = models.PositiveIntegerField(default=0)
+    committed = models.DecimalField(default=Decimal("0"), **MONEY)
+    # [[indicator, label, target], …] in the order the page lists them.
+    targets = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chiffres publics d'un appel")
+        verbose_name_plural = _("chiffres publics des appels")
+
+    def __str__(self):
+        return f"{self.call_id}: {self.clusters}"

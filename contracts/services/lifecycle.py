@@ -21,6 +21,7 @@ from core.pdf import render_pdf
 from core.states import StateMachine
 from core.unavailable import enqueue_on_commit
 
+from ..dashboard import PUBLIC as IN_FORCE_OR_CLOSED
 from ..models import (
     Contract,
     ContractStatus,
@@ -29,6 +30,7 @@ from ..models import (
     Tranche,
     TrancheStatus,
 )
+from .figures import call_figures_refresh
 from .generation import ensure_draft, require_manager, terms_ensure
 
 S = ContractStatus
@@ -64,7 +66,10 @@ def contract_transition(*, actor, contract, action, message="", data=None):
     from_state = contract.status
     contract.status = CONTRACT_STATES.target(from_state, action)
     contract.save(update_fields=["status", "updated_at"])
-    # The public summaries count the contracts in force and closed.
+    # The public summaries count the contracts in force and closed: their call's figures are
+    # counted again when one enters or leaves those states, and its pages renewed.
+    if {from_state, contract.status} & set(IN_FORCE_OR_CLOSED):
+        call_figures_refresh(call=contract.call)
     renew(PUBLIC)
     journal_record(
         target=contract,

@@ -20,6 +20,7 @@ from contracts.models import (
     TrancheCondition,
     TrancheStatus,
 )
+from contracts.services.figures import call_figures_refresh
 from contracts.services.generation import MINISTRY, report_due_on, schedule_rows, terms_ensure
 from contracts.services.reports import achievement_rate, tranche_due_amount
 from evaluation.models import Decision
@@ -66,6 +67,9 @@ def contracts_create(plan):
     _schedule_create(plan, contracts)
     _commitments_create(plan, contracts)
     _reports_create(plan, contracts)
+    # Written in bulk, not through `contract_transition`: the call's public figures are
+    # counted here, as the transition would have.
+    call_figures_refresh(call=plan.call)
 
 
 def _schedule_create(plan, contracts):
