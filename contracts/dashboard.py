@@ -436,6 +436,10 @@ def cluster_record(cluster, *, excluding_call):
     was paid, and per indicator the target and the achieved value. Three queries."""
     contracts = _contracts().filter(cluster=cluster).exclude(call=excluding_call)
     contracts = contracts.exclude(status=ContractStatus.DRAFT).filter(sent_at__isnull=False)
+    # Most clusters have no earlier contract: asking costs a plain query, where building the
+    # totals' subqueries for an empty list cost 3.5 ms.
+    if not contracts.exists():
+        return []
     rows = list(
         with_totals(contracts.select_related("call")).order_by("call__edition_year", "reference")
     )

@@ -2,6 +2,8 @@
 answers, the submission (which reads the dossier alone and lets its service read what it
 checks), the confirmation (its receipt, not the whole dossier)."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -55,3 +57,26 @@ def test_a_submission_refused_by_the_service_shows_the_whole_check_page_again(
     assert "Texte de la section gouvernance." in text  # the summary is there again
     ready.refresh_from_db()
     assert ready.status == DossierStatus.DRAFT
+
+
+def test_check_your_answers_shows_the_targets_as_the_form_lays_them_out(director, ready):
+    """One row per indicator, one column per year, as the director typed them."""
+    from applications.choices import Indicator
+    from applications.services import dossiers as services
+
+    years = ready.call.contract_years
+    targets = {
+        (indicator, year): 100 * position + year
+        for position, indicator in enumerate(Indicator.values, start=1)
+        for year in range(1, years + 1)
+    }
+    services.kpis_save(actor=director, dossier=ready, targets=targets)
+    client = Client()
+    client.force_login(director)
+
+    html = client.get(reverse("applications:dossier_review", args=[ready.pk])).content.decode()
+
+    row = re.search(r"<tr><th scope=\"row\" class=\"fw-normal\">Brevets</th>(.*?)</tr>", html)
+    assert row is not None
+    cells = re.findall(r'<td class="num">(\d+)</td>', row.group(1))
+    assert cells == [str(200 + year) for year in range(1, years + 1)]

@@ -13,6 +13,7 @@ from evaluation.services.reviews import review_summaries_refresh
 class AssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Assignment
+        skip_postgeneration_save = True  # the grid hook changes the call, not the assignment
 
     dossier = factory.SubFactory(
         DossierFactory,
@@ -22,6 +23,12 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     evaluator = factory.SubFactory(EvaluatorFactory)
     assigned_by = factory.SubFactory(AdministratorFactory)
     status = Assignment.Status.ACTIVE
+
+    @factory.post_generation
+    def grid(self, create, extracted, **kwargs):
+        # As `assignment_create` guarantees: a dossier is assigned once its call has a grid.
+        if create:
+            grid_ensure(call=self.dossier.call)
 
 
 def submitted_review(assignment, notes, *, comment="Dossier solide."):

@@ -436,3 +436,25 @@ def test_an_administrator_reopens_a_review(client, evaluator, assignment, admini
     page = page_text(client.get(_url("review", assignment)))
     assert 'type="radio"' in page
     assert "Justifié." in page
+
+
+@pytest.mark.django_db
+def test_opening_a_dossier_to_score_writes_nothing(client, evaluator, assignment):
+    """A GET never writes: the grid is read with the assignment, not made on the way."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(evaluator)
+    url = reverse("evaluation:review", args=[assignment.pk])
+    client.get(url)  # the session settles
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert "Total pondéré" in page_text(response)
+    written = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].split()[0].upper() in ("INSERT", "UPDATE", "DELETE", "SAVEPOINT")
+    ]
+    assert written == []

@@ -25,7 +25,7 @@ from ..forms.workspace import ReasonForm, ReviewForm
 from ..models import Assignment, Review
 from ..selectors import evaluator_queue_lines, live_assignments
 from ..services import reviews as services
-from ..services.grid import grid_ensure, review_weighted_total
+from ..services.grid import review_weighted_total
 from .ranking_rows import url_with_pk
 
 DECLARE, TO_SCORE, DRAFT, SUBMITTED = "declare", "to_score", "draft", "submitted"
@@ -83,7 +83,7 @@ def _assignment(request, assignment_pk):
     assignment = get_object_or_404(
         live_assignments()
         .filter(evaluator=request.user)
-        .select_related("dossier__call", "dossier__cluster"),
+        .select_related("dossier__call__grid", "dossier__cluster"),
         pk=assignment_pk,
     )
     if assignment.status == Assignment.Status.AWAITING_DECLARATION:
@@ -113,8 +113,15 @@ def _review(assignment):
     )
 
 
+def _grid(assignment):
+    """The call's grid, read with the assignment: an assignment is only ever made once its
+    call's grid is complete (`assignment_create`), so a page shown to its evaluator never
+    has to create one."""
+    return assignment.dossier.call.grid
+
+
 def _workspace(request, assignment, form=None, status=200):
-    grid = grid_ensure(call=assignment.dossier.call)
+    grid = _grid(assignment)
     criteria = list(grid.criteria.all())
     review = _review(assignment)
     dossier = dossier_for_page(Dossier.objects.filter(pk=assignment.dossier_id)).get()
@@ -152,7 +159,7 @@ def review(request, assignment_pk):
     assignment = _assignment(request, assignment_pk)
     if request.method != "POST":
         return _workspace(request, assignment)
-    grid = grid_ensure(call=assignment.dossier.call)
+    grid = _grid(assignment)
     saved = _review(assignment)
     if saved is not None and saved.status == Review.Status.SUBMITTED:
         messages.error(request, _("Votre évaluation est déjà soumise : elle est définitive."))
@@ -192,7 +199,7 @@ def review(request, assignment_pk):
 def review_submit(request, assignment_pk):
     """The last step: the total and the notes once more, then a final submission."""
     assignment = _assignment(request, assignment_pk)
-    grid = grid_ensure(call=assignment.dossier.call)
+    grid = _grid(assignment)
     criteria = list(grid.criteria.all())
     review = _review(assignment)
     if review is not None and review.status == Review.Status.SUBMITTED:
