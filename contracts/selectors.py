@@ -14,12 +14,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import translation
 
 from accounts.models import Role
 from applications.choices import Indicator
 from applications.selectors import edited_cluster_ids
 
-from .models import Contract, ContractStatus, Tranche, TrancheStatus
+from .defaults import TERMS
+from .models import Contract, ContractStatus, ContractTerms, Tranche, TrancheStatus
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -76,6 +78,17 @@ def with_totals(contracts):
     """Annotate each contract with its scheduled subsidy and what has been paid (subqueries:
     one query for the whole list)."""
     return contracts.annotate(subsidy_total=_sum_of_tranches(), paid_total=_sum_paid())
+
+
+def contract_terms(call, language: str) -> ContractTerms:
+    """The call's model contract in a language: the one saved, or the ministry's model, not
+    saved (the first `terms_update` or rendered contract saves it)."""
+    terms = ContractTerms.objects.filter(call=call, language=language).first()
+    if terms is None:
+        with translation.override(language):
+            texts = {name: str(text) for name, text in TERMS.items()}
+        terms = ContractTerms(call=call, language=language, **texts)
+    return terms
 
 
 def contracts_visible_to(user):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -27,7 +27,7 @@ from ..models import (
     Tranche,
     TrancheCondition,
 )
-from ..selectors import committed_under
+from ..selectors import committed_under, contract_terms
 
 MANAGE = "contracts.manage"
 MINISTRY = "M. le Ministre de l'Industrie et du Commerce"
@@ -51,19 +51,23 @@ def ensure_draft(contract):
         )
 
 
-def terms_ensure(*, call, language="fr"):
-    """The call's model contract in a language, created from the ministry's model if missing."""
-    terms = ContractTerms.objects.filter(call=call, language=language).first()
-    if terms is None:
-        with translation.override(language):
-            texts = {name: str(text) for name, text in TERMS.items()}
-        terms = ContractTerms.objects.create(call=call, language=language, **texts)
+def terms_ensure(*, call: Call, language: str = "fr") -> ContractTerms:
+    """The call's model contract in a language, created from the ministry's model if missing
+    (for the services that render a contract; pages read `selectors.contract_terms`)."""
+    terms = contract_terms(call, language)
+    if terms.pk is None:
+        terms.save()
     return terms
 
 
 @transaction.atomic
-def terms_update(*, actor, terms, fields):
+def terms_update(*, actor, call: Call, language: str, fields: dict) -> ContractTerms:
+    """Save the call's model contract in a language; the first save creates it from the
+    ministry's model, so that opening the page never writes."""
     require_manager(actor)
+    terms = ContractTerms.objects.select_for_update().filter(
+        call=call, language=language
+    ).first() or contract_terms(call, language)
     assign_fields(terms, fields, allowed=TERMS.keys())
     full_clean_or_refuse(terms)
     terms.save()

@@ -127,8 +127,9 @@ def test_a_contract_whose_kpi_tranches_are_withheld_says_so(administrator, contr
 
 @pytest.mark.django_db
 def test_the_arabic_contract_reads_right_to_left_with_the_same_figures(administrator, contract):
-    terms = generation.terms_ensure(call=contract.call, language="ar")
-    generation.terms_update(actor=administrator, terms=terms, fields=ARABIC_TERMS)
+    generation.terms_update(
+        actor=administrator, call=contract.call, language="ar", fields=ARABIC_TERMS
+    )
     version = lifecycle.version_request(actor=administrator, contract=contract, language="ar")
     render_versions(contract)
     content = pdf_of(version)

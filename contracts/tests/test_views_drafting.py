@@ -484,6 +484,18 @@ def test_the_model_contract_is_edited_in_arabic(client, administrator, draft):
     assert ContractTerms.objects.get(call=draft.call, language="fr").title != terms.title
 
 
+def test_opening_a_model_contract_not_yet_written_saves_nothing(client, administrator, draft):
+    """A GET never writes: the page shows the ministry's model; the first save creates it."""
+    client.force_login(administrator)
+    url = reverse("contracts:terms_language", args=[draft.call_id, "ar"])
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.context["form"].initial["title"]  # the ministry's model, in Arabic
+    assert not ContractTerms.objects.filter(call=draft.call, language="ar").exists()
+
+
 def test_an_empty_clause_is_refused_and_the_others_kept(client, administrator, draft):
     client.force_login(administrator)
     url = reverse("contracts:terms", args=[draft.call_id])

@@ -19,13 +19,12 @@ from core.permissions import permission_required
 from evaluation.models import Decision
 
 from ..forms.drafting import CommitmentsForm, ContractDraftForm, TermsForm, tranche_formset
-from ..selectors import committed_under, contracts_visible_to
+from ..selectors import committed_under, contract_terms, contracts_visible_to
 from ..services.generation import (
     commitments_update,
     contract_generate,
     contract_update,
     schedule_update,
-    terms_ensure,
     terms_update,
 )
 
@@ -252,12 +251,15 @@ def terms(request, call_pk, language="fr"):
     call = get_object_or_404(Call, pk=call_pk)
     if language not in TERMS_LANGUAGES:
         raise Http404
-    contract_terms = terms_ensure(call=call, language=language)
-    form = TermsForm(request.POST if request.method == "POST" else None, instance=contract_terms)
+    # The saved model, or the ministry's, unsaved: the page's POST saves it, its GET never.
+    form = TermsForm(
+        request.POST if request.method == "POST" else None,
+        instance=contract_terms(call, language),
+    )
     names = dict(settings.LANGUAGES)
     if request.method == "POST" and form.is_valid():
         try:
-            terms_update(actor=request.user, terms=contract_terms, fields=form.cleaned_data)
+            terms_update(actor=request.user, call=call, language=language, fields=form.cleaned_data)
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
