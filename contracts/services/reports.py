@@ -1,6 +1,7 @@
 """Annual reports: the cluster files what it achieved, the ministry approves or asks for changes,
 and approval makes the tranches tied to the report payable."""
 
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -74,9 +75,16 @@ def _ensure_year_open(contract, year):
         )
 
 
+def ensure_report_can_open(*, actor, contract: Contract, year: int) -> None:
+    """Refuse, with the reason in words, a report this person may not start for this year
+    (a check only: the report page's GET shows a new report without creating it)."""
+    _ensure_can_report(actor, contract)
+    _ensure_year_open(contract, year)
+
+
 @transaction.atomic
 def report_open(*, actor, contract, year):
-    """The report of a year, created as a draft the first time the cluster opens it."""
+    """The report of a year, created as a draft the first time the cluster saves it."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     _ensure_can_report(actor, contract)
     report = contract.reports.filter(year=year).first()
@@ -166,13 +174,16 @@ def achievement_save(*, actor, report, commitment, achieved, comment="", evidenc
 
 
 def report_missing(report):
-    """What the cluster must still give before transmitting the report, in words."""
+    """What the cluster must still give before transmitting the report, in words (a report
+    not saved yet misses everything)."""
     missing = []
     if not report.activity_report:
         missing.append(_("le rapport d'activité"))
     if not report.financial_report:
         missing.append(_("le rapport financier"))
-    reported = set(report.achievements.values_list("commitment_id", flat=True))
+    reported = (
+        set(report.achievements.values_list("commitment_id", flat=True)) if report.pk else set()
+    )
     for commitment in report.contract.commitments.filter(year=report.year):
         if commitment.pk not in reported:
             missing.append(_("la valeur réalisée de « %(name)s »") % {"name": commitment.name})
@@ -210,6 +221,83 @@ def report_submit(*, actor, report):
         report=report,
     )
     return report
+
+
+@dataclass
+class ReportFiling:
+    """What `report_fill` did: the report, the refusals to show next to their fields
+    ([(field or None, message)]), and whether the report was transmitted, or why not."""
+
+    report: AnnualReport
+    errors: list = field(default_factory=list)
+    submitted: bool = False
+    refusal: ApplicationError | None = None
+
+
+def _attempt(filing, step, field_of, **arguments):
+    """Run one part of the page's save in its own savepoint: refused, it is undone alone and
+    its error kept for its field; the rest of the report is saved."""
+    try:
+        step(**arguments)
+    except ApplicationError as error:
+        filing.errors.append((field_of(error), error.message))
+        return False
+    return True
+
+
+@transaction.atomic
+def report_fill(
+    *,
+    actor,
+    contract: Contract,
+    year: int,
+    comment: str | None,
+    files: dict,
+    lines: list,
+    submit: bool,
+) -> ReportFiling:
+    """The director's report page, in one transaction: the year's report (created on its
+    first save), its comment, its two files and its lines, each part kept if valid, so that
+    one refused file does not lose the rest; then, if asked and nothing was refused, its
+    transmission. `lines`: [(commitment, achieved, comment, evidence or None)]."""
+    filing = ReportFiling(report=report_open(actor=actor, contract=contract, year=year))
+    report = filing.report
+    if not _attempt(
+        filing, report_save, lambda error: None, actor=actor, report=report, comment=comment
+    ):
+        return filing
+    for name, upload in files.items():
+        if upload:
+            _attempt(
+                filing,
+                report_save,
+                lambda error, name=name: name,
+                actor=actor,
+                report=report,
+                **{name: upload},
+            )
+    for commitment, achieved, text, evidence in lines:
+        _file_line(filing, actor, report, commitment, achieved, text, evidence)
+    if submit and not filing.errors:
+        try:
+            report_submit(actor=actor, report=report)
+        except ApplicationError as error:
+            filing.refusal = error
+        else:
+            filing.submitted = True
+    return filing
+
+
+def _file_line(filing, actor, report, commitment, achieved, text, evidence):
+    """One indicator's line; a refused evidence file does not lose the value and comment."""
+
+    def field_of(error):
+        return f"{error.field}_{commitment.pk}" if error.field else None
+
+    line = {"actor": actor, "report": report, "commitment": commitment, "achieved": achieved}
+    saved = _attempt(filing, achievement_save, field_of, **line, comment=text, evidence=evidence)
+    if not saved and evidence is not None and filing.errors[-1][0] == f"evidence_{commitment.pk}":
+        _attempt(filing, achievement_save, field_of, **line, comment=text, evidence=None)
 
 
 def _ensure_submitted(report):

@@ -73,6 +73,32 @@ def test_director_files_and_transmits_a_report_with_evidence(client, contract, d
     assert OutgoingMail.objects.filter(template="report_submitted").exists()
 
 
+def test_opening_a_years_report_for_the_first_time_writes_nothing(client, contract, director):
+    """A GET never writes: the empty report is shown; its first save creates it."""
+    client.force_login(director)
+
+    response = client.get(report_url(contract))
+
+    assert response.status_code == 200
+    assert "Transmettre au ministère" in page_text(response)
+    assert not AnnualReport.objects.filter(contract=contract).exists()
+
+
+def test_a_refused_transmission_keeps_what_the_same_post_saved(client, contract, director):
+    """Saved and transmitted by one service: what was valid stays when the report is not
+    complete enough to go."""
+    client.force_login(director)
+    commitment = _first_commitment(contract)
+    data = {"action": "submit", "comment": "Presque prêt", f"achieved_{commitment.pk}": 2}
+
+    response = client.post(report_url(contract), data)
+
+    assert response.status_code == 200
+    report = AnnualReport.objects.get(contract=contract, year=1)
+    assert report.status == ReportStatus.DRAFT and report.comment == "Presque prêt"
+    assert report.achievements.get(commitment=commitment).achieved == 2
+
+
 def test_saving_keeps_the_draft_and_shows_what_is_left(client, contract, director):
     client.force_login(director)
     commitment = _first_commitment(contract)

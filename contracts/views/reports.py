@@ -19,20 +19,18 @@ from core.errors import ApplicationError
 from core.permissions import permission_required
 
 from ..forms.reports import FILE_FIELDS, ApproveForm, ChangesForm, PaymentForm, ReportForm
-from ..models import ContractStatus, Tranche, TrancheStatus
+from ..models import AnnualReport, ContractStatus, Tranche, TrancheStatus
 from ..selectors import contracts_visible_to
 from ..services.payments import payment_record
 from ..services.reports import (
     HUNDRED,
     achievement_rate,
-    achievement_save,
+    ensure_report_can_open,
     released_by,
     report_approve,
+    report_fill,
     report_missing,
-    report_open,
     report_request_changes,
-    report_save,
-    report_submit,
     tranche_due_amount,
 )
 
@@ -105,7 +103,9 @@ def _report_parts(report):
     commitments = sorted(
         report.contract.commitments.filter(year=report.year), key=_in_programme_order
     )
-    achievements = {line.commitment_id: line for line in report.achievements.all()}
+    # A report not saved yet (its page opened for the first time) has no line.
+    lines = report.achievements.all() if report.pk else []
+    achievements = {line.commitment_id: line for line in lines}
     return commitments, achievements
 
 
@@ -138,60 +138,41 @@ def _download_name(report, name, extension):
 
 
 def _open_report(request, contract, year):
-    """The year's report: the existing one, or a new draft when the director may file it."""
+    """The year's report; the first time, a new one, not saved (its first save creates it);
+    None, said in a message, when this person may not start it yet."""
     report = contract.reports.filter(year=year).first()
     if report is not None:
         return report
     if not request.user.has_perm(REPORT, contract):
         raise Http404
     try:
-        return report_open(actor=request.user, contract=contract, year=year)
+        ensure_report_can_open(actor=request.user, contract=contract, year=year)
     except ApplicationError as error:
         messages.error(request, error.message)
         return None
+    return AnnualReport(contract=contract, year=year)
 
 
-def _save_file(request, report, name, upload, form):
-    try:
-        report_save(actor=request.user, report=report, **{name: upload})
-    except ApplicationError as error:
-        form.add_error(name, error.message)
-
-
-def _save_line(request, report, form, commitment, achieved, comment, evidence):
-    """One indicator's line; a refused evidence file does not lose the value and comment."""
-    try:
-        achievement_save(
-            actor=request.user,
-            report=report,
-            commitment=commitment,
-            achieved=achieved,
-            comment=comment,
-            evidence=evidence,
-        )
-    except ApplicationError as error:
-        field = f"{error.field}_{commitment.pk}" if error.field else None
-        form.add_error(field if field in form.fields else None, error.message)
-        if error.field == "evidence":
-            _save_line(request, report, form, commitment, achieved, comment, None)
-
-
-def report_form_save(request, report, form):
-    """Save what is valid of the form, each part on its own, so that one refused file keeps
-    the rest; errors land on their fields. True when everything was saved."""
-    try:
+def _file_report(request, contract, year, form):
+    """The page's one service call: what is valid of the form saved, in one transaction;
+    each refusal next to its field."""
+    form.is_valid()  # even with errors, cleaned_data holds the valid fields: they are saved
+    filing = report_fill(
+        actor=request.user,
+        contract=contract,
+        year=year,
         # A refused comment (a NUL byte) is not in cleaned_data: None keeps the stored one.
-        report_save(actor=request.user, report=report, comment=form.cleaned_data.get("comment"))
-    except ApplicationError as error:
-        form.add_error(None, error.message)
-        return False
-    for name in FILE_FIELDS:
-        upload = form.cleaned_data.get(name)
-        if upload:
-            _save_file(request, report, name, upload, form)
-    for commitment, achieved, comment, evidence in form.line_values():
-        _save_line(request, report, form, commitment, achieved, comment, evidence or None)
-    return not form.errors
+        comment=form.cleaned_data.get("comment"),
+        files={name: form.cleaned_data.get(name) for name in FILE_FIELDS},
+        lines=[
+            (commitment, achieved, comment, evidence or None)
+            for commitment, achieved, comment, evidence in form.line_values()
+        ],
+        submit=request.POST.get("action") == "submit",
+    )
+    for field, message in filing.errors:
+        form.add_error(field, message)
+    return filing
 
 
 @login_required
@@ -222,31 +203,30 @@ def report(request, pk, year):
             achievements=achievements,
         )
     if editable and request.method == "POST":
-        # Even with errors, cleaned_data holds the valid fields: those are saved.
-        form.is_valid()
-        saved = report_form_save(request, report, form)
-        if saved and request.POST.get("action") == "submit":
-            try:
-                report_submit(actor=request.user, report=report)
-            except ApplicationError as error:
-                if error.code != "incomplete":
-                    messages.error(request, error.message)
-                report.refresh_from_db()
-                failed_missing = report_missing(report)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Le rapport de l'année %(year)s a bien été transmis au ministère. "
-                        "Vous recevrez un e-mail quand il aura été examiné."
-                    )
-                    % {"year": report.year},
+        try:
+            filing = _file_report(request, contract, year, form)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect(_contract_url(contract))
+        report = filing.report
+        if filing.submitted:
+            messages.success(
+                request,
+                _(
+                    "Le rapport de l'année %(year)s a bien été transmis au ministère. "
+                    "Vous recevrez un e-mail quand il aura été examiné."
                 )
-                return redirect(_report_url(report))
-        elif saved:
+                % {"year": report.year},
+            )
+            return redirect(_report_url(report))
+        if filing.refusal is not None:
+            if filing.refusal.code != "incomplete":
+                messages.error(request, filing.refusal.message)
+            failed_missing = report_missing(report)
+        elif not form.errors:
             messages.success(request, _("Le rapport est enregistré."))
             return redirect(_report_url(report))
-        elif form.errors:
+        else:
             messages.error(
                 request,
                 _("Les informations valides sont enregistrées ; corrigez les erreurs signalées."),
