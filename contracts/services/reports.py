@@ -235,14 +235,14 @@ class ReportFiling:
 
 
 def _attempt(filing, step, field_of, **arguments):
-    """Run one part of the page's save in its own savepoint: refused, it is undone alone and
-    its error kept for its field; the rest of the report is saved."""
+    """Run one part of the page's save in its own savepoint: refused, it is undone alone, its
+    error kept for its field and returned; the rest of the report is saved."""
     try:
         step(**arguments)
     except ApplicationError as error:
         filing.errors.append((field_of(error), error.message))
-        return False
-    return True
+        return error
+    return None
 
 
 @transaction.atomic
@@ -262,7 +262,7 @@ def report_fill(
     transmission. `lines`: [(commitment, achieved, comment, evidence or None)]."""
     filing = ReportFiling(report=report_open(actor=actor, contract=contract, year=year))
     report = filing.report
-    if not _attempt(
+    if _attempt(
         filing, report_save, lambda error: None, actor=actor, report=report, comment=comment
     ):
         return filing
@@ -295,8 +295,8 @@ def _file_line(filing, actor, report, commitment, achieved, text, evidence):
         return f"{error.field}_{commitment.pk}" if error.field else None
 
     line = {"actor": actor, "report": report, "commitment": commitment, "achieved": achieved}
-    saved = _attempt(filing, achievement_save, field_of, **line, comment=text, evidence=evidence)
-    if not saved and evidence is not None and filing.errors[-1][0] == f"evidence_{commitment.pk}":
+    error = _attempt(filing, achievement_save, field_of, **line, comment=text, evidence=evidence)
+    if error is not None and error.field == "evidence":
         _attempt(filing, achievement_save, field_of, **line, comment=text, evidence=None)
 
 

@@ -84,19 +84,19 @@ def test_opening_a_years_report_for_the_first_time_writes_nothing(client, contra
     assert not AnnualReport.objects.filter(contract=contract).exists()
 
 
-def test_a_refused_transmission_keeps_what_the_same_post_saved(client, contract, director):
-    """Saved and transmitted by one service: what was valid stays when the report is not
-    complete enough to go."""
+def test_a_report_with_an_error_in_its_form_is_not_transmitted(client, contract, director):
+    """Complete from an earlier save, the report still waits while the page shows an error."""
     client.force_login(director)
+    client.post(report_url(contract), report_form(contract))
     commitment = _first_commitment(contract)
-    data = {"action": "submit", "comment": "Presque prêt", f"achieved_{commitment.pk}": 2}
 
-    response = client.post(report_url(contract), data)
+    response = client.post(
+        report_url(contract), {"action": "submit", f"achieved_{commitment.pk}": "-1"}
+    )
 
     assert response.status_code == 200
-    report = AnnualReport.objects.get(contract=contract, year=1)
-    assert report.status == ReportStatus.DRAFT and report.comment == "Presque prêt"
-    assert report.achievements.get(commitment=commitment).achieved == 2
+    assert AnnualReport.objects.get(contract=contract, year=1).status == ReportStatus.DRAFT
+    assert f"achieved_{commitment.pk}" in response.context["form"].errors
 
 
 def test_saving_keeps_the_draft_and_shows_what_is_left(client, contract, director):
@@ -116,13 +116,16 @@ def test_saving_keeps_the_draft_and_shows_what_is_left(client, contract, directo
 def test_incomplete_report_is_refused_with_the_missing_list(client, contract, director):
     client.force_login(director)
     commitment = _first_commitment(contract)
-    data = {"action": "submit", "comment": "", f"achieved_{commitment.pk}": 2}
+    data = {"action": "submit", "comment": "Presque prêt", f"achieved_{commitment.pk}": 2}
 
     response = client.post(report_url(contract), data)
 
     assert response.status_code == 200
     report = AnnualReport.objects.get(contract=contract, year=1)
     assert report.status == ReportStatus.DRAFT
+    # Saved and transmitted by one service: what was valid stays when the report cannot go.
+    assert report.comment == "Presque prêt"
+    assert report.achievements.get(commitment=commitment).achieved == 2
     text = page_text(response)
     assert "Le rapport ne peut pas encore être transmis" in text
     assert "Le rapport d'activité" in text and "Le rapport financier" in text

@@ -156,7 +156,9 @@ def _open_report(request, contract, year):
 def _file_report(request, contract, year, form):
     """The page's one service call: what is valid of the form saved, in one transaction;
     each refusal next to its field."""
-    form.is_valid()  # even with errors, cleaned_data holds the valid fields: they are saved
+    # Even with errors, cleaned_data holds the valid fields: they are saved; a report with
+    # an error in its form is not transmitted.
+    valid = form.is_valid()
     filing = report_fill(
         actor=request.user,
         contract=contract,
@@ -168,10 +170,10 @@ def _file_report(request, contract, year, form):
             (commitment, achieved, comment, evidence or None)
             for commitment, achieved, comment, evidence in form.line_values()
         ],
-        submit=request.POST.get("action") == "submit",
+        submit=valid and request.POST.get("action") == "submit",
     )
     for field, message in filing.errors:
-        form.add_error(field, message)
+        form.add_error(field if field in form.fields else None, message)
     return filing
 
 
