@@ -2,20 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class DossierStatus(models.TextChoices):
-    DRAFT = "draft", _("Brouillon")
-    SUBMITTED = "submitted", _("Déposé")
-    WITHDRAWN = "withdrawn", _("Retiré")
-    # After the deadline, the ministry's examination (the evaluation app drives these).
-    DOCUMENTS_REQUESTED = "documents_requested", _("Compléments demandés")
-    ADMISSIBLE = "admissible", _("Recevable")
-    INADMISSIBLE = "inadmissible", _("Irrecevable")
-    UNDER_EVALUATION = "under_evaluation", _("En cours d'évaluation")
-    SELECTED = "selected", _("Retenu")
-    WAITING_LIST = "waiting_list", _("Liste d'attente")
-    REJECTED = "rejected", _("Non retenu")
-
-
 class DocumentPart(models.TextChoices):
     ADMINISTRATIVE = "administrative", _("Dossier administratif")
     TECHNICAL = "technical", _("Dossier technique")

@@ -1,6 +1,6 @@
 """What directors and administrators see first when they sign in."""
 
-from .choices import DossierStatus
+from .models import DossierStatus
 from .sections import task_list
 from .selectors import (
     calls_for_administration,

@@ -10,9 +10,18 @@ from django.utils import timezone, translation
 
 from accounts.models import Role, User
 
-from .choices import DossierStatus, MemberType, Region, ScanStatus, Sector
+from .choices import MemberType, Region, ScanStatus, Sector
 from .defaults import DEFAULT_CHECKLIST
-from .models import Call, Cluster, ClusterMember, Dossier, DossierDocument, RequiredDocument
+from .models import (
+    Call,
+    CallStatus,
+    Cluster,
+    ClusterMember,
+    Dossier,
+    DossierDocument,
+    DossierStatus,
+    RequiredDocument,
+)
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
 DEMO_PASSWORD = "Clusters-Demo-2026"  # noqa: S105 -- demo only, printed by seed_demo  # nosec B105
@@ -92,7 +101,7 @@ def _call(reference, **fields):
 
 def _calls():
     now = timezone.now()
-    common = {"status": Call.Status.PUBLISHED, "contract_years": 5}
+    common = {"status": CallStatus.PUBLISHED, "contract_years": 5}
     call_2011, _created = _call(
         "aap-clusters-2011",
         title="Appel à projets clusters 2011",

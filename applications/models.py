@@ -11,7 +11,6 @@ from core.models import DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
 
 from .choices import (
     DocumentPart,
-    DossierStatus,
     FileType,
     Indicator,
     LegalForm,
@@ -25,13 +24,14 @@ from .storage import document_path, receipt_path, specification_path
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
+class CallStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    PUBLISHED = "published", _("Publié")
+    RESULTS_PUBLISHED = "results_published", _("Résultats publiés")
+
+
 class Call(TimeStampedModel):
     """An appel à projets: its dates, rules, budget and required documents."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Brouillon")
-        PUBLISHED = "published", _("Publié")
-        RESULTS_PUBLISHED = "results_published", _("Résultats publiés")
 
     reference = models.SlugField(_("référence"), max_length=40, unique=True)
     title = models.CharField(_("titre"), max_length=200)
@@ -71,7 +71,7 @@ class Call(TimeStampedModel):
         _("taille maximum d'un dossier (Mo)"), default=200
     )
     status = models.CharField(
-        _("état"), max_length=20, choices=Status.choices, default=Status.DRAFT
+        _("état"), max_length=20, choices=CallStatus.choices, default=CallStatus.DRAFT
     )
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
     cloned_from = models.ForeignKey(
@@ -104,7 +104,7 @@ class Call(TimeStampedModel):
 
     @property
     def is_published(self):
-        return self.status != self.Status.DRAFT
+        return self.status != CallStatus.DRAFT
 
     def is_open(self, now=None):
         now = now or timezone.now()
@@ -118,7 +118,7 @@ class Call(TimeStampedModel):
         now = now or timezone.now()
         if not self.is_published:
             return "draft"
-        if self.status == self.Status.RESULTS_PUBLISHED:
+        if self.status == CallStatus.RESULTS_PUBLISHED:
             return "results"
         if now < self.opens_at:
             return "upcoming"
@@ -226,6 +226,20 @@ class ClusterMember(models.Model):
         return self.name
 
 
+class DossierStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Déposé")
+    WITHDRAWN = "withdrawn", _("Retiré")
+    # After the deadline, the ministry's examination (the evaluation app drives these).
+    DOCUMENTS_REQUESTED = "documents_requested", _("Compléments demandés")
+    ADMISSIBLE = "admissible", _("Recevable")
+    INADMISSIBLE = "inadmissible", _("Irrecevable")
+    UNDER_EVALUATION = "under_evaluation", _("En cours d'évaluation")
+    SELECTED = "selected", _("Retenu")
+    WAITING_LIST = "waiting_list", _("Liste d'attente")
+    REJECTED = "rejected", _("Non retenu")
+
+
 class Dossier(DeleteGuardMixin, TimeStampedModel):
     """One cluster's candidature to one call: an administrative and a technical part."""
 
@@ -307,7 +321,7 @@ class Dossier(DeleteGuardMixin, TimeStampedModel):
         published, a decided dossier is still "under evaluation"."""
         if (
             self.status in self.UNPUBLISHED_DECISIONS
-            and self.call.status != Call.Status.RESULTS_PUBLISHED
+            and self.call.status != CallStatus.RESULTS_PUBLISHED
         ):
             status = DossierStatus.UNDER_EVALUATION
         else:

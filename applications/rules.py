@@ -4,7 +4,7 @@ import rules
 
 from accounts.rules import is_administrator, is_director
 
-from .choices import DossierStatus
+from .models import DossierStatus
 
 
 @rules.predicate

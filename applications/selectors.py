@@ -12,20 +12,22 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .choices import COMPANY_TYPES, DossierStatus, MemberType
+from .choices import COMPANY_TYPES, MemberType
 from .models import (
     BudgetYear,
     Call,
+    CallStatus,
     Cluster,
     CollaborativeProject,
     Dossier,
     DossierDocument,
+    DossierStatus,
     KpiTarget,
 )
 
 
 def published_calls():
-    return Call.objects.exclude(status=Call.Status.DRAFT).order_by("-closes_at")
+    return Call.objects.exclude(status=CallStatus.DRAFT).order_by("-closes_at")
 
 
 def open_calls(now=None):

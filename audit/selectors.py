@@ -6,19 +6,18 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.urls import reverse
 
-from applications.choices import DossierStatus
-from applications.models import Call, Dossier
+from applications.models import Call, CallStatus, Dossier, DossierStatus
 from contracts.models import Contract, ContractStatus, ReportStatus, TrancheStatus
 from core.models import JournalEntry
-from evaluation.models import Assignment, Review
+from evaluation.models import Assignment, AssignmentStatus, ReviewStatus
 
 # The states an action's from/to values belong to, by the action's prefix.
 STATES = {
-    "call": Call.Status,
-    "results": Call.Status,
+    "call": CallStatus,
+    "results": CallStatus,
     "dossier": DossierStatus,
-    "assignment": Assignment.Status,
-    "review": Review.Status,
+    "assignment": AssignmentStatus,
+    "review": ReviewStatus,
     "contract": ContractStatus,
     "tranche": TrancheStatus,
     "report": ReportStatus,

@@ -30,7 +30,7 @@ from applications.sections import SECTIONS
 from contracts.models import Contract
 from core.bench.mix import EVALUATION_REFERENCE, MIX_REFERENCE
 from core.bench.plan import CALL_REFERENCE, DOMAIN, PASSWORD
-from evaluation.models import Assignment, Criterion, Grid
+from evaluation.models import Assignment, AssignmentStatus, Criterion, Grid
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
@@ -85,7 +85,7 @@ def _directors():
 
 
 def _evaluators(rng):
-    live = Assignment.objects.filter(status=Assignment.Status.ACTIVE).order_by("pk")
+    live = Assignment.objects.filter(status=AssignmentStatus.ACTIVE).order_by("pk")
     to_score, scored = defaultdict(list), defaultdict(list)
     for pk, evaluator in live.filter(dossier__call__reference=EVALUATION_REFERENCE).values_list(
         "pk", "evaluator"

@@ -37,8 +37,8 @@ from django.core.files.storage import default_storage  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from sessions import session_of  # noqa: E402
 
-from applications.choices import DocumentPart, DossierStatus  # noqa: E402
-from applications.models import Call, Dossier  # noqa: E402
+from applications.choices import DocumentPart  # noqa: E402
+from applications.models import Call, Dossier, DossierStatus  # noqa: E402
 from core.bench.rush import RUSH_REFERENCE, padded_pdf  # noqa: E402
 
 MB = 1024 * 1024

@@ -35,7 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from applications.choices import Indicator
-from applications.models import Call
+from applications.models import Call, CallStatus
 
 from .models import (
     CUSTOM_INDICATOR,
@@ -411,7 +411,7 @@ def public_summary(call=None):
     """Per call whose results are published, once contracts are countersigned: the clusters
     under contract, the subsidy committed and the KPI targets per indicator — totals only.
     Four queries."""
-    contracts = _contracts(call, PUBLIC).filter(call__status=Call.Status.RESULTS_PUBLISHED)
+    contracts = _contracts(call, PUBLIC).filter(call__status=CallStatus.RESULTS_PUBLISHED)
     clusters = _clusters_by_call(contracts)
     if not clusters:
         return []
@@ -472,7 +472,7 @@ def live_call_figures(call) -> tuple[int, Decimal, list[KpiLine]]:
 def public_call_line(call) -> PublicLine | None:
     """The public summary of one call, on its page: one row kept by the contracts' transitions
     (`CallFigures`), or, for a call that has none yet, the live sums."""
-    if call.status != Call.Status.RESULTS_PUBLISHED:
+    if call.status != CallStatus.RESULTS_PUBLISHED:
         return None
     stored = CallFigures.objects.filter(call_id=call.pk).first()
     if stored is None:

@@ -14,7 +14,7 @@ from django.utils import translation
 from accounts.models import User
 from applications.choices import Indicator
 from applications.demo import DEMO_PDF
-from applications.models import Call, KpiTarget
+from applications.models import Call, CallStatus, KpiTarget
 from core.journal import journal_dated
 from core.templatetags.portal import mad
 from evaluation.models import Decision
@@ -254,7 +254,7 @@ def _replay(admin, decision):
 def seed(stdout):
     admin = User.objects.filter(email="admin@demo.clusters.ma").first()
     call = Call.objects.filter(
-        reference="aap-clusters-2011", status=Call.Status.RESULTS_PUBLISHED
+        reference="aap-clusters-2011", status=CallStatus.RESULTS_PUBLISHED
     ).first()
     if admin is None or call is None:
         return

@@ -15,7 +15,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import OutgoingMail
+from .models import MailStatus, OutgoingMail
 from .unavailable import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def outgoing_mail_deliver(*, mail_id):
     """
     with transaction.atomic():
         mail = OutgoingMail.objects.select_for_update().get(pk=mail_id)
-        if mail.status == OutgoingMail.Status.SENT:
+        if mail.status == MailStatus.SENT:
             return False
         message = EmailMultiAlternatives(
             subject=mail.subject,
@@ -117,7 +117,7 @@ def outgoing_mail_deliver(*, mail_id):
             kind = mimetypes.guess_type(mail.attachment_name)[0] or "application/octet-stream"
             message.attach(mail.attachment_name, content, kind)
         message.send()
-        mail.status = OutgoingMail.Status.SENT
+        mail.status = MailStatus.SENT
         mail.sent_at = timezone.now()
         mail.attempts += 1
         mail.last_error = ""
@@ -138,7 +138,7 @@ def outgoing_mail_deliver(*, mail_id):
 
 
 def outgoing_mail_record_failure(*, mail_id, error, final):
-    status = OutgoingMail.Status.FAILED if final else OutgoingMail.Status.PENDING
+    status = MailStatus.FAILED if final else MailStatus.PENDING
     mail = OutgoingMail.objects.get(pk=mail_id)
     mail.attempts += 1
     mail.last_error = str(error)[:2000]

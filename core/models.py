@@ -46,17 +46,18 @@ class DeleteGuardMixin:
         return super().delete(*args, **kwargs)
 
 
+class MailStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    SENT = "sent", _("Envoyé")
+    FAILED = "failed", _("Échec")
+
+
 class OutgoingMail(TimeStampedModel):
     """One e-mail the portal has decided to send, rendered in the recipient's language.
 
     The row is the idempotency key of the sending task: a retried or redelivered task finds
     it already sent and does nothing, so nobody receives the same e-mail twice.
     """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("En attente")
-        SENT = "sent", _("Envoyé")
-        FAILED = "failed", _("Échec")
 
     key = models.CharField(_("clé d'unicité"), max_length=200, unique=True)
     template = models.CharField(_("modèle"), max_length=100)
@@ -66,7 +67,7 @@ class OutgoingMail(TimeStampedModel):
     body_text = models.TextField(_("texte"))
     body_html = models.TextField(_("HTML"), blank=True)
     status = models.CharField(
-        _("état"), max_length=10, choices=Status.choices, default=Status.PENDING
+        _("état"), max_length=10, choices=MailStatus.choices, default=MailStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)

@@ -5,7 +5,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .mail import is_temporary, outgoing_mail_deliver, outgoing_mail_record_failure
-from .models import OutgoingMail
+from .models import MailStatus, OutgoingMail
 
 MAIL_MAX_RETRIES = 8
 # The longest wait before a retry; the broker's visibility timeout must be longer.
@@ -34,7 +34,7 @@ def pending_mails_send():
     """E-mails never handed to a worker (the broker was away when they were queued)."""
     stale = timezone.now() - PENDING_GRACE
     pending = OutgoingMail.objects.filter(
-        status=OutgoingMail.Status.PENDING, attempts=0, created_at__lt=stale
+        status=MailStatus.PENDING, attempts=0, created_at__lt=stale
     ).values_list("pk", flat=True)
     for mail_id in pending:
         outgoing_mail_send.delay(mail_id)

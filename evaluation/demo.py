@@ -9,12 +9,21 @@ from django.utils import timezone, translation
 
 from accounts.demo import demo_device_give
 from accounts.models import Role, User
-from applications.choices import DossierStatus, Region, Sector
+from applications.choices import Region, Sector
 from applications.demo import DEMO_PASSWORD, _cluster, _director, _submitted_dossier
-from applications.models import BudgetYear, Call, Dossier
+from applications.models import BudgetYear, Call, CallStatus, Dossier, DossierStatus
 from applications.services.submission import dossier_transition
 
-from .models import Assignment, ConflictDeclaration, Decision, Grid, Review, Score
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    ConflictDeclaration,
+    Decision,
+    Grid,
+    Review,
+    ReviewStatus,
+    Score,
+)
 from .services.grid import grid_ensure
 from .services.reviews import review_summaries_refresh
 from .services.selection import decision_letter_pdf_render
@@ -83,7 +92,7 @@ def _review(dossier, evaluator, notes, admin, when):
     assignment, _created = Assignment.objects.get_or_create(
         dossier=dossier,
         evaluator=evaluator,
-        defaults={"assigned_by": admin, "status": Assignment.Status.ACTIVE},
+        defaults={"assigned_by": admin, "status": AssignmentStatus.ACTIVE},
     )
     ConflictDeclaration.objects.get_or_create(
         evaluator=evaluator, cluster=dossier.cluster, defaults={"has_conflict": False}
@@ -107,7 +116,7 @@ def _review(dossier, evaluator, notes, admin, when):
         t=Sum(F("criterion__weight") * F("value"))
     )["t"]
     review.total = round(Decimal(total) / grid.scale_max, 2)
-    review.status = Review.Status.SUBMITTED
+    review.status = ReviewStatus.SUBMITTED
     review.submitted_at = when
     review.save()
     Grid.objects.filter(pk=grid.pk, frozen_at__isnull=True).update(frozen_at=when)
@@ -145,7 +154,7 @@ def _first_call(admin, evaluators):
                 "decided_by": admin,
             },
         )
-    Call.objects.filter(pk=call.pk).update(status=Call.Status.RESULTS_PUBLISHED)
+    Call.objects.filter(pk=call.pk).update(status=CallStatus.RESULTS_PUBLISHED)
     # The letters the published results promise, rendered once (no e-mail for history).
     for decision in Decision.objects.filter(dossier__call=call, letter=""):
         decision_letter_pdf_render(decision_id=decision.pk)

@@ -18,7 +18,7 @@ from core.exports import (
     sheet_fill,
 )
 
-from .models import Decision, Review, Score
+from .models import Decision, ReviewStatus, Score
 from .selectors import ranking, ranking_totals
 from .services.selection import reason_texts
 
@@ -151,7 +151,7 @@ def all_scores(call):
     """Every submitted note of the call's dossiers, with who gave it and why."""
     return (
         Score.objects.filter(
-            review__status=Review.Status.SUBMITTED, review__assignment__dossier__call=call
+            review__status=ReviewStatus.SUBMITTED, review__assignment__dossier__call=call
         )
         .select_related(
             "criterion",

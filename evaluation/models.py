@@ -104,14 +104,15 @@ class ConflictDeclaration(models.Model):
         return f"{self.evaluator} / {self.cluster}"
 
 
+class AssignmentStatus(models.TextChoices):
+    AWAITING_DECLARATION = "awaiting_declaration", _("Déclaration d'intérêts attendue")
+    ACTIVE = "active", _("En cours")
+    WITHDRAWN_CONFLICT = "withdrawn_conflict", _("Retirée : conflit d'intérêts")
+    REMOVED = "removed", _("Retirée par l'administrateur")
+
+
 class Assignment(TimeStampedModel):
     """An evaluator asked to score one dossier."""
-
-    class Status(models.TextChoices):
-        AWAITING_DECLARATION = "awaiting_declaration", _("Déclaration d'intérêts attendue")
-        ACTIVE = "active", _("En cours")
-        WITHDRAWN_CONFLICT = "withdrawn_conflict", _("Retirée : conflit d'intérêts")
-        REMOVED = "removed", _("Retirée par l'administrateur")
 
     dossier = models.ForeignKey(
         "applications.Dossier", on_delete=models.PROTECT, related_name="assignments"
@@ -123,7 +124,10 @@ class Assignment(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(
-        _("état"), max_length=30, choices=Status.choices, default=Status.AWAITING_DECLARATION
+        _("état"),
+        max_length=30,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.AWAITING_DECLARATION,
     )
 
     class Meta:
@@ -144,7 +148,12 @@ class Assignment(TimeStampedModel):
 
     @property
     def is_live(self):
-        return self.status in (self.Status.AWAITING_DECLARATION, self.Status.ACTIVE)
+        return self.status in (AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.ACTIVE)
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Soumise")
 
 
 class Review(DeleteGuardMixin, TimeStampedModel):
@@ -154,13 +163,9 @@ class Review(DeleteGuardMixin, TimeStampedModel):
         "Une évaluation soumise ne se supprime pas : un administrateur peut la rouvrir."
     )
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Brouillon")
-        SUBMITTED = "submitted", _("Soumise")
-
     assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")
     status = models.CharField(
-        _("état"), max_length=20, choices=Status.choices, default=Status.DRAFT
+        _("état"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
     )
     # Weighted total out of 100, computed by the service from the scores when submitted.
     total = models.DecimalField(_("total pondéré"), null=True, blank=True, **SCORE)
@@ -189,7 +194,7 @@ class Review(DeleteGuardMixin, TimeStampedModel):
 
     @classmethod
     def undeletable(cls, queryset):
-        return queryset.exclude(status=cls.Status.DRAFT)
+        return queryset.exclude(status=ReviewStatus.DRAFT)
 
 
 class Score(DeleteGuardMixin, models.Model):
@@ -214,7 +219,7 @@ class Score(DeleteGuardMixin, models.Model):
 
     @classmethod
     def undeletable(cls, queryset):
-        return queryset.exclude(review__status=Review.Status.DRAFT)
+        return queryset.exclude(review__status=ReviewStatus.DRAFT)
 
 
 class Consensus(TimeStampedModel):

@@ -2,8 +2,9 @@
 
 from django.utils import timezone
 
-from applications.models import Call
+from applications.models import Call, CallStatus
 
+from .models import AssignmentStatus
 from .selectors import evaluator_queue
 
 
@@ -18,7 +19,7 @@ def evaluator_panel(request, **_page):
     """The evaluator's work at a glance, on their space."""
     queue = list(evaluator_queue(request.user))
     waiting = sum(
-        1 for assignment in queue if assignment.status == assignment.Status.AWAITING_DECLARATION
+        1 for assignment in queue if assignment.status == AssignmentStatus.AWAITING_DECLARATION
     )
     submitted = sum(
         1
@@ -30,5 +31,5 @@ def evaluator_panel(request, **_page):
 
 def committee_panel(request, **_page):
     """Calls whose dossiers are being evaluated or decided: the way to their ranking."""
-    calls = Call.objects.filter(status=Call.Status.PUBLISHED, closes_at__lte=timezone.now())
+    calls = Call.objects.filter(status=CallStatus.PUBLISHED, closes_at__lte=timezone.now())
     return {"calls": list(calls.order_by("-closes_at")[:6])}

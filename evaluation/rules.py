@@ -4,6 +4,8 @@ import rules
 
 from accounts.rules import is_administrator, is_committee_member, is_evaluator
 
+from .models import AssignmentStatus
+
 
 @rules.predicate
 def is_assigned_evaluator(user, assignment):
@@ -12,7 +14,7 @@ def is_assigned_evaluator(user, assignment):
 
 @rules.predicate
 def assignment_is_active(user, assignment):
-    return assignment is not None and assignment.status == assignment.Status.ACTIVE
+    return assignment is not None and assignment.status == AssignmentStatus.ACTIVE
 
 
 # Grid, admissibility, assignments, publication of the results.

@@ -23,10 +23,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from applications.choices import DossierStatus
-from applications.models import BudgetYear, Cluster, Dossier
+from applications.models import BudgetYear, Cluster, Dossier, DossierStatus
 
-from .models import Assignment, Decision, Review, Score
+from .models import Assignment, AssignmentStatus, Decision, ReviewStatus, Score
 
 # Dossiers that take part in the evaluation of a call.
 RANKED_STATUSES = (
@@ -58,7 +57,7 @@ def _below_a_criterion_minimum():
     )
     means = (
         Score.objects.filter(
-            review__status=Review.Status.SUBMITTED, review__assignment__dossier=OuterRef("pk")
+            review__status=ReviewStatus.SUBMITTED, review__assignment__dossier=OuterRef("pk")
         )
         .values("criterion")
         .annotate(mean=Avg("value"), minimum=Coalesce("criterion__min_score", default_minimum))
@@ -70,7 +69,7 @@ def _below_a_criterion_minimum():
 def review_figures(dossiers):
     """What the submitted reviews of each dossier add up to (`ReviewSummary`'s columns), for
     the dossiers that have some: one query, reading every note of these dossiers."""
-    submitted = Q(assignments__review__status=Review.Status.SUBMITTED)
+    submitted = Q(assignments__review__status=ReviewStatus.SUBMITTED)
     total = "assignments__review__total"
     return (
         dossiers.order_by()
@@ -90,7 +89,7 @@ def _awaiting_a_review():
     return Exists(
         live_assignments()
         .filter(dossier=OuterRef("pk"))
-        .exclude(review__status=Review.Status.SUBMITTED)
+        .exclude(review__status=ReviewStatus.SUBMITTED)
     )
 
 
@@ -175,7 +174,7 @@ def ranking_totals(call):
 
 def live_assignments(dossier_ids=None):
     live = Assignment.objects.filter(
-        status__in=[Assignment.Status.AWAITING_DECLARATION, Assignment.Status.ACTIVE]
+        status__in=[AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.ACTIVE]
     )
     return live if dossier_ids is None else live.filter(dossier_id__in=dossier_ids)
 

@@ -16,8 +16,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.services import user_invite
 from accounts.tests.factories import DirectorFactory, EvaluatorFactory
-from applications.choices import DossierStatus
-from applications.models import Call, ClusterMember, Dossier
+from applications.models import Call, ClusterMember, Dossier, DossierStatus
 from applications.services.submission import dossier_submit
 from applications.tests.builders import PDF, call_with_checklist, complete, pdf_file
 from applications.tests.factories import CallFactory, ClusterFactory, DossierFactory

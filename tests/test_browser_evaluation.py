@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from applications.choices import DossierStatus
-from applications.models import BudgetYear
+from applications.models import BudgetYear, DossierStatus
 from applications.tests.builders import call_with_checklist, complete, draft_for
 from core.tests.browser import log_in, screenshot
 from evaluation.services.assignment import assignment_create

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from core.mail import mail_queue
-from core.models import OutgoingMail
+from core.models import MailStatus, OutgoingMail
 from tests.workers import BROKER_URL, Worker, wait_until
 
 pytestmark = [
@@ -38,9 +38,7 @@ def test_a_mail_goes_through_a_real_worker_once(worker, settings):
         )
         from core.tasks import outgoing_mail_send
 
-        sent = wait_until(
-            lambda: OutgoingMail.objects.get(pk=queued.pk).status == OutgoingMail.Status.SENT
-        )
+        sent = wait_until(lambda: OutgoingMail.objects.get(pk=queued.pk).status == MailStatus.SENT)
         assert sent, "the worker did not send the mail in time"
         # The same task delivered again (as after a worker crash) must not send twice.
         outgoing_mail_send.delay(queued.pk)

@@ -8,7 +8,7 @@ from django.db import connection
 from applications.models import Receipt
 from applications.services.submission import dossier_submit
 from applications.tests.builders import complete, draft_for
-from core.models import OutgoingMail
+from core.models import MailStatus, OutgoingMail
 from tests.workers import BROKER_URL, Worker, wait_until
 
 pytestmark = [
@@ -82,7 +82,7 @@ def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(
     second = workers("done:core.tasks.outgoing_mail_send")
     _kill_when_paused(second)
     mail = OutgoingMail.objects.get()
-    assert mail.status == OutgoingMail.Status.SENT
+    assert mail.status == MailStatus.SENT
 
     third = workers()
     assert wait_until(lambda: "outgoing_mail_send" in third.log() and ": False" in third.log()), (

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts import sessions
 from accounts.tests.factories import PASSWORD
+from applications.models import CallStatus
 from core.tests.client import page_text
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def publication(administrator):
 
     def done():
         call.refresh_from_db()
-        return call.status == call.Status.RESULTS_PUBLISHED
+        return call.status == CallStatus.RESULTS_PUBLISHED
 
     return {"url": url, "page": url, "data": {}, "done": done}
 

@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Role, User
+from core.models import MailStatus
 from core.tests.client import CommittingClient, page_text
 
 INVITE = reverse("accounts:user_invite")
@@ -158,7 +159,7 @@ def test_the_mail_log_keeps_no_usable_invitation_link(client, administrator):
     _invite(client)
 
     logged = OutgoingMail.objects.get(template="invitation")
-    assert logged.status == OutgoingMail.Status.SENT
+    assert logged.status == MailStatus.SENT
     assert "/comptes/invitation/" not in logged.body_text + logged.body_html
 
 

@@ -10,8 +10,7 @@ from core.journal import journal_record
 from core.mail import mail_queue
 from core.services import assign_fields, full_clean_or_refuse
 
-from ..choices import DossierStatus
-from ..models import Call, RequiredDocument
+from ..models import Call, CallStatus, DossierStatus, RequiredDocument
 from ..selectors import cluster_editors
 
 CALL_FIELDS = (
@@ -106,7 +105,7 @@ def call_publish(*, actor, call):
         raise ApplicationError(_("Ajoutez au moins une pièce demandée avant de publier l'appel."))
     if call.closes_at <= timezone.now():
         raise ApplicationError(_("La date de clôture est passée : modifiez-la avant de publier."))
-    call.status = Call.Status.PUBLISHED
+    call.status = CallStatus.PUBLISHED
     call.published_at = timezone.now()
     call.save(update_fields=["status", "published_at", "updated_at"])
     renew(PUBLIC)
@@ -114,8 +113,8 @@ def call_publish(*, actor, call):
         target=call,
         actor=actor,
         action="call.publish",
-        from_state=Call.Status.DRAFT,
-        to_state=Call.Status.PUBLISHED,
+        from_state=CallStatus.DRAFT,
+        to_state=CallStatus.PUBLISHED,
     )
     return call
 
@@ -125,7 +124,7 @@ def call_deadline_change(*, actor, call, closes_at, reason):
     """Extend (or move) the deadline of a published call, and tell directors with a draft."""
     _require_administrator(actor)
     call = Call.objects.select_for_update().get(pk=call.pk)
-    if call.status != Call.Status.PUBLISHED:
+    if call.status != CallStatus.PUBLISHED:
         raise ApplicationError(
             _(
                 "Seule la clôture d'un appel publié se modifie ainsi ; un brouillon se modifie directement."

@@ -8,8 +8,8 @@ from core.antivirus import antivirus_enabled
 from core.errors import ApplicationError
 from core.journal import journal_record
 
-from ..choices import DossierStatus, ScanStatus
-from ..models import Dossier, DossierDocument
+from ..choices import ScanStatus
+from ..models import Dossier, DossierDocument, DossierStatus
 from ..uploads import MB, check_upload
 from .dossiers import _lock, ensure_editable
 

@@ -8,14 +8,14 @@ from core.errors import ApplicationError
 from core.journal import journal_record
 from core.services import assign_fields, full_clean_or_refuse
 
-from ..choices import DossierStatus, Indicator
+from ..choices import Indicator
 from ..concurrency import (
     PROJECT_FIELDS,
     ensure_unchanged,
     project_fingerprint,
     section_fingerprint,
 )
-from ..models import BudgetYear, Call, CollaborativeProject, Dossier, KpiTarget
+from ..models import BudgetYear, Call, CollaborativeProject, Dossier, DossierStatus, KpiTarget
 from ..sections import SECTIONS_BY_SLUG
 
 

@@ -8,8 +8,7 @@ from django.utils import timezone, translation
 from core.mail import mail_queue
 from core.models import OutgoingMail
 
-from ..choices import DossierStatus
-from ..models import Dossier
+from ..models import Dossier, DossierStatus
 from ..sections import missing_items
 from ..selectors import cluster_editors, dossier_for_page, open_calls
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 
-from ..choices import DossierStatus, ScanStatus
-from ..models import DocumentRequest
+from ..choices import ScanStatus
+from ..models import DocumentRequest, DossierStatus
 from .documents import document_store, refuse_early
 from .dossiers import _lock
 from .submission import dossier_transition, ensure_files_scanned

@@ -10,8 +10,8 @@ from core.journal import journal_record
 from core.states import StateMachine
 from core.unavailable import enqueue_on_commit
 
-from ..choices import DossierStatus, ScanStatus
-from ..models import Receipt
+from ..choices import ScanStatus
+from ..models import DossierStatus, Receipt
 from ..sections import missing_items
 from ..selectors import DOSSIER_CHECK_PREFETCHES
 from .dossiers import _lock, ensure_call_open

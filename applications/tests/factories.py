@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import DirectorFactory
 from applications.choices import DocumentPart, MemberType, Region, Sector
-from applications.models import Call, Cluster, ClusterMember, Dossier, RequiredDocument
+from applications.models import Call, CallStatus, Cluster, ClusterMember, Dossier, RequiredDocument
 
 
 class CallFactory(factory.django.DjangoModelFactory):
@@ -24,7 +24,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     budget_envelope = Decimal("20000000")
     contract_years = 5
     max_annual_subsidy = Decimal("2000000")
-    status = Call.Status.PUBLISHED
+    status = CallStatus.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
 
 

@@ -9,8 +9,8 @@ from django.core.files.storage import default_storage, storages
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.choices import DossierStatus, ScanStatus
-from applications.models import Call, DocumentRequest, DossierDocument
+from applications.choices import ScanStatus
+from applications.models import Call, DocumentRequest, DossierDocument, DossierStatus
 from applications.services.documents import document_upload
 from applications.services.requests import request_answer, request_document_upload
 from applications.services.submission import dossier_submit, dossier_transition

@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import DirectorFactory
-from applications.choices import DossierStatus
-from applications.models import Call, DocumentRequest, Dossier
+from applications.models import Call, DocumentRequest, Dossier, DossierStatus
 from applications.services.requests import request_answer, request_document_upload
 from applications.services.submission import dossier_submit, dossier_transition
 from applications.tests.builders import PDF, complete, draft_for, pdf_file

@@ -4,8 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from applications.choices import DossierStatus
-from applications.models import Call, RequiredDocument
+from applications.models import CallStatus, DossierStatus, RequiredDocument
 from applications.services.calls import (
     call_clone,
     call_deadline_change,
@@ -26,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _draft_call(**fields):
-    return CallFactory(status=Call.Status.DRAFT, published_at=None, **fields)
+    return CallFactory(status=CallStatus.DRAFT, published_at=None, **fields)
 
 
 def test_publish_is_refused_without_required_documents(administrator):
@@ -36,7 +35,7 @@ def test_publish_is_refused_without_required_documents(administrator):
         call_publish(actor=administrator, call=call)
 
     call.refresh_from_db()
-    assert call.status == Call.Status.DRAFT
+    assert call.status == CallStatus.DRAFT
 
 
 def test_publish_is_refused_when_the_deadline_is_past(administrator):
@@ -56,7 +55,7 @@ def test_publish_makes_the_call_public_and_journals_it(administrator):
     call_publish(actor=administrator, call=call)
 
     call.refresh_from_db()
-    assert call.status == Call.Status.PUBLISHED
+    assert call.status == CallStatus.PUBLISHED
     assert call.published_at is not None
     entry = journal_for(call).get()
     assert (entry.action, entry.from_state, entry.to_state) == (
@@ -221,7 +220,7 @@ def test_clone_copies_the_checklist_and_shifts_the_year(administrator):
 
     clone = call_clone(actor=administrator, source=source)
 
-    assert clone.status == Call.Status.DRAFT
+    assert clone.status == CallStatus.DRAFT
     assert clone.published_at is None
     assert clone.cloned_from == source
     assert clone.edition_year == 2025

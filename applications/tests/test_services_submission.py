@@ -6,8 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from applications.choices import DossierStatus
-from applications.models import Dossier, Receipt
+from applications.models import Dossier, DossierStatus, Receipt
 from applications.services.dossiers import dossier_section_save
 from applications.services.submission import dossier_reopen, dossier_submit, dossier_withdraw
 from applications.tests.builders import call_with_checklist, complete, draft_for

@@ -6,8 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.choices import DossierStatus
-from applications.models import Call, RequiredDocument
+from applications.models import Call, CallStatus, DossierStatus, RequiredDocument
 from applications.services.calls import call_save
 from applications.tests.factories import (
     CallFactory,
@@ -29,7 +28,7 @@ def _url(name, call, *args):
 
 
 def _draft(**fields):
-    return CallFactory(status=Call.Status.DRAFT, published_at=None, **fields)
+    return CallFactory(status=CallStatus.DRAFT, published_at=None, **fields)
 
 
 def _call_data(**overrides):
@@ -156,7 +155,7 @@ def test_creating_a_call_stores_moroccan_time_as_utc(client, administrator):
 
     call = Call.objects.get(reference="aap-clusters-2024")
     assert response.url == _url("call_detail", call)
-    assert call.status == Call.Status.DRAFT
+    assert call.status == CallStatus.DRAFT
     # 25 October 2024 is in Moroccan summer time (UTC+1).
     assert call.closes_at == datetime(2024, 10, 25, 14, 0, tzinfo=UTC)
     assert call.opens_at == datetime(2024, 9, 2, 8, 0, tzinfo=UTC)
@@ -282,7 +281,7 @@ def test_publishing_a_call(client, administrator):
     response = client.post(_url("call_publish", call), follow=True)
 
     call.refresh_from_db()
-    assert call.status == Call.Status.PUBLISHED
+    assert call.status == CallStatus.PUBLISHED
     text = page_text(response)
     assert "L'appel est publié" in text
     assert "Appel publié" in text  # the journal entry, in plain words
@@ -296,7 +295,7 @@ def test_publishing_without_documents_is_refused_with_a_message(client, administ
 
     assert "Ajoutez au moins une pièce demandée avant de publier l'appel." in page_text(response)
     call.refresh_from_db()
-    assert call.status == Call.Status.DRAFT
+    assert call.status == CallStatus.DRAFT
 
 
 def test_publish_answers_only_to_post(client, administrator):
@@ -315,7 +314,7 @@ def test_cloning_leads_to_the_new_draft_edit_page(client, administrator):
 
     clone = Call.objects.get(cloned_from=source)
     assert response.url == _url("call_update", clone)
-    assert clone.status == Call.Status.DRAFT
+    assert clone.status == CallStatus.DRAFT
     assert list(clone.required_documents.values_list("label", flat=True)) == ["Statuts"]
 
 
@@ -466,7 +465,7 @@ def test_call_page_shows_the_journal_as_a_timeline(client, administrator):
 
 
 def _call_factory_fields():
-    call = CallFactory.build(status=Call.Status.DRAFT)
+    call = CallFactory.build(status=CallStatus.DRAFT)
     return {
         name: getattr(call, name)
         for name in ("reference", "title", "edition_year", "description", "opens_at", "closes_at")

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import DirectorFactory
 from applications.choices import MemberType, Region, Sector
-from applications.models import Call, Cluster, ClusterMember
+from applications.models import CallStatus, Cluster, ClusterMember
 from applications.tests.factories import CallFactory, ClusterFactory, ClusterMemberFactory
 from core.tests.client import page_text
 
@@ -326,7 +326,7 @@ def test_minimums_met_exactly_give_no_warning(client, director, cluster):
 @pytest.mark.django_db
 def test_calls_that_are_not_open_are_not_checked(client, director, cluster):
     now = timezone.now()
-    CallFactory(title="Brouillon", status=Call.Status.DRAFT)
+    CallFactory(title="Brouillon", status=CallStatus.DRAFT)
     CallFactory(title="Clos", opens_at=now - timezone.timedelta(days=60), closes_at=now)
     client.force_login(director)
 

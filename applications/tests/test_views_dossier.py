@@ -2,8 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from applications.choices import DossierStatus
-from applications.models import Dossier, DossierDocument
+from applications.models import Dossier, DossierDocument, DossierStatus
 from applications.sections import SECTIONS
 from applications.services.submission import dossier_submit
 from applications.tests.builders import (

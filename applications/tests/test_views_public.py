@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from applications.models import Call
+from applications.models import CallStatus
 from applications.tests.factories import CallFactory, RequiredDocumentFactory
 from core.tests.client import page_text
 
@@ -31,7 +31,7 @@ def _dossier_start(call):
 
 
 def _draft():
-    return CallFactory(status=Call.Status.DRAFT, published_at=None, title="Appel en préparation")
+    return CallFactory(status=CallStatus.DRAFT, published_at=None, title="Appel en préparation")
 
 
 def test_list_shows_open_then_upcoming_then_past_calls(client):

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from applications.choices import DossierStatus
+from applications.models import DossierStatus
 from applications.tests.builders import call_with_checklist, complete, draft_for
 from core.tests.client import page_text
 

@@ -16,7 +16,7 @@ from core.permissions import permission_required
 
 from .. import selectors
 from ..forms.calls import CallForm, DeadlineChangeForm, RequiredDocumentForm
-from ..models import Call, RequiredDocument
+from ..models import Call, CallStatus, RequiredDocument
 from ..services import calls as services
 from .public import with_phase
 
@@ -148,7 +148,7 @@ def call_clone(request, pk):
 @permission_required(MANAGE_CALLS)
 def call_deadline_change(request, pk):
     call = get_object_or_404(Call, pk=pk)
-    if call.status != Call.Status.PUBLISHED:
+    if call.status != CallStatus.PUBLISHED:
         messages.info(request, _("Un appel en brouillon se modifie directement, clôture comprise."))
         return redirect("applications:backoffice_call_update", pk=call.pk)
     form = DeadlineChangeForm(request.POST or None, initial={"closes_at": call.closes_at})

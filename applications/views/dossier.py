@@ -15,7 +15,7 @@ from core.errors import ApplicationError
 from core.journal import journal_for
 from core.permissions import permission_required
 
-from ..choices import DocumentPart, DossierStatus, ScanStatus
+from ..choices import DocumentPart, ScanStatus
 from ..concurrency import project_fingerprint, section_fingerprint
 from ..eligibility import eligibility_gaps
 from ..forms.dossier import (
@@ -28,7 +28,7 @@ from ..forms.dossier import (
     UploadForm,
     WithdrawForm,
 )
-from ..models import Call, Dossier
+from ..models import Call, CallStatus, Dossier, DossierStatus
 from ..sections import SECTIONS_BY_SLUG, missing_items, task_list
 from ..selectors import (
     cluster_for_user,
@@ -85,7 +85,7 @@ def _journal_for_viewer(user, dossier):
     if user.is_administrator:
         return journal
     journal = journal.filter(action__startswith="dossier.")
-    if dossier.call.status != dossier.call.Status.RESULTS_PUBLISHED:
+    if dossier.call.status != dossier.CallStatus.RESULTS_PUBLISHED:
         # The committee's decisions are told when the results are published.
         journal = journal.exclude(
             action__in=["dossier.select", "dossier.waitlist", "dossier.reject"]
@@ -109,7 +109,7 @@ def dossier_list(request):
 
 @permission_required("applications.create_cluster")
 def dossier_start(request, reference):
-    call = get_object_or_404(Call.objects.exclude(status=Call.Status.DRAFT), reference=reference)
+    call = get_object_or_404(Call.objects.exclude(status=CallStatus.DRAFT), reference=reference)
     cluster = cluster_for_user(request.user)
     if cluster is None:
         messages.info(

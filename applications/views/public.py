@@ -10,7 +10,7 @@ from core.caching import cached_for_visitors, seconds_for_calls
 from core.dashboard import panels_for
 
 from .. import selectors
-from ..models import Call
+from ..models import Call, CallStatus
 
 # What the dates say of a call, in words, for its status tag.
 PHASE_LABELS = {
@@ -82,7 +82,7 @@ def call_detail(request, reference):
             "panels": panels_for(request, "call_detail", call=call),
         },
     )
-    if call.status != Call.Status.DRAFT:
+    if call.status != CallStatus.DRAFT:
         response.visitor_seconds = seconds_for_calls([call], now)
     return response
 

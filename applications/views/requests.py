@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 
-from ..choices import DossierStatus
 from ..forms.dossier import UploadForm
+from ..models import DossierStatus
 from ..services.requests import (
     latest_request,
     provided_since,

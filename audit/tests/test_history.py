@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.choices import DossierStatus
+from applications.models import DossierStatus
 from applications.tests.factories import CallFactory, DossierFactory
 from contracts.models import Contract, ContractYear, Tranche, TrancheStatus
 from contracts.services import generation, lifecycle

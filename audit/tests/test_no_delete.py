@@ -7,8 +7,7 @@ import pytest
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from applications.choices import DossierStatus
-from applications.models import Dossier
+from applications.models import Dossier, DossierStatus
 from applications.tests.factories import DossierFactory
 from contracts.models import Contract, Payment
 from contracts.services.payments import payment_record

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Call
+from applications.models import Call, CallStatus
 from core.fields import RowChoiceField
 
 from ..models import ContractStatus
@@ -76,7 +76,7 @@ class ContractFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["call"].queryset = Call.objects.exclude(status=Call.Status.DRAFT).order_by(
+        self.fields["call"].queryset = Call.objects.exclude(status=CallStatus.DRAFT).order_by(
             "-edition_year", "title"
         )
         self.fields["status"].choices = [("", _("Tous les états")), *ContractStatus.choices]

@@ -4,7 +4,7 @@ on their space, and the way from a selected dossier to its contract."""
 from django.db.models import Prefetch
 
 from accounts.models import Role
-from applications.choices import DossierStatus
+from applications.models import DossierStatus
 from core.dashboard import DASHBOARD, register_panel
 
 from ..models import AnnualReport, Contract, ContractStatus, ContractYear, ReportStatus

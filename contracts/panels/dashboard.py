@@ -3,7 +3,7 @@ public summary on the home page and on a call's page, and a returning cluster's 
 dossier its evaluators score."""
 
 from accounts.models import Role
-from applications.models import Call
+from applications.models import CallStatus
 from core.dashboard import DASHBOARD, HOME, register_panel
 from evaluation.selectors import live_assignments
 
@@ -22,7 +22,7 @@ def administrator_panel(request, **_page):
 def home_panel(request, **_page):
     """A link to the public summary once a contract is in force."""
     published = Contract.objects.filter(
-        status__in=PUBLIC, call__status=Call.Status.RESULTS_PUBLISHED
+        status__in=PUBLIC, call__status=CallStatus.RESULTS_PUBLISHED
     )
     return {} if published.exists() else None
 

@@ -4,7 +4,7 @@ edit a draft on the contract's page (see core.dashboard)."""
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from applications.models import Call
+from applications.models import CallStatus
 from evaluation.models import Decision
 
 from ..models import Tranche
@@ -53,7 +53,7 @@ def call_contracts_panel(request, call=None, **_page):
         "committed": committed,
         "remaining": envelope - committed,
         "percent": min(round(committed * 100 / envelope), 100) if envelope else 0,
-        "generable": call.status == Call.Status.RESULTS_PUBLISHED,
+        "generable": call.status == CallStatus.RESULTS_PUBLISHED,
         "missing": sum(1 for row in rows if row["contract"] is None),
     }
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from applications.models import BudgetYear, Call, KpiTarget
+from applications.models import BudgetYear, Call, CallStatus, KpiTarget
 from core.errors import ApplicationError
 from core.journal import journal_record
 from core.services import assign_fields, full_clean_or_refuse
@@ -142,7 +142,7 @@ def _ensure_generable(decision):
         raise ApplicationError(
             _("Seul un dossier retenu donne lieu à un contrat-programme."), code="not_selected"
         )
-    if decision.dossier.call.status != Call.Status.RESULTS_PUBLISHED:
+    if decision.dossier.call.status != CallStatus.RESULTS_PUBLISHED:
         raise ApplicationError(
             _("Les résultats de l'appel doivent être publiés avant de générer les contrats."),
             code="unpublished",

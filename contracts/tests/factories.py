@@ -8,8 +8,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.tests.factories import AdministratorFactory
-from applications.choices import DossierStatus, Indicator
-from applications.models import BudgetYear, Call, KpiTarget
+from applications.choices import Indicator
+from applications.models import BudgetYear, CallStatus, DossierStatus, KpiTarget
 from applications.tests.builders import pdf_file
 from applications.tests.factories import CallFactory, ClusterFactory, DossierFactory
 from evaluation.models import Decision
@@ -33,7 +33,7 @@ def decided_call(**fields):
     defaults = {
         "opens_at": now - timedelta(days=120),
         "closes_at": now - timedelta(days=60),
-        "status": Call.Status.RESULTS_PUBLISHED,
+        "status": CallStatus.RESULTS_PUBLISHED,
     }
     return CallFactory(**{**defaults, **fields})
 

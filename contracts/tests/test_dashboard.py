@@ -13,7 +13,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.tests.factories import DirectorFactory, EvaluatorFactory
-from applications.choices import DossierStatus, Indicator
+from applications.choices import Indicator
+from applications.models import DossierStatus
 from applications.tests.factories import DossierFactory
 from core.tests.browser import log_in, screenshot
 from core.tests.client import page_text

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from applications.choices import Indicator
-from applications.models import Call, KpiTarget
+from applications.models import CallStatus, KpiTarget
 from contracts.models import (
     Contract,
     ContractVersion,
@@ -197,7 +197,7 @@ def test_a_dossier_not_selected_gets_no_contract(administrator, outcome):
 
 
 def test_no_contract_before_the_results_are_published(administrator):
-    decision = selected_decision(call=decided_call(status=Call.Status.PUBLISHED))
+    decision = selected_decision(call=decided_call(status=CallStatus.PUBLISHED))
 
     with pytest.raises(ApplicationError) as error:
         contract_generate(actor=administrator, decision=decision)

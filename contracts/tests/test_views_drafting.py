@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.test import RequestFactory
 from django.urls import reverse
 
-from applications.models import Call
+from applications.models import CallStatus
 from contracts.forms.drafting import normalize_amount
 from contracts.models import Contract, ContractStatus, ContractTerms, KpiCommitment, Tranche
 from contracts.panels.drafting import call_contracts_panel
@@ -122,7 +122,7 @@ def test_generation_over_the_envelope_is_refused_with_the_figures(client, admini
 
 
 def test_generation_waits_for_the_published_results(client, administrator):
-    call = decided_call(status=Call.Status.PUBLISHED)
+    call = decided_call(status=CallStatus.PUBLISHED)
     decision = selected_decision(call=call, decided_by=administrator)
     client.force_login(administrator)
     response = client.post(reverse("contracts:generate", args=[decision.pk]))
@@ -162,7 +162,7 @@ def test_the_call_page_lists_the_selected_dossiers_with_their_contract_or_the_bu
 
 
 def test_before_the_results_the_panel_says_why_no_contract_can_be_generated(client, administrator):
-    call = decided_call(status=Call.Status.PUBLISHED)
+    call = decided_call(status=CallStatus.PUBLISHED)
     decision = selected_decision(call=call)
     client.force_login(administrator)
     response = client.get(reverse("applications:backoffice_call_detail", args=[call.pk]))

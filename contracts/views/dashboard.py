@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from applications.models import Call
+from applications.models import Call, CallStatus
 from core.formatting import Numbers, written_html
 from core.permissions import permission_required
 
@@ -25,7 +25,7 @@ def _chosen_call(request):
     # A reference is a slug; anything else (a NUL byte would reach PostgreSQL) names no call.
     if not slug_re.match(reference):
         raise Http404
-    return get_object_or_404(Call.objects.exclude(status=Call.Status.DRAFT), reference=reference)
+    return get_object_or_404(Call.objects.exclude(status=CallStatus.DRAFT), reference=reference)
 
 
 def _cluster_cells(clusters):

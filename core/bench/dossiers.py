@@ -8,12 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from applications.choices import DossierStatus, Indicator, ScanStatus
+from applications.choices import Indicator, ScanStatus
 from applications.models import (
     BudgetYear,
     CollaborativeProject,
     Dossier,
     DossierDocument,
+    DossierStatus,
     KpiTarget,
     Receipt,
 )

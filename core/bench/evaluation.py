@@ -5,10 +5,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
 
-from applications.choices import DossierStatus
-from applications.models import Call, Dossier
+from applications.models import Call, CallStatus, Dossier, DossierStatus
 from core.models import JournalEntry
-from evaluation.models import Assignment, ConflictDeclaration, Decision, Review, Score
+from evaluation.models import (
+    Assignment,
+    AssignmentStatus,
+    ConflictDeclaration,
+    Decision,
+    Review,
+    ReviewStatus,
+    Score,
+)
 from evaluation.services.grid import grid_ensure
 from evaluation.services.reviews import review_summaries_refresh
 
@@ -69,7 +76,7 @@ def reviews_create(plan):
                     dossier=d,
                     evaluator=evaluator,
                     assigned_by=plan.admin,
-                    status=Assignment.Status.ACTIVE,
+                    status=AssignmentStatus.ACTIVE,
                 )
             )
             declarations.append(
@@ -87,7 +94,7 @@ def reviews_create(plan):
         reviews.append(
             Review(
                 assignment=assignment,
-                status=Review.Status.SUBMITTED,
+                status=ReviewStatus.SUBMITTED,
                 total=weighted_total(values, plan.criteria, plan.grid.scale_max),
                 comment="Dossier solide, des réserves sur le modèle économique.",
                 submitted_at=submitted_at,
@@ -130,8 +137,8 @@ def decisions_create(plan):
         object_id=plan.call.pk,
         actor=plan.admin,
         action="results.publish",
-        from_state=Call.Status.PUBLISHED,
-        to_state=Call.Status.RESULTS_PUBLISHED,
+        from_state=CallStatus.PUBLISHED,
+        to_state=CallStatus.RESULTS_PUBLISHED,
         data={"ranked": len(decisions), "selected": plan.contracts, "committed": str(selected)},
         created_at=plan.closes_at + timedelta(days=60),
     )

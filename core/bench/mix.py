@@ -18,9 +18,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
-from applications.choices import DossierStatus
-from applications.models import Call, Dossier
-from evaluation.models import Assignment, ConflictDeclaration
+from applications.models import Call, CallStatus, Dossier, DossierStatus
+from evaluation.models import Assignment, AssignmentStatus, ConflictDeclaration
 from evaluation.services.grid import grid_ensure
 
 from . import dossiers
@@ -107,7 +106,7 @@ def _drafts_create(plan, mix, clusters):
         "Appel à projets clusters — mélange réaliste",
         opens_at=_on_the_hour(plan.now - timedelta(days=20)),
         closes_at=_on_the_hour(plan.now + timedelta(days=40)),
-        status=Call.Status.PUBLISHED,
+        status=CallStatus.PUBLISHED,
     )
     mix.dossiers = _dossiers(mix.call, clusters, DossierStatus.DRAFT)
     dossiers._contents_create(mix)
@@ -127,7 +126,7 @@ def _evaluation_create(plan, mix, clusters, evaluators):
         "Appel à projets clusters — en cours d'évaluation",
         opens_at=closes_at - timedelta(days=60),
         closes_at=closes_at,
-        status=Call.Status.PUBLISHED,
+        status=CallStatus.PUBLISHED,
     )
     evaluation.dossiers = _dossiers(
         evaluation.call,
@@ -152,7 +151,7 @@ def _evaluation_create(plan, mix, clusters, evaluators):
                 dossier=dossier,
                 evaluator=evaluator,
                 assigned_by=plan.admin,
-                status=Assignment.Status.ACTIVE,
+                status=AssignmentStatus.ACTIVE,
             )
             for dossier, evaluator in pairs
         ),

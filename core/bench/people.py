@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role, User
 from applications.choices import MemberType, Region, Sector
 from applications.defaults import DEFAULT_CHECKLIST
-from applications.models import Call, Cluster, ClusterMember, RequiredDocument
+from applications.models import Call, CallStatus, Cluster, ClusterMember, RequiredDocument
 
 from .plan import BATCH, CALL_REFERENCE, MEMBERS_PER_CLUSTER, PASSWORD
 
@@ -84,7 +84,7 @@ def call_create(plan, envelope):
         budget_envelope=envelope,
         contract_years=5,
         max_annual_subsidy=Decimal("2000000"),
-        status=Call.Status.RESULTS_PUBLISHED,
+        status=CallStatus.RESULTS_PUBLISHED,
         published_at=plan.opens_at,
     )
     checklist_create(call)

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import Role, User
-from applications.choices import DocumentPart, DossierStatus, FileType
-from applications.models import Call, Cluster, Dossier, RequiredDocument
+from applications.choices import DocumentPart, FileType
+from applications.models import Call, CallStatus, Cluster, Dossier, DossierStatus, RequiredDocument
 
 from . import dossiers, people
 from .plan import BATCH, DOMAIN, PASSWORD, _scaled
@@ -73,7 +73,7 @@ def _call_create(plan):
         budget_envelope=Decimal("60000000"),
         contract_years=5,
         max_annual_subsidy=Decimal("2000000"),
-        status=Call.Status.PUBLISHED,
+        status=CallStatus.PUBLISHED,
         published_at=opens_at,
     )
     RequiredDocument.objects.bulk_create(

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from core.mail import mail_queue, outgoing_mail_deliver
-from core.models import OutgoingMail
+from core.models import MailStatus, OutgoingMail
 from core.tasks import outgoing_mail_send
 
 
@@ -42,7 +42,7 @@ def test_queueing_the_same_key_twice_sends_once(django_capture_on_commit_callbac
     _queue(django_capture_on_commit_callbacks)
 
     assert len(mail.outbox) == 1
-    assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
+    assert OutgoingMail.objects.get().status == MailStatus.SENT
 
 
 @pytest.mark.django_db
@@ -105,7 +105,7 @@ def test_a_temporary_smtp_failure_is_retried_and_sent_once(
     queued.refresh_from_db()
     assert FlakyBackend.calls == 2
     assert len(mail.outbox) == 1
-    assert queued.status == OutgoingMail.Status.SENT
+    assert queued.status == MailStatus.SENT
     assert queued.attempts == 2
 
 
@@ -123,7 +123,7 @@ def test_a_mail_server_that_stays_down_marks_the_mail_failed(
     queued = _queue(django_capture_on_commit_callbacks)
 
     queued.refresh_from_db()
-    assert queued.status == OutgoingMail.Status.FAILED
+    assert queued.status == MailStatus.FAILED
     assert queued.attempts == 9
     assert "Connection refused" in queued.last_error
 
@@ -145,7 +145,7 @@ def test_a_permanent_refusal_is_not_retried(
 
     queued.refresh_from_db()
     assert FlakyBackend.calls == 1
-    assert queued.status == OutgoingMail.Status.FAILED
+    assert queued.status == MailStatus.FAILED
 
 
 @pytest.mark.django_db

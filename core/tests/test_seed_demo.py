@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import Role, User
-from applications.models import Call, Cluster, Dossier
+from applications.models import Call, CallStatus, Cluster, Dossier
 from evaluation.models import Decision, Review
 from evaluation.selectors import ranking
 
@@ -45,7 +45,7 @@ def test_seed_demo_tells_the_programme_history():
     acronyms = set(first_call.dossiers.values_list("cluster__acronym", flat=True))
     assert acronyms == {"MNC", "CE3M", "MMC", "Océanopôle"}
     assert set(first_call.dossiers.values_list("status", flat=True)) == {"selected"}
-    assert first_call.status == Call.Status.RESULTS_PUBLISHED
+    assert first_call.status == CallStatus.RESULTS_PUBLISHED
     # 17 MDH for the four clusters, as the 2011 contracts said.
     assert sum(row.subsidy_requested for row in ranking(first_call)) == 17_000_000
     second = list(ranking(Call.objects.get(reference="aap-clusters-2024")))

@@ -7,10 +7,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from applications.choices import DossierStatus
-from applications.models import Dossier, Receipt
+from applications.models import Dossier, DossierStatus, Receipt
 from applications.tests.builders import complete, draft_for
-from core.models import OutgoingMail
+from core.models import MailStatus, OutgoingMail
 from core.tests.client import page_text
 
 MESSAGE = (
@@ -136,7 +135,7 @@ def test_submitting_while_the_broker_is_away_succeeds_and_leaves_the_work_pendin
     assert pending_receipts_render() == 1
     receipt.refresh_from_db()
     assert receipt.pdf.name
-    assert OutgoingMail.objects.filter(status=OutgoingMail.Status.SENT).count() == 1
+    assert OutgoingMail.objects.filter(status=MailStatus.SENT).count() == 1
 
 
 def test_a_database_lost_outside_any_view_still_gets_the_503_page(rf):
@@ -165,11 +164,11 @@ def test_an_email_queued_while_the_broker_is_away_is_sent_by_the_sweep(mailoutbo
             language="fr",
             context={"user": {"full_name": "Salma"}, "link": "https://portail/x/"},
         )
-    assert OutgoingMail.objects.get(pk=mail.pk).status == OutgoingMail.Status.PENDING
+    assert OutgoingMail.objects.get(pk=mail.pk).status == MailStatus.PENDING
     assert pending_mails_send() == 0  # left alone for a few minutes: a worker may be on it
 
     OutgoingMail.objects.filter(pk=mail.pk).update(created_at=mail.created_at.replace(year=2000))
     assert pending_mails_send() == 1
-    assert OutgoingMail.objects.get(pk=mail.pk).status == OutgoingMail.Status.SENT
+    assert OutgoingMail.objects.get(pk=mail.pk).status == MailStatus.SENT
     assert len(mailoutbox) == 1
     assert pending_mails_send() == 0

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.choices import COMPANY_TYPES, DossierStatus, MemberType
+from applications.choices import COMPANY_TYPES, MemberType
 from applications.eligibility import eligibility_gaps
-from applications.models import ClusterMember, DocumentRequest
+from applications.models import ClusterMember, DocumentRequest, DossierStatus
 from applications.sections import missing_items
 from applications.selectors import cluster_editors
 from applications.services.submission import dossier_transition

@@ -7,19 +7,18 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from applications.choices import DossierStatus
-from applications.models import Dossier
+from applications.models import Dossier, DossierStatus
 from applications.services.submission import dossier_transition
 from core.errors import ApplicationError
 from core.journal import journal_record
 from core.mail import mail_queue
 
-from ..models import Assignment, ConflictDeclaration, Review
+from ..models import Assignment, AssignmentStatus, ConflictDeclaration, Review, ReviewStatus
 from .grid import ensure_grid_complete, grid_ensure
 
 # Dossiers that may receive evaluators.
 ASSIGNABLE_STATUSES = (DossierStatus.ADMISSIBLE, DossierStatus.UNDER_EVALUATION)
-LIVE_STATUSES = (Assignment.Status.AWAITING_DECLARATION, Assignment.Status.ACTIVE)
+LIVE_STATUSES = (AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.ACTIVE)
 EVALUATORS_PER_DOSSIER = 2
 
 
@@ -197,7 +196,7 @@ def assignment_remove(*, actor, assignment, reason):
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if not assignment.is_live:
         raise ApplicationError(_("Cette attribution est déjà retirée."), code="not_live")
-    if Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists():
+    if Review.objects.filter(assignment=assignment, status=ReviewStatus.SUBMITTED).exists():
         raise ApplicationError(
             _(
                 "L'évaluation de ce dossier est déjà soumise : l'attribution ne peut plus "
@@ -209,7 +208,7 @@ def assignment_remove(*, actor, assignment, reason):
     if not reason:
         raise ApplicationError(_("Indiquez le motif du retrait."), field="reason")
     from_state = assignment.status
-    assignment.status = Assignment.Status.REMOVED
+    assignment.status = AssignmentStatus.REMOVED
     assignment.save(update_fields=["status", "updated_at"])
     journal_record(
         target=assignment.dossier,
@@ -238,7 +237,7 @@ def interests_declare(*, actor, assignment, has_conflict, statement=""):
             _("Seul l'évaluateur attribué peut déclarer ses intérêts sur ce dossier."),
             code="forbidden",
         )
-    if assignment.status != Assignment.Status.AWAITING_DECLARATION:
+    if assignment.status != AssignmentStatus.AWAITING_DECLARATION:
         raise ApplicationError(
             _("Votre déclaration d'intérêts pour ce dossier est déjà enregistrée."),
             code="already_declared",
@@ -254,7 +253,7 @@ def interests_declare(*, actor, assignment, has_conflict, statement=""):
     )
     from_state = assignment.status
     assignment.status = (
-        Assignment.Status.WITHDRAWN_CONFLICT if has_conflict else Assignment.Status.ACTIVE
+        AssignmentStatus.WITHDRAWN_CONFLICT if has_conflict else AssignmentStatus.ACTIVE
     )
     assignment.save(update_fields=["status", "updated_at"])
     # Journaled on the assignment: the dossier's history, read by its director, must not name

@@ -11,15 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from applications.choices import DossierStatus
-from applications.models import Dossier
+from applications.models import Dossier, DossierStatus
 from core.errors import ApplicationError
 from core.journal import journal_for, journal_record
 from core.mail import mail_queue
 from core.models import OutgoingMail
 from core.services import full_clean_or_refuse
 
-from ..models import Assignment, Grid, Review, ReviewSummary, Score
+from ..models import Assignment, AssignmentStatus, Grid, Review, ReviewStatus, ReviewSummary, Score
 from ..selectors import review_figures
 from .grid import ensure_grid_complete, grid_ensure, review_weighted_total
 
@@ -112,7 +111,7 @@ def review_save(*, actor, assignment, scores, comment=""):
     _ensure_may_score(actor, assignment)
     grid = grid_ensure(call=assignment.dossier.call)
     review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
-    if review.status == Review.Status.SUBMITTED:
+    if review.status == ReviewStatus.SUBMITTED:
         raise _submitted_error()
     criteria = {criterion.pk: criterion for criterion in grid.criteria.all()}
     unknown = set(scores) - set(criteria)
@@ -178,7 +177,7 @@ def review_submit(*, actor, assignment, now=None):
     # The grid's lock makes a criterion's edit and a first submission wait for each other.
     grid = Grid.objects.select_for_update().get(pk=grid_ensure(call=assignment.dossier.call).pk)
     review = Review.objects.select_for_update().filter(assignment=assignment).first()
-    if review is not None and review.status == Review.Status.SUBMITTED:
+    if review is not None and review.status == ReviewStatus.SUBMITTED:
         raise _submitted_error()
     ensure_grid_complete(grid)
     missing = review_missing(review, grid.criteria.all())
@@ -188,7 +187,7 @@ def review_submit(*, actor, assignment, now=None):
             code="incomplete",
         )
     review.total = Decimal(str(review_weighted_total(review, grid))).quantize(CENTIME)
-    review.status = Review.Status.SUBMITTED
+    review.status = ReviewStatus.SUBMITTED
     review.submitted_at = now
     full_clean_or_refuse(review)
     review.save()
@@ -201,8 +200,8 @@ def review_submit(*, actor, assignment, now=None):
         target=assignment.dossier,
         actor=actor,
         action="review.submit",
-        from_state=Review.Status.DRAFT,
-        to_state=Review.Status.SUBMITTED,
+        from_state=ReviewStatus.DRAFT,
+        to_state=ReviewStatus.SUBMITTED,
         data={
             "review": review.pk,
             "total": str(review.total),
@@ -246,7 +245,7 @@ def review_reopen_request(*, actor, assignment, reason):
     _ensure_may_score(actor, assignment)
     reason = _reason(reason)
     review = Review.objects.filter(assignment=assignment).first()
-    if review is None or review.status != Review.Status.SUBMITTED:
+    if review is None or review.status != ReviewStatus.SUBMITTED:
         raise ApplicationError(
             _("Seule une évaluation soumise peut faire l'objet d'une demande de réouverture.")
         )
@@ -291,15 +290,15 @@ def review_reopen(*, actor, review, reason):
         .get(pk=review.pk)
     )
     assignment = review.assignment
-    if review.status != Review.Status.SUBMITTED:
+    if review.status != ReviewStatus.SUBMITTED:
         raise ApplicationError(_("Cette évaluation n'est pas soumise : elle est déjà modifiable."))
-    if assignment.status != Assignment.Status.ACTIVE:
+    if assignment.status != AssignmentStatus.ACTIVE:
         raise ApplicationError(_("L'évaluateur n'est plus attribué à ce dossier."))
     if assignment.dossier.status not in SCORABLE_STATUSES:
         raise ApplicationError(
             _("Une décision a été prise sur ce dossier : ses évaluations ne peuvent plus rouvrir.")
         )
-    review.status = Review.Status.DRAFT
+    review.status = ReviewStatus.DRAFT
     review.total = None
     review.submitted_at = None
     review.save()
@@ -308,8 +307,8 @@ def review_reopen(*, actor, review, reason):
         target=assignment.dossier,
         actor=actor,
         action="review.reopen",
-        from_state=Review.Status.SUBMITTED,
-        to_state=Review.Status.DRAFT,
+        from_state=ReviewStatus.SUBMITTED,
+        to_state=ReviewStatus.DRAFT,
         message=reason,
         data={"review": review.pk},
     )
@@ -339,12 +338,12 @@ def pending_assignments(now):
     """Active assignments whose review is not submitted, due within the first reminder's span."""
     return (
         Assignment.objects.filter(
-            status=Assignment.Status.ACTIVE,
+            status=AssignmentStatus.ACTIVE,
             dossier__status__in=SCORABLE_STATUSES,
             dossier__call__grid__evaluation_deadline__gt=now,
             dossier__call__grid__evaluation_deadline__lte=now + timedelta(days=max(REMINDER_DAYS)),
         )
-        .exclude(review__status=Review.Status.SUBMITTED)
+        .exclude(review__status=ReviewStatus.SUBMITTED)
         .select_related("evaluator", "dossier__cluster", "dossier__call__grid")
         .order_by("dossier__reference")
     )

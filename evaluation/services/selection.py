@@ -10,8 +10,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from applications.choices import DossierStatus
-from applications.models import Call, Dossier
+from applications.models import Call, CallStatus, Dossier, DossierStatus
 from applications.selectors import cluster_editors
 from applications.services.submission import dossier_transition
 from core.caching import PUBLIC, renew
@@ -62,7 +61,7 @@ def _require(actor, perm):
 
 
 def _ensure_results_unpublished(call):
-    if call.status == Call.Status.RESULTS_PUBLISHED:
+    if call.status == CallStatus.RESULTS_PUBLISHED:
         raise ApplicationError(
             _("Les résultats de cet appel sont publiés : ils ne peuvent plus être modifiés."),
             code="published",
@@ -299,7 +298,7 @@ def results_publish(*, actor, call):
         )
     _ensure_publishable(call, rows)
     from_state = call.status
-    call.status = Call.Status.RESULTS_PUBLISHED
+    call.status = CallStatus.RESULTS_PUBLISHED
     call.save(update_fields=["status", "updated_at"])
     renew(PUBLIC)
     selected = [row for row in rows if row.decision.outcome == Decision.Outcome.SELECTED]

@@ -2,10 +2,9 @@ import factory
 from django.utils import timezone
 
 from accounts.tests.factories import AdministratorFactory, EvaluatorFactory
-from applications.choices import DossierStatus
-from applications.models import Dossier
+from applications.models import Dossier, DossierStatus
 from applications.tests.factories import DossierFactory
-from evaluation.models import Assignment, Review, Score
+from evaluation.models import Assignment, AssignmentStatus, Review, ReviewStatus, Score
 from evaluation.services.grid import grid_ensure, review_weighted_total
 from evaluation.services.reviews import review_summaries_refresh
 
@@ -22,7 +21,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     )
     evaluator = factory.SubFactory(EvaluatorFactory)
     assigned_by = factory.SubFactory(AdministratorFactory)
-    status = Assignment.Status.ACTIVE
+    status = AssignmentStatus.ACTIVE
 
     @factory.post_generation
     def grid(self, create, extracted, **kwargs):
@@ -41,7 +40,7 @@ def submitted_review(assignment, notes, *, comment="Dossier solide."):
         for criterion, value in zip(criteria, notes, strict=True)
     )
     review.total = review_weighted_total(review, grid)
-    review.status = Review.Status.SUBMITTED
+    review.status = ReviewStatus.SUBMITTED
     review.submitted_at = timezone.now()
     review.save()
     # Past the review service, which keeps what the ranking reads: kept here the same way.

@@ -6,8 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import DirectorFactory
-from applications.choices import DossierStatus
-from applications.models import Call, ClusterMember, DocumentRequest, Dossier, DossierDocument
+from applications.models import (
+    Call,
+    CallStatus,
+    ClusterMember,
+    DocumentRequest,
+    Dossier,
+    DossierDocument,
+    DossierStatus,
+)
 from applications.services.submission import dossier_submit
 from applications.tests.builders import call_with_checklist, complete, draft_for
 from applications.tests.factories import (
@@ -392,7 +399,7 @@ def test_a_draft_is_not_found(client, administrator, director):
 
 
 def test_a_draft_call_has_no_admissibility_list(client, administrator):
-    call = CallFactory(status=Call.Status.DRAFT, published_at=None)
+    call = CallFactory(status=CallStatus.DRAFT, published_at=None)
     client.force_login(administrator)
 
     assert client.get(_list_url(call)).status_code == 404

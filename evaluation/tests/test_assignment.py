@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import EvaluatorFactory
-from applications.choices import DossierStatus
+from applications.models import DossierStatus
 from applications.tests.factories import (
     CallFactory,
     ClusterFactory,
@@ -17,7 +17,7 @@ from applications.tests.factories import (
 from core.errors import ApplicationError
 from core.journal import journal_for
 from core.tests.client import page_text
-from evaluation.models import Assignment, ConflictDeclaration, Criterion
+from evaluation.models import Assignment, AssignmentStatus, ConflictDeclaration, Criterion
 from evaluation.services.assignment import (
     assignment_create,
     assignment_remove,
@@ -63,7 +63,7 @@ def conflict(evaluator, cluster):
 def live(dossier):
     return Assignment.objects.filter(
         dossier=dossier,
-        status__in=[Assignment.Status.AWAITING_DECLARATION, Assignment.Status.ACTIVE],
+        status__in=[AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.ACTIVE],
     )
 
 
@@ -86,7 +86,7 @@ def test_administrator_assigns_an_evaluator_who_is_told_by_email(
     with django_capture_on_commit_callbacks(execute=True):
         assignment = assignment_create(actor=administrator, dossier=dossier, evaluator=evaluator)
 
-    assert assignment.status == Assignment.Status.AWAITING_DECLARATION
+    assert assignment.status == AssignmentStatus.AWAITING_DECLARATION
     assert assignment.assigned_by == administrator
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.UNDER_EVALUATION
@@ -239,7 +239,7 @@ def test_auto_assignment_keeps_existing_assignments_and_counts_them(administrato
     first = admissible_dossier(call, status=DossierStatus.UNDER_EVALUATION)
     second = admissible_dossier(call)
     AssignmentFactory(dossier=first, evaluator=amal)
-    AssignmentFactory(dossier=first, evaluator=badr, status=Assignment.Status.REMOVED)
+    AssignmentFactory(dossier=first, evaluator=badr, status=AssignmentStatus.REMOVED)
 
     assignments_auto(actor=administrator, call=call)
 
@@ -288,7 +288,7 @@ def test_administrator_removes_an_assignment_with_a_reason(administrator, evalua
     assignment_remove(actor=administrator, assignment=assignment, reason="Indisponible.")
 
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.REMOVED
+    assert assignment.status == AssignmentStatus.REMOVED
     entry = journal_for(dossier).get(action="assignment.remove")
     assert entry.message == "Indisponible."
     # Removed, the evaluator may be given the dossier again.
@@ -303,7 +303,7 @@ def test_removal_needs_a_reason_and_an_administrator(administrator, evaluator):
     with pytest.raises(ApplicationError):
         assignment_remove(actor=evaluator, assignment=assignment, reason="Je me retire.")
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.ACTIVE
+    assert assignment.status == AssignmentStatus.ACTIVE
 
 
 def test_a_submitted_review_cannot_be_taken_back(administrator):
@@ -315,7 +315,7 @@ def test_a_submitted_review_cannot_be_taken_back(administrator):
 
     assert refused.value.code == "review_submitted"
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.ACTIVE
+    assert assignment.status == AssignmentStatus.ACTIVE
 
 
 # --- the administrators' page ----------------------------------------------------------
@@ -356,7 +356,7 @@ def test_people_other_than_administrators_are_refused(client, request, person):
     for method, url in _pages(call, dossier, assignment):
         data = {"evaluator": user.pk, "reason": "Motif."} if method == "post" else None
         assert getattr(client, method)(url, data).status_code == 403, url
-    assert Assignment.objects.get().status == Assignment.Status.ACTIVE
+    assert Assignment.objects.get().status == AssignmentStatus.ACTIVE
     assert Assignment.objects.count() == 1
 
 
@@ -379,7 +379,7 @@ def test_board_shows_dossiers_evaluators_and_who_may_be_added(client, administra
     AssignmentFactory(dossier=complete, evaluator=amal)
     submitted_review(AssignmentFactory(dossier=complete, evaluator=badr), [3] * 9)
     short = admissible_dossier(call)
-    AssignmentFactory(dossier=short, evaluator=chama, status=Assignment.Status.AWAITING_DECLARATION)
+    AssignmentFactory(dossier=short, evaluator=chama, status=AssignmentStatus.AWAITING_DECLARATION)
     conflict(amal, short.cluster)
     admissible_dossier(call, status=DossierStatus.SUBMITTED, reference="PAS-ENCORE-RECEVABLE")
     client.force_login(administrator)
@@ -513,7 +513,7 @@ def test_administrator_removes_from_the_page(client, administrator):
     response = client.post(url, {"reason": "Surcharge de travail."}, follow=True)
 
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.REMOVED
+    assert assignment.status == AssignmentStatus.REMOVED
     assert "n'évalue plus le dossier" in page_text(response)
 
 
@@ -528,7 +528,7 @@ def test_removing_after_a_submitted_review_is_refused_on_the_page(client, admini
 
     assert "déjà soumise" in page_text(response)
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.ACTIVE
+    assert assignment.status == AssignmentStatus.ACTIVE
 
 
 def test_auto_assignment_from_the_page_says_which_dossiers_are_short(client, administrator):

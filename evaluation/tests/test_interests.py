@@ -7,7 +7,7 @@ from applications.tests.factories import ClusterMemberFactory
 from core.errors import ApplicationError
 from core.journal import journal_for
 from core.tests.client import page_text
-from evaluation.models import Assignment, ConflictDeclaration
+from evaluation.models import AssignmentStatus, ConflictDeclaration
 from evaluation.services.assignment import (
     assignment_create,
     assignments_auto,
@@ -39,7 +39,7 @@ def test_no_conflict_activates_the_assignment(evaluator, assignment):
     interests_declare(actor=evaluator, assignment=assignment, has_conflict=False)
 
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.ACTIVE
+    assert assignment.status == AssignmentStatus.ACTIVE
     declaration = ConflictDeclaration.objects.get(evaluator=evaluator)
     assert declaration.cluster == assignment.dossier.cluster and not declaration.has_conflict
     assert journal_for(assignment).get().action == "assignment.accept"
@@ -61,7 +61,7 @@ def test_a_conflict_withdraws_the_assignment_and_tells_every_administrator(
         )
 
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.WITHDRAWN_CONFLICT
+    assert assignment.status == AssignmentStatus.WITHDRAWN_CONFLICT
     assert ConflictDeclaration.objects.get(evaluator=evaluator).has_conflict
     entry = journal_for(assignment).get()
     assert entry.action == "assignment.conflict"
@@ -87,7 +87,7 @@ def test_a_conflict_needs_a_statement(evaluator, assignment):
 
     assert refused.value.field == "statement"
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.AWAITING_DECLARATION
+    assert assignment.status == AssignmentStatus.AWAITING_DECLARATION
 
 
 def test_only_the_assigned_evaluator_declares(request, assignment):
@@ -95,7 +95,7 @@ def test_only_the_assigned_evaluator_declares(request, assignment):
         with pytest.raises(ApplicationError):
             interests_declare(actor=person, assignment=assignment, has_conflict=False)
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.AWAITING_DECLARATION
+    assert assignment.status == AssignmentStatus.AWAITING_DECLARATION
     assert not ConflictDeclaration.objects.exists()
 
 
@@ -105,7 +105,7 @@ def test_one_declares_once(evaluator, assignment):
     with pytest.raises(ApplicationError):
         interests_declare(actor=evaluator, assignment=assignment, has_conflict=True, statement="x")
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.ACTIVE
+    assert assignment.status == AssignmentStatus.ACTIVE
 
 
 def test_after_a_conflict_the_cluster_is_never_given_to_them_again(
@@ -159,7 +159,7 @@ def test_declaring_no_conflict_opens_the_dossier(client, evaluator, assignment):
     if expected:
         assert response.url == expected
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.ACTIVE
+    assert assignment.status == AssignmentStatus.ACTIVE
     # Coming back to the page does not ask again.
     assert client.get(declare_url(assignment)).status_code == 302
 
@@ -178,7 +178,7 @@ def test_declaring_a_conflict_from_the_page(client, administrator, evaluator, as
 
     assert response.status_code == 302
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.WITHDRAWN_CONFLICT
+    assert assignment.status == AssignmentStatus.WITHDRAWN_CONFLICT
     assert [message.to for message in mail.outbox] == [[administrator.email]]
     # The dossier is no longer theirs to open, and a second declaration sends nothing.
     assert client.get(declare_url(assignment)).status_code == 404
@@ -217,14 +217,14 @@ def test_another_evaluator_gets_a_404(client, assignment):
     assert client.get(declare_url(assignment)).status_code == 404
     assert client.post(declare_url(assignment), {"decision": "none"}).status_code == 404
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.AWAITING_DECLARATION
+    assert assignment.status == AssignmentStatus.AWAITING_DECLARATION
 
 
 def test_a_removed_assignment_is_not_found(client, evaluator):
     assignment = AssignmentFactory(
         dossier=admissible_dossier(closed_call()),
         evaluator=evaluator,
-        status=Assignment.Status.REMOVED,
+        status=AssignmentStatus.REMOVED,
     )
     client.force_login(evaluator)
 
@@ -238,7 +238,7 @@ def test_other_roles_are_refused(client, request, person, assignment):
     assert client.get(declare_url(assignment)).status_code == 403
     assert client.post(declare_url(assignment), {"decision": "none"}).status_code == 403
     assignment.refresh_from_db()
-    assert assignment.status == Assignment.Status.AWAITING_DECLARATION
+    assert assignment.status == AssignmentStatus.AWAITING_DECLARATION
 
 
 def test_anonymous_visitors_are_asked_to_log_in(client, assignment):

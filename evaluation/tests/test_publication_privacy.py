@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.choices import DossierStatus
-from applications.models import Call
+from applications.models import Call, CallStatus, DossierStatus
 from applications.services.submission import dossier_transition
 from applications.tests.factories import CallFactory, ClusterFactory, DossierFactory
 from core.tests.client import page_text
@@ -33,7 +32,7 @@ def test_a_decision_is_hidden_from_the_cluster_until_publication(client, directo
     url = reverse("applications:dossier_detail", kwargs={"pk": decided.pk})
 
     before = page_text(client.get(url))
-    Call.objects.filter(pk=decided.call_id).update(status=Call.Status.RESULTS_PUBLISHED)
+    Call.objects.filter(pk=decided.call_id).update(status=CallStatus.RESULTS_PUBLISHED)
     after = page_text(client.get(url))
 
     assert "En cours d'évaluation" in before

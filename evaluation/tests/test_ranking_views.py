@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from applications.choices import DossierStatus
-from applications.models import Call
+from applications.models import Call, CallStatus, DossierStatus
 from applications.tests.factories import CallFactory
 from core.tests.browser import log_in, screenshot
 from core.tests.client import page_text
@@ -104,7 +103,7 @@ def test_the_committee_and_administrators_see_the_ranking(client, call, role, re
 @pytest.mark.django_db
 def test_no_decision_buttons_once_the_results_are_published(client, call, committee_member):
     ranked_dossier(call, ALL_THREE)
-    Call.objects.filter(pk=call.pk).update(status=Call.Status.RESULTS_PUBLISHED)
+    Call.objects.filter(pk=call.pk).update(status=CallStatus.RESULTS_PUBLISHED)
     client.force_login(committee_member)
 
     text = page_text(client.get(reverse("evaluation:ranking", args=[call.pk])))
@@ -115,7 +114,7 @@ def test_no_decision_buttons_once_the_results_are_published(client, call, commit
 
 @pytest.mark.django_db
 def test_the_ranking_of_a_draft_call_does_not_exist(client, administrator):
-    draft = CallFactory(status=Call.Status.DRAFT)
+    draft = CallFactory(status=CallStatus.DRAFT)
     client.force_login(administrator)
 
     assert client.get(reverse("evaluation:ranking", args=[draft.pk])).status_code == 404
@@ -516,7 +515,7 @@ def test_the_confirmation_page_lists_the_missing_decisions(client, call, adminis
     assert undecided.reference in text
     assert "il en manque pour" in words(page_text(response))
     call.refresh_from_db()
-    assert call.status == Call.Status.PUBLISHED
+    assert call.status == CallStatus.PUBLISHED
 
 
 @pytest.mark.django_db
@@ -533,7 +532,7 @@ def test_the_administrator_publishes_the_results(client, call, administrator):
     assert response.status_code == 302
     assert response.url == reverse("evaluation:ranking", args=[call.pk])
     call.refresh_from_db()
-    assert call.status == Call.Status.RESULTS_PUBLISHED
+    assert call.status == CallStatus.RESULTS_PUBLISHED
 
 
 # In the browser

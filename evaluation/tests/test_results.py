@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.tests.factories import DirectorFactory, EvaluatorFactory
-from applications.models import Call
+from applications.models import Call, CallStatus
 from applications.tests.factories import ClusterFactory
 from core import dashboard
 from core.tests.client import page_text
@@ -95,7 +95,7 @@ def published(decided, call, client, administrator):
     assert response.status_code == 302
     client.logout()
     call.refresh_from_db()
-    assert call.status == Call.Status.RESULTS_PUBLISHED
+    assert call.status == CallStatus.RESULTS_PUBLISHED
     return decided
 
 
@@ -283,7 +283,7 @@ def test_no_letter_before_the_results_are_published(decided, client, director):
 @pytest.mark.django_db
 def test_a_letter_still_being_rendered_says_so(decided, call, client, director):
     ours, _theirs = decided
-    Call.objects.filter(pk=call.pk).update(status=Call.Status.RESULTS_PUBLISHED)
+    Call.objects.filter(pk=call.pk).update(status=CallStatus.RESULTS_PUBLISHED)
     decision = Decision.objects.get(dossier=ours)
     client.force_login(director)
 
@@ -334,5 +334,5 @@ def test_the_selected_panel_needs_published_results(call):
 
     assert selected_panel(request, call=call) is None
     assert selected_panel(request) is None
-    call.status = Call.Status.RESULTS_PUBLISHED
+    call.status = CallStatus.RESULTS_PUBLISHED
     assert selected_panel(request, call=call) == {"call": call, "count": 0, "items": ""}

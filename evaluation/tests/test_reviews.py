@@ -6,11 +6,18 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.tests.factories import AdministratorFactory, EvaluatorFactory
-from applications.choices import DossierStatus
+from applications.models import DossierStatus
 from applications.tests.factories import CallFactory, DossierFactory
 from core.errors import ApplicationError
 from core.journal import journal_for
-from evaluation.models import Assignment, Grid, Review, ReviewSummary, Score
+from evaluation.models import (
+    AssignmentStatus,
+    Grid,
+    Review,
+    ReviewStatus,
+    ReviewSummary,
+    Score,
+)
 from evaluation.services.grid import criterion_save, grid_ensure, grid_update
 from evaluation.services.reviews import (
     review_reopen,
@@ -101,7 +108,7 @@ def test_a_partial_draft_is_kept_then_submitted(assignment, evaluator):
         comment="À compléter.",
     )
 
-    assert review.status == Review.Status.DRAFT
+    assert review.status == ReviewStatus.DRAFT
     assert review.total is None
     assert {(s.criterion_id, s.value, s.justification) for s in review.scores.all()} == {
         (first.pk, 3, "Bonne vision."),
@@ -113,7 +120,7 @@ def test_a_partial_draft_is_kept_then_submitted(assignment, evaluator):
 
     submitted = _score_and_submit(assignment, [4] * 9)
     assert submitted.pk == review.pk
-    assert submitted.status == Review.Status.SUBMITTED
+    assert submitted.status == ReviewStatus.SUBMITTED
     assert submitted.submitted_at is not None
     entry = journal_for(assignment.dossier).get(action="review.submit")
     assert entry.actor == evaluator
@@ -167,7 +174,7 @@ def test_submission_lists_what_is_missing_and_keeps_the_draft(assignment, evalua
     assert f"« {second.label} » : justification manquante" in message
     assert f"« {third.label} » : note manquante" in message
     assert first.label not in message
-    assert Review.objects.get().status == Review.Status.DRAFT
+    assert Review.objects.get().status == ReviewStatus.DRAFT
     assert not Grid.objects.get().is_frozen
 
 
@@ -223,7 +230,7 @@ def test_a_submitted_review_is_final(assignment, evaluator):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "status", [Assignment.Status.AWAITING_DECLARATION, Assignment.Status.WITHDRAWN_CONFLICT]
+    "status", [AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.WITHDRAWN_CONFLICT]
 )
 def test_only_an_active_assignment_may_be_scored(call, evaluator, status):
     assignment = _assign(call, evaluator=evaluator, status=status)
@@ -276,7 +283,7 @@ def test_the_evaluator_asks_the_administrators_to_reopen(
     assert f"/evaluation/evaluations/{review.pk}/rouvrir/" in message.body
     entry = journal_for(assignment.dossier).get(action="review.reopen_request")
     assert entry.message == "Erreur de saisie au critère 3."
-    assert Review.objects.get().status == Review.Status.SUBMITTED
+    assert Review.objects.get().status == ReviewStatus.SUBMITTED
 
 
 @pytest.mark.django_db
@@ -299,7 +306,7 @@ def test_an_administrator_reopens_a_review(
         review_reopen(actor=administrator, review=review, reason="Critère 3 mal lu.")
 
     review.refresh_from_db()
-    assert review.status == Review.Status.DRAFT
+    assert review.status == ReviewStatus.DRAFT
     assert review.total is None
     assert review.submitted_at is None
     assert review.scores.count() == 9
@@ -331,7 +338,7 @@ def test_only_an_administrator_reopens_with_a_reason(
     with pytest.raises(ApplicationError, match="décision"):
         review_reopen(actor=administrator, review=review, reason="Erreur.")
     review.refresh_from_db()
-    assert review.status == Review.Status.SUBMITTED
+    assert review.status == ReviewStatus.SUBMITTED
 
 
 # What the ranking reads
@@ -419,8 +426,8 @@ def test_no_reminder_for_submitted_withdrawn_or_far_away_reviews(
     call, assignment, django_capture_on_commit_callbacks
 ):
     _score_and_submit(assignment, MIXED)
-    _assign(call, status=Assignment.Status.WITHDRAWN_CONFLICT)
-    _assign(call, status=Assignment.Status.AWAITING_DECLARATION)
+    _assign(call, status=AssignmentStatus.WITHDRAWN_CONFLICT)
+    _assign(call, status=AssignmentStatus.AWAITING_DECLARATION)
     later = _assign(evaluator=EvaluatorFactory())
     grid_ensure(call=later.dossier.call)
     _deadline_in(later.dossier.call, timedelta(days=8))

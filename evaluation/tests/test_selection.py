@@ -7,8 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.tests.factories import CommitteeMemberFactory
-from applications.choices import DossierStatus
-from applications.models import BudgetYear, Call
+from applications.models import BudgetYear, CallStatus, DossierStatus
 from applications.tests.factories import CallFactory, DossierFactory
 from core import caching
 from core.errors import ApplicationError
@@ -319,7 +318,7 @@ def test_publication_is_refused_while_a_decision_is_missing(call, committee_memb
     assert undecided.reference in refused.value.message
     assert decided.reference not in refused.value.message
     call.refresh_from_db()
-    assert call.status == Call.Status.PUBLISHED
+    assert call.status == CallStatus.PUBLISHED
 
 
 @pytest.mark.django_db
@@ -343,7 +342,7 @@ def test_publication_freezes_the_decisions(
         results_publish(actor=administrator, call=call)
 
     call.refresh_from_db()
-    assert call.status == Call.Status.RESULTS_PUBLISHED
+    assert call.status == CallStatus.RESULTS_PUBLISHED
     entry = JournalEntry.objects.get(action="results.publish", object_id=call.pk)
     assert entry.data == {"ranked": 1, "selected": 1, "committed": "10000000.00"}
     # The letters, rendered once the publication is committed (beside the renewal of the

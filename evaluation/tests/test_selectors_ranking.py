@@ -6,8 +6,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.utils import timezone
 
-from applications.choices import DossierStatus
-from applications.models import BudgetYear
+from applications.models import BudgetYear, DossierStatus
 from applications.tests.factories import CallFactory, DossierFactory
 from evaluation.models import Consensus, ReviewSummary
 from evaluation.selectors import ranking

@@ -7,13 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import EvaluatorFactory
-from applications.choices import DossierStatus
-from applications.models import Dossier
+from applications.models import Dossier, DossierStatus
 from applications.services.submission import dossier_submit
 from applications.tests.builders import PDF, complete, draft_for
 from applications.tests.factories import DossierFactory
 from core.tests.client import page_text
-from evaluation.models import Assignment, Grid, Review
+from evaluation.models import AssignmentStatus, Grid, Review, ReviewStatus
 from evaluation.services.grid import grid_ensure
 from evaluation.services.reviews import review_save, review_submit
 from evaluation.tests.factories import AssignmentFactory, submitted_review
@@ -96,7 +95,7 @@ def test_the_queue_shows_each_assignment_state(client, evaluator, assignment):
     waiting = AssignmentFactory(
         dossier=_under_evaluation(call=call),
         evaluator=evaluator,
-        status=Assignment.Status.AWAITING_DECLARATION,
+        status=AssignmentStatus.AWAITING_DECLARATION,
     )
     draft = AssignmentFactory(dossier=_under_evaluation(call=call), evaluator=evaluator)
     review_save(actor=evaluator, assignment=draft, scores={_criteria(draft.dossier)[0].pk: (2, "")})
@@ -105,7 +104,7 @@ def test_the_queue_shows_each_assignment_state(client, evaluator, assignment):
     withdrawn = AssignmentFactory(
         dossier=_under_evaluation(call=call),
         evaluator=evaluator,
-        status=Assignment.Status.WITHDRAWN_CONFLICT,
+        status=AssignmentStatus.WITHDRAWN_CONFLICT,
     )
     someone_else = AssignmentFactory(dossier=_under_evaluation(call=call))
     client.force_login(evaluator)
@@ -205,7 +204,7 @@ def test_the_evaluator_sees_the_dossier_and_the_grid(client, evaluator, assignme
 @pytest.mark.django_db
 def test_an_evaluator_who_has_not_declared_goes_to_the_declaration(client, evaluator, dossier):
     waiting = AssignmentFactory(
-        dossier=dossier, evaluator=evaluator, status=Assignment.Status.AWAITING_DECLARATION
+        dossier=dossier, evaluator=evaluator, status=AssignmentStatus.AWAITING_DECLARATION
     )
     document = dossier.documents.first()
     client.force_login(evaluator)
@@ -222,7 +221,7 @@ def test_nobody_else_opens_the_workspace_or_the_files(
 ):
     document = dossier.documents.first()
     withdrawn = AssignmentFactory(
-        dossier=dossier, evaluator=EvaluatorFactory(), status=Assignment.Status.WITHDRAWN_CONFLICT
+        dossier=dossier, evaluator=EvaluatorFactory(), status=AssignmentStatus.WITHDRAWN_CONFLICT
     )
     other = AssignmentFactory(dossier=_under_evaluation(), evaluator=EvaluatorFactory())
     urls = [
@@ -269,7 +268,7 @@ def test_a_draft_is_saved(client, evaluator, assignment, dossier):
 
     assert response.url == _url("review", assignment)
     review = Review.objects.get(assignment=assignment)
-    assert review.status == Review.Status.DRAFT
+    assert review.status == ReviewStatus.DRAFT
     assert sorted(review.scores.values_list("value", flat=True)) == [2, 3]
     assert review.comment == "Cluster prometteur."
     page = page_text(client.get(response.url))
@@ -293,7 +292,7 @@ def test_an_incomplete_submission_keeps_what_was_typed(client, evaluator, assign
     assert f"{third.label} : Choisissez une note et justifiez-la." in page
     assert "Justifié par le dossier." in page
     assert f'id="id_score_{first.pk}_3" value="3" checked' in page
-    assert Review.objects.get().status == Review.Status.DRAFT
+    assert Review.objects.get().status == ReviewStatus.DRAFT
 
 
 @pytest.mark.django_db
@@ -319,13 +318,13 @@ def test_an_evaluator_submits_after_confirming(client, evaluator, assignment, do
     confirmation = page_text(client.get(response.url))
     assert "57,50 / 100" in confirmation
     assert "La soumission est définitive" in confirmation
-    assert Review.objects.get().status == Review.Status.DRAFT
+    assert Review.objects.get().status == ReviewStatus.DRAFT
 
     response = client.post(_url("review_submit", assignment))
 
     assert response.url == _url("review", assignment)
     review = Review.objects.get()
-    assert review.status == Review.Status.SUBMITTED
+    assert review.status == ReviewStatus.SUBMITTED
     assert review.total == Decimal("57.50")
     assert Grid.objects.get(call=dossier.call).is_frozen
     page = page_text(client.get(response.url))
@@ -408,7 +407,7 @@ def test_only_administrators_open_the_reopening_page(
         client.force_login(person)
         assert client.get(url).status_code == 403
         assert client.post(url, {"reason": "x"}).status_code == 403
-    assert Review.objects.get().status == Review.Status.SUBMITTED
+    assert Review.objects.get().status == ReviewStatus.SUBMITTED
 
 
 @pytest.mark.django_db
@@ -425,12 +424,12 @@ def test_an_administrator_reopens_a_review(client, evaluator, assignment, admini
     assert "57,50 / 100" in page
     missing_reason = client.post(url, {"reason": ""})
     assert missing_reason.status_code == 200
-    assert Review.objects.get().status == Review.Status.SUBMITTED
+    assert Review.objects.get().status == ReviewStatus.SUBMITTED
 
     response = client.post(url, {"reason": "Critère 4 à revoir."})
 
     assert response.url == url
-    assert Review.objects.get().status == Review.Status.DRAFT
+    assert Review.objects.get().status == ReviewStatus.DRAFT
     assert [message.to for message in mail.outbox] == [[evaluator.email]]
     client.force_login(evaluator)
     page = page_text(client.get(_url("review", assignment)))

@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.choices import DossierStatus
-from applications.models import Call, Dossier
+from applications.models import Call, CallStatus, Dossier, DossierStatus
 from applications.sections import task_list
 from applications.selectors import dossier_for_page
 from applications.services.submission import DOSSIER_STATES
@@ -40,7 +39,7 @@ def _with_prechecks(dossiers):
 
 @permission_required(MANAGE)
 def admissibility_list(request, call_pk):
-    call = get_object_or_404(Call.objects.exclude(status=Call.Status.DRAFT), pk=call_pk)
+    call = get_object_or_404(Call.objects.exclude(status=CallStatus.DRAFT), pk=call_pk)
     closed = call.is_closed()
     waiting, decided = [], []
     if closed:

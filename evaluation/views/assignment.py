@@ -14,12 +14,12 @@ from core.errors import ApplicationError
 from core.permissions import permission_required
 
 from ..forms.assignment import AssignmentAddForm, AssignmentRemoveForm, InterestsForm
-from ..models import Assignment, Grid, Review
+from ..models import Assignment, AssignmentStatus, Grid, ReviewStatus
 from ..services import assignment as services
 from ..services.assignment import ASSIGNABLE_STATUSES, EVALUATORS_PER_DOSSIER, LIVE_STATUSES
 
 MANAGE = "evaluation.manage"
-SHOWN_STATUSES = (*LIVE_STATUSES, Assignment.Status.WITHDRAWN_CONFLICT)
+SHOWN_STATUSES = (*LIVE_STATUSES, AssignmentStatus.WITHDRAWN_CONFLICT)
 
 
 def _queue_url():
@@ -63,7 +63,7 @@ def _board(call):
         dossier.withdrawn = []
         for assignment in dossier.shown_assignments:
             review = getattr(assignment, "review", None)
-            assignment.review_submitted = bool(review and review.status == Review.Status.SUBMITTED)
+            assignment.review_submitted = bool(review and review.status == ReviewStatus.SUBMITTED)
             assignment.remove_form = AssignmentRemoveForm(auto_id=f"id_remove_{assignment.pk}_%s")
             (dossier.live if assignment.is_live else dossier.withdrawn).append(assignment)
         taken = {assignment.evaluator_id for assignment in dossier.live}
@@ -208,7 +208,7 @@ def interests_declare(request, assignment_pk):
         evaluator=request.user,
         status__in=LIVE_STATUSES,
     )
-    if assignment.status == Assignment.Status.ACTIVE:
+    if assignment.status == AssignmentStatus.ACTIVE:
         messages.info(request, _("Votre déclaration d'intérêts pour ce dossier est enregistrée."))
         return redirect(_after_declaration_url(assignment))
     form = InterestsForm(request.POST if request.method == "POST" else None)

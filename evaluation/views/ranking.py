@@ -14,14 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import recent_login_required
-from applications.choices import DossierStatus
-from applications.models import Call, Dossier
+from applications.models import Call, CallStatus, Dossier, DossierStatus
 from core.errors import ApplicationError
 from core.permissions import permission_required
 
 from .. import exports, selectors
 from ..forms.selection import ConsensusForm, DecisionForm
-from ..models import Review
+from ..models import Review, ReviewStatus
 from ..selectors import RANKED_STATUSES
 from ..services.selection import consensus_record, decision_set, ranked_row, results_publish
 from .ranking_rows import RankingRows
@@ -42,7 +41,7 @@ def _grid_of(call):
 
 def _call_or_404(call_pk):
     return get_object_or_404(
-        Call.objects.exclude(status=Call.Status.DRAFT).select_related("grid"), pk=call_pk
+        Call.objects.exclude(status=CallStatus.DRAFT).select_related("grid"), pk=call_pk
     )
 
 
@@ -55,7 +54,7 @@ def _ranked_call_or_404(call_pk):
 
 
 def _results_published(call):
-    return call.status == Call.Status.RESULTS_PUBLISHED
+    return call.status == CallStatus.RESULTS_PUBLISHED
 
 
 def _ranking_url(call_id, dossier_pk=None):
@@ -150,7 +149,7 @@ def _ranked_dossier_or_404(dossier_pk):
 def _reviews_side_by_side(dossier):
     """The submitted reviews as columns, the criteria as rows: (criterion, [score…])."""
     reviews = list(
-        Review.objects.filter(assignment__dossier=dossier, status=Review.Status.SUBMITTED)
+        Review.objects.filter(assignment__dossier=dossier, status=ReviewStatus.SUBMITTED)
         .select_related("assignment__evaluator")
         .prefetch_related("scores")
         .order_by("submitted_at", "pk")
@@ -270,7 +269,7 @@ def calls_panel(request, **_page):
     if not request.user.has_perm(VIEW_RANKING):
         return None
     calls = (
-        Call.objects.exclude(status=Call.Status.DRAFT)
+        Call.objects.exclude(status=CallStatus.DRAFT)
         .filter(closes_at__lte=timezone.now())
         .order_by("-closes_at")[:6]
     )

@@ -12,10 +12,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from applications.models import Call
+from applications.models import CallStatus
 from core.formatting import written_html
 
-from ..models import Criterion, Decision, Review, Score
+from ..models import Criterion, Decision, ReviewStatus, Score
 from ..selectors import selected_clusters
 
 
@@ -26,7 +26,7 @@ def criterion_means(dossier):
     notes = (
         Score.objects.filter(
             criterion=OuterRef("pk"),
-            review__status=Review.Status.SUBMITTED,
+            review__status=ReviewStatus.SUBMITTED,
             review__assignment__dossier=dossier,
         )
         .values("criterion")
@@ -41,7 +41,7 @@ def criterion_means(dossier):
 
 
 def _results_published(dossier):
-    return dossier.call.status == Call.Status.RESULTS_PUBLISHED
+    return dossier.call.status == CallStatus.RESULTS_PUBLISHED
 
 
 def _related(row, name):
@@ -56,7 +56,7 @@ def _notes_and_comments(dossier, criteria):
     comments in the order they were submitted: one query for the dossier's submitted notes."""
     notes = (
         Score.objects.filter(
-            review__status=Review.Status.SUBMITTED, review__assignment__dossier=dossier
+            review__status=ReviewStatus.SUBMITTED, review__assignment__dossier=dossier
         )
         .order_by("review__submitted_at", "review_id", "pk")
         .values_list("criterion_id", "value", "justification", "review_id", "review__comment")
@@ -109,7 +109,7 @@ def result_panel(request, dossier=None, **_page):
 
 def selected_panel(request, call=None, **_page):
     """On the call's public page, once the results are published: the selected clusters."""
-    if call is None or call.status != Call.Status.RESULTS_PUBLISHED:
+    if call is None or call.status != CallStatus.RESULTS_PUBLISHED:
         return None
     clusters = selected_clusters(call)
     return {"call": call, "count": len(clusters), "items": _selected_items(clusters)}

@@ -22,7 +22,7 @@ from core.permissions import permission_required
 from core.templatetags.portal import deadline
 
 from ..forms.workspace import ReasonForm, ReviewForm
-from ..models import Assignment, Review
+from ..models import AssignmentStatus, Review, ReviewStatus
 from ..selectors import evaluator_queue_lines, live_assignments
 from ..services import reviews as services
 from ..services.grid import review_weighted_total
@@ -32,11 +32,11 @@ DECLARE, TO_SCORE, DRAFT, SUBMITTED = "declare", "to_score", "draft", "submitted
 
 
 def _queue_state(line):
-    if line["status"] == Assignment.Status.AWAITING_DECLARATION:
+    if line["status"] == AssignmentStatus.AWAITING_DECLARATION:
         return DECLARE
     if line["review_status"] is None:
         return TO_SCORE
-    return SUBMITTED if line["review_status"] == Review.Status.SUBMITTED else DRAFT
+    return SUBMITTED if line["review_status"] == ReviewStatus.SUBMITTED else DRAFT
 
 
 def _queue_lines(user):
@@ -86,7 +86,7 @@ def _assignment(request, assignment_pk):
         .select_related("dossier__call__grid", "dossier__cluster"),
         pk=assignment_pk,
     )
-    if assignment.status == Assignment.Status.AWAITING_DECLARATION:
+    if assignment.status == AssignmentStatus.AWAITING_DECLARATION:
         raise _AwaitingDeclaration(assignment)
     return assignment
 
@@ -125,7 +125,7 @@ def _workspace(request, assignment, form=None, status=200):
     criteria = list(grid.criteria.all())
     review = _review(assignment)
     dossier = dossier_for_page(Dossier.objects.filter(pk=assignment.dossier_id)).get()
-    submitted = review is not None and review.status == Review.Status.SUBMITTED
+    submitted = review is not None and review.status == ReviewStatus.SUBMITTED
     if form is None and not submitted:
         form = ReviewForm(grid=grid, criteria=criteria, review=review)
     context = {
@@ -161,7 +161,7 @@ def review(request, assignment_pk):
         return _workspace(request, assignment)
     grid = _grid(assignment)
     saved = _review(assignment)
-    if saved is not None and saved.status == Review.Status.SUBMITTED:
+    if saved is not None and saved.status == ReviewStatus.SUBMITTED:
         messages.error(request, _("Votre évaluation est déjà soumise : elle est définitive."))
         return redirect("evaluation:review", assignment_pk=assignment.pk)
     form = ReviewForm(request.POST, grid=grid, criteria=grid.criteria.all(), review=saved)
@@ -202,7 +202,7 @@ def review_submit(request, assignment_pk):
     grid = _grid(assignment)
     criteria = list(grid.criteria.all())
     review = _review(assignment)
-    if review is not None and review.status == Review.Status.SUBMITTED:
+    if review is not None and review.status == ReviewStatus.SUBMITTED:
         return redirect("evaluation:review", assignment_pk=assignment.pk)
     if request.method == "POST":
         try:

@@ -11,12 +11,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import Role, User
-from applications.choices import DossierStatus
-from applications.models import Call, Dossier
+from applications.models import Call, Dossier, DossierStatus
 from contracts.models import Contract
 from core.bench.mix import EVALUATION_REFERENCE, MIX_REFERENCE
 from core.bench.plan import DOMAIN
-from evaluation.models import Assignment, Review
+from evaluation.models import Assignment, Review, ReviewStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +96,7 @@ def test_an_evaluator_saves_a_review_draft(plan):
         assignment__dossier__call__reference=EVALUATION_REFERENCE,
         assignment__evaluator__email=evaluator["email"],
     )
-    assert review.status == Review.Status.DRAFT
+    assert review.status == ReviewStatus.DRAFT
     assert review.scores.get(criterion_id=criterion).value == 3
 
 

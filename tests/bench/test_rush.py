@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role, User
-from applications.choices import DossierStatus, ScanStatus
-from applications.models import Call, Dossier
+from applications.choices import ScanStatus
+from applications.models import Call, Dossier, DossierStatus
 from applications.sections import missing_items
 from applications.selectors import dossier_for_page
 from applications.services.documents import document_upload

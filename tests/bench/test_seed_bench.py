@@ -13,12 +13,27 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.tests.factories import DirectorFactory
-from applications.choices import DossierStatus, ScanStatus
-from applications.models import Call, Cluster, ClusterMember, Dossier, DossierDocument, Receipt
+from applications.choices import ScanStatus
+from applications.models import (
+    Call,
+    CallStatus,
+    Cluster,
+    ClusterMember,
+    Dossier,
+    DossierDocument,
+    DossierStatus,
+    Receipt,
+)
 from contracts.models import AnnualReport, Contract, ContractStatus, ReportStatus, Tranche
 from core.bench.plan import CALL_REFERENCE, DOMAIN
 from core.tests.client import page_text
-from evaluation.models import Assignment, ConflictDeclaration, Decision, Review
+from evaluation.models import (
+    Assignment,
+    AssignmentStatus,
+    ConflictDeclaration,
+    Decision,
+    ReviewStatus,
+)
 from evaluation.selectors import ranking
 from evaluation.services.grid import review_weighted_total
 from evaluation.services.selection import ineligibility_reason
@@ -45,7 +60,7 @@ def test_one_percent_gives_ten_clusters_of_twenty_and_ten_submitted_dossiers(ben
     assert all(d.status in DECIDED and d.submitted_at < bench.closes_at for d in dossiers)
     assert all(len(d.participants_snapshot) == 20 for d in dossiers)
     assert Receipt.objects.filter(dossier__call=bench).count() == 10
-    assert bench.is_closed() and bench.status == Call.Status.RESULTS_PUBLISHED
+    assert bench.is_closed() and bench.status == CallStatus.RESULTS_PUBLISHED
 
 
 def test_every_file_is_stored_with_the_fingerprint_of_its_bytes(bench):
@@ -67,14 +82,14 @@ def test_three_submitted_reviews_score_every_criterion_with_the_services_total(b
     criteria = bench.grid.criteria.count()
     assert criteria == 9 and bench.grid.is_frozen
     for dossier in Dossier.objects.filter(call=bench):
-        assignments = Assignment.objects.filter(dossier=dossier, status=Assignment.Status.ACTIVE)
+        assignments = Assignment.objects.filter(dossier=dossier, status=AssignmentStatus.ACTIVE)
         assert assignments.values("evaluator").distinct().count() == 3
         for assignment in assignments:
             assert ConflictDeclaration.objects.filter(
                 evaluator=assignment.evaluator, cluster=dossier.cluster, has_conflict=False
             ).exists()
             review = assignment.review
-            assert review.status == Review.Status.SUBMITTED
+            assert review.status == ReviewStatus.SUBMITTED
             assert review.scores.count() == criteria
             assert review.total == review_weighted_total(review, bench.grid)
 

@@ -17,7 +17,7 @@ from applications.choices import (
     Region,
     Sector,
 )
-from applications.models import BudgetYear, Call, Dossier, KpiTarget
+from applications.models import BudgetYear, Call, CallStatus, Dossier, KpiTarget
 from applications.sections import SECTIONS_BY_SLUG
 from applications.services.dossiers import project_save
 from applications.tests.builders import call_with_checklist, draft_for
@@ -75,7 +75,7 @@ CALL_HOSTILE = {
 
 @pytest.fixture
 def draft_call(db):
-    return CallFactory(status=Call.Status.DRAFT, published_at=None, reference="aap-brouillon")
+    return CallFactory(status=CallStatus.DRAFT, published_at=None, reference="aap-brouillon")
 
 
 @given(data=mutated(CALL_VALID, CALL_HOSTILE))

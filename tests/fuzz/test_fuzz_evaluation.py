@@ -11,12 +11,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from accounts.tests.factories import EvaluatorFactory
-from applications.choices import DossierStatus
-from applications.models import BudgetYear, Dossier
+from applications.models import BudgetYear, Dossier, DossierStatus
 from applications.services.submission import dossier_submit
 from applications.tests.builders import complete, draft_for
 from applications.tests.factories import CallFactory, DossierFactory
-from evaluation.models import Assignment, Consensus, Decision, Grid, Review
+from evaluation.models import AssignmentStatus, Consensus, Decision, Grid, Review
 from evaluation.services.grid import grid_ensure
 from evaluation.tests.factories import AssignmentFactory, evaluated, submitted_review
 
@@ -164,7 +163,7 @@ def test_assignment_forms(administrator, admissible, evaluator, reason):
 @pytest.fixture
 def awaiting(evaluator, admissible):
     return AssignmentFactory(
-        dossier=admissible, evaluator=evaluator, status=Assignment.Status.AWAITING_DECLARATION
+        dossier=admissible, evaluator=evaluator, status=AssignmentStatus.AWAITING_DECLARATION
     )
 
 
