@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
+from core.states import register_badges
 
 from .choices import (
     DocumentPart,
@@ -28,6 +29,20 @@ class CallStatus(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     PUBLISHED = "published", _("Publié")
     RESULTS_PUBLISHED = "results_published", _("Résultats publiés")
+
+
+register_badges(
+    {
+        CallStatus.DRAFT: "text-bg-secondary",
+        CallStatus.PUBLISHED: "text-bg-success",
+        CallStatus.RESULTS_PUBLISHED: "text-bg-primary",
+        # What the dates say of a published call (`Call.current_phase`).
+        "upcoming": "text-bg-info",
+        "open": "text-bg-success",
+        "closed": "text-bg-dark",
+        "results": "text-bg-primary",
+    }
+)
 
 
 class Call(TimeStampedModel):
@@ -238,6 +253,26 @@ class DossierStatus(models.TextChoices):
     SELECTED = "selected", _("Retenu")
     WAITING_LIST = "waiting_list", _("Liste d'attente")
     REJECTED = "rejected", _("Non retenu")
+
+
+register_badges(
+    {
+        DossierStatus.DRAFT: "text-bg-secondary",
+        DossierStatus.SUBMITTED: "text-bg-primary",
+        DossierStatus.WITHDRAWN: "text-bg-warning",
+        DossierStatus.DOCUMENTS_REQUESTED: "text-bg-warning",
+        DossierStatus.ADMISSIBLE: "text-bg-info",
+        DossierStatus.INADMISSIBLE: "text-bg-danger",
+        DossierStatus.UNDER_EVALUATION: "text-bg-info",
+        DossierStatus.SELECTED: "text-bg-success",
+        DossierStatus.WAITING_LIST: "text-bg-warning",
+        DossierStatus.REJECTED: "text-bg-danger",
+        # A section of the dossier's task list (applications.sections).
+        "not_started": "text-bg-light border",
+        "in_progress": "text-bg-warning",
+        "complete": "text-bg-success",
+    }
+)
 
 
 class Dossier(DeleteGuardMixin, TimeStampedModel):

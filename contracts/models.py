@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.choices import Indicator
 from core.models import DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
+from core.states import register_badges
 
 from .storage import contract_file_path, evidence_path, report_file_path, version_path
 
@@ -60,6 +61,19 @@ class ContractStatus(models.TextChoices):
     ACTIVE = "active", _("En vigueur")
     CLOSED = "closed", _("Clôturé")
     TERMINATED = "terminated", _("Résilié")
+
+
+# Sent waits on the cluster, signed on the ministry.
+register_badges(
+    {
+        ContractStatus.DRAFT: "text-bg-secondary",
+        ContractStatus.SENT: "text-bg-warning",
+        ContractStatus.SIGNED: "text-bg-info",
+        ContractStatus.ACTIVE: "text-bg-primary",
+        ContractStatus.CLOSED: "text-bg-dark",
+        ContractStatus.TERMINATED: "text-bg-danger",
+    }
+)
 
 
 class Contract(TimeStampedModel):
@@ -177,6 +191,17 @@ class TrancheStatus(models.TextChoices):
     PAID = "paid", _("Versée")
     WITHHELD = "withheld", _("Retenue")
     CANCELLED = "cancelled", _("Annulée")
+
+
+register_badges(
+    {
+        TrancheStatus.PLANNED: "text-bg-light border",
+        TrancheStatus.DUE: "text-bg-warning",
+        TrancheStatus.PAID: "text-bg-success",
+        TrancheStatus.WITHHELD: "text-bg-danger",
+        TrancheStatus.CANCELLED: "text-bg-secondary",
+    }
+)
 
 
 class Tranche(models.Model):
@@ -316,6 +341,16 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Transmis")
     CHANGES_REQUESTED = "changes_requested", _("Compléments demandés")
     APPROVED = "approved", _("Approuvé")
+
+
+register_badges(
+    {
+        ReportStatus.DRAFT: "text-bg-secondary",
+        ReportStatus.SUBMITTED: "text-bg-primary",
+        ReportStatus.CHANGES_REQUESTED: "text-bg-warning",
+        ReportStatus.APPROVED: "text-bg-success",
+    }
+)
 
 
 class AnnualReport(TimeStampedModel):

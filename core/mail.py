@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import MailStatus, OutgoingMail
+from .states import StateMachine
 from .unavailable import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,18 @@ def message_id(key):
     return f"<{digest}@{domain}>"
 
 
+M = MailStatus
+# An e-mail's row is its own record (tries, last error): its moves are not journaled.
+MAIL_STATES = StateMachine(
+    "mail",
+    {
+        **{(state, "send"): M.SENT for state in (M.PENDING, M.FAILED)},
+        **{(state, "retry"): M.PENDING for state in (M.PENDING, M.FAILED)},
+        **{(state, "give_up"): M.FAILED for state in (M.PENDING, M.FAILED)},
+    },
+)
+
+
 def outgoing_mail_deliver(*, mail_id):
     """Send one recorded e-mail unless it already went out; returns True when sent now.
 
@@ -117,31 +130,34 @@ def outgoing_mail_deliver(*, mail_id):
             kind = mimetypes.guess_type(mail.attachment_name)[0] or "application/octet-stream"
             message.attach(mail.attachment_name, content, kind)
         message.send()
-        mail.status = MailStatus.SENT
         mail.sent_at = timezone.now()
         mail.attempts += 1
         mail.last_error = ""
         if mail.sensitive:
             mail.body_text, mail.body_html = REDACTED, ""
-        mail.save(
-            update_fields=[
-                "status",
-                "sent_at",
-                "attempts",
-                "last_error",
-                "body_text",
-                "body_html",
-                "updated_at",
-            ]
+        MAIL_STATES.move(
+            mail,
+            "send",
+            actor=None,
+            fields=["sent_at", "attempts", "last_error", "body_text", "body_html"],
+            journal=False,
         )
     return True
 
 
+@transaction.atomic
 def outgoing_mail_record_failure(*, mail_id, error, final):
-    status = MailStatus.FAILED if final else MailStatus.PENDING
-    mail = OutgoingMail.objects.get(pk=mail_id)
+    mail = OutgoingMail.objects.select_for_update().get(pk=mail_id)
+    if mail.status == MailStatus.SENT:
+        # Sent by another delivery of the same task meanwhile: nothing failed for the reader.
+        return
     mail.attempts += 1
     mail.last_error = str(error)[:2000]
-    mail.status = status
-    mail.save(update_fields=["attempts", "last_error", "status", "updated_at"])
+    MAIL_STATES.move(
+        mail,
+        "give_up" if final else "retry",
+        actor=None,
+        fields=["attempts", "last_error"],
+        journal=False,
+    )
     logger.warning("E-mail %s to %s failed (final=%s): %s", mail.key, mail.to, final, error)

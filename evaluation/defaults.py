@@ -21,3 +21,16 @@ DEFAULT_CRITERIA = [
     (_("Ancrage territorial et effet réseau"), 5),
     (_("Dispositif de suivi et d'évaluation"), 5),
 ]
+
+
+def default_grid(call):
+    """The ministry's grid for `call`, unsaved, with its criteria: what the grid page shows
+    for a call whose grid is not adapted yet, and what `grid_ensure` saves."""
+    from .models import Criterion, Grid
+
+    grid = Grid(call=call, scale_labels=[str(label) for label in SCALE_LABELS])
+    criteria = [
+        Criterion(grid=grid, label=str(label), weight=weight, position=index)
+        for index, (label, weight) in enumerate(DEFAULT_CRITERIA)
+    ]
+    return grid, criteria

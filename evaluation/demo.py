@@ -12,6 +12,7 @@ from accounts.models import Role, User
 from applications.choices import Region, Sector
 from applications.demo import DEMO_PASSWORD, _cluster, _director, _submitted_dossier
 from applications.models import BudgetYear, Call, CallStatus, Dossier, DossierStatus
+from applications.services.calls import call_transition
 from applications.services.submission import dossier_transition
 
 from .models import (
@@ -21,11 +22,10 @@ from .models import (
     Decision,
     Grid,
     Review,
-    ReviewStatus,
     Score,
 )
 from .services.grid import grid_ensure
-from .services.reviews import review_summaries_refresh
+from .services.reviews import review_summaries_refresh, review_transition
 from .services.selection import decision_letter_pdf_render
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
@@ -116,9 +116,15 @@ def _review(dossier, evaluator, notes, admin, when):
         t=Sum(F("criterion__weight") * F("value"))
     )["t"]
     review.total = round(Decimal(total) / grid.scale_max, 2)
-    review.status = ReviewStatus.SUBMITTED
     review.submitted_at = when
-    review.save()
+    review_transition(
+        actor=evaluator,
+        review=review,
+        action="submit",
+        dossier=dossier,
+        fields=["total", "submitted_at"],
+        data={"total": str(review.total)},
+    )
     Grid.objects.filter(pk=grid.pk, frozen_at__isnull=True).update(frozen_at=when)
     review_summaries_refresh(dossiers=Dossier.objects.filter(pk=dossier.pk))
     return review
@@ -154,7 +160,8 @@ def _first_call(admin, evaluators):
                 "decided_by": admin,
             },
         )
-    Call.objects.filter(pk=call.pk).update(status=CallStatus.RESULTS_PUBLISHED)
+    if call.status == CallStatus.PUBLISHED:
+        call_transition(actor=admin, call=call, action="publish_results")
     # The letters the published results promise, rendered once (no e-mail for history).
     for decision in Decision.objects.filter(dossier__call=call, letter=""):
         decision_letter_pdf_render(decision_id=decision.pk)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
+from core.states import register_badges
 
 SCORE = {"max_digits": 6, "decimal_places": 2}
 
@@ -111,6 +112,16 @@ class AssignmentStatus(models.TextChoices):
     REMOVED = "removed", _("Retirée par l'administrateur")
 
 
+register_badges(
+    {
+        AssignmentStatus.AWAITING_DECLARATION: "text-bg-warning",
+        AssignmentStatus.ACTIVE: "text-bg-primary",
+        AssignmentStatus.WITHDRAWN_CONFLICT: "text-bg-secondary",
+        AssignmentStatus.REMOVED: "text-bg-secondary",
+    }
+)
+
+
 class Assignment(TimeStampedModel):
     """An evaluator asked to score one dossier."""
 
@@ -154,6 +165,11 @@ class Assignment(TimeStampedModel):
 class ReviewStatus(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     SUBMITTED = "submitted", _("Soumise")
+
+
+register_badges(
+    {ReviewStatus.DRAFT: "text-bg-secondary", ReviewStatus.SUBMITTED: "text-bg-primary"}
+)
 
 
 class Review(DeleteGuardMixin, TimeStampedModel):

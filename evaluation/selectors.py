@@ -25,7 +25,16 @@ from django.db.models.functions import Coalesce
 
 from applications.models import BudgetYear, Cluster, Dossier, DossierStatus
 
-from .models import Assignment, AssignmentStatus, Decision, ReviewStatus, Score
+from .defaults import default_grid
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    Criterion,
+    Decision,
+    Grid,
+    ReviewStatus,
+    Score,
+)
 
 # Dossiers that take part in the evaluation of a call.
 RANKED_STATUSES = (
@@ -237,3 +246,12 @@ def selected_clusters(call) -> list[dict]:
         | {"sector_label": sectors.get(row["sector"]), "region_label": regions.get(row["region"])}
         for row in rows
     ]
+
+
+def call_grid(call) -> tuple[Grid, list[Criterion]]:
+    """The call's grid and its criteria; the ministry's grid, unsaved, while the call has none
+    of its own (a page shows it without writing it)."""
+    grid = Grid.objects.filter(call=call).first()
+    if grid is None:
+        return default_grid(call)
+    return grid, list(grid.criteria.all())

@@ -140,6 +140,7 @@ KWARGS = {
     },
     "applications:request_answer": _requested,
     "evaluation:grid": _call,
+    "evaluation:grid_adapt": _call,
     "evaluation:grid_settings": _call,
     "evaluation:criterion_add": _call,
     "evaluation:criterion_edit": lambda w: {

@@ -139,6 +139,7 @@ TABLE = {
     "evaluation:declare": ("L F F A N F F", "L F F A N F F"),
     "evaluation:document": ("L N N A N N N", "L N N A N N N"),
     "evaluation:grid": ("L F F F F F A", "L F F F F F A"),
+    "evaluation:grid_adapt": ("L F F F F F M", "L F F F F F A"),
     "evaluation:grid_settings": ("L F F F F F A", "L F F F F F A"),
     "evaluation:queue": ("L F F A A F F", "L F F A A F F"),
     "evaluation:ranking": ("L F F F F A A", "L F F F F A A"),

@@ -9,6 +9,7 @@ from core.errors import ApplicationError
 from core.journal import journal_record
 from core.mail import mail_queue
 from core.services import assign_fields, full_clean_or_refuse
+from core.states import StateMachine
 
 from ..models import Call, CallStatus, DossierStatus, RequiredDocument
 from ..selectors import cluster_editors
@@ -95,6 +96,36 @@ def _field_values(call, fields):
     return {name: str(getattr(call, name)) for name in fields if name in CALL_FIELDS}
 
 
+CALL_STATES = StateMachine(
+    "call",
+    {
+        (CallStatus.DRAFT, "publish"): CallStatus.PUBLISHED,
+        # The evaluation app publishes the results of a closed call (`results_publish`).
+        (CallStatus.PUBLISHED, "publish_results"): CallStatus.RESULTS_PUBLISHED,
+    },
+)
+# The journal's words for these moves, older than the table.
+CALL_JOURNAL_ACTIONS = {"publish": "call.publish", "publish_results": "results.publish"}
+
+
+def call_transition(
+    *, actor, call: Call, action: str, fields=(), message: str = "", data: dict | None = None
+) -> Call:
+    """Move a locked call along the table above, saving the other `fields` the caller set;
+    its public pages are renewed. Callers check who may act."""
+    CALL_STATES.move(
+        call,
+        action,
+        actor=actor,
+        fields=fields,
+        journal_action=CALL_JOURNAL_ACTIONS[action],
+        message=message,
+        data=data,
+    )
+    renew(PUBLIC)
+    return call
+
+
 @transaction.atomic
 def call_publish(*, actor, call):
     _require_administrator(actor)
@@ -105,18 +136,8 @@ def call_publish(*, actor, call):
         raise ApplicationError(_("Ajoutez au moins une pièce demandée avant de publier l'appel."))
     if call.closes_at <= timezone.now():
         raise ApplicationError(_("La date de clôture est passée : modifiez-la avant de publier."))
-    call.status = CallStatus.PUBLISHED
     call.published_at = timezone.now()
-    call.save(update_fields=["status", "published_at", "updated_at"])
-    renew(PUBLIC)
-    journal_record(
-        target=call,
-        actor=actor,
-        action="call.publish",
-        from_state=CallStatus.DRAFT,
-        to_state=CallStatus.PUBLISHED,
-    )
-    return call
+    return call_transition(actor=actor, call=call, action="publish", fields=["published_at"])
 
 
 @transaction.atomic

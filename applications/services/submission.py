@@ -6,12 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
-from core.journal import journal_record
 from core.states import StateMachine
 from core.unavailable import enqueue_on_commit
 
 from ..choices import ScanStatus
-from ..models import DossierStatus, Receipt
+from ..models import Dossier, DossierStatus, Receipt
 from ..sections import missing_items
 from ..selectors import DOSSIER_CHECK_PREFETCHES
 from .dossiers import _lock, ensure_call_open
@@ -20,6 +19,7 @@ S = DossierStatus
 # The whole life of a dossier, in one table. After the deadline the ministry's examination
 # (the evaluation app) moves it on through `dossier_transition`.
 DOSSIER_STATES = StateMachine(
+    "dossier",
     {
         (S.DRAFT, "submit"): S.SUBMITTED,
         (S.SUBMITTED, "withdraw"): S.WITHDRAWN,
@@ -47,33 +47,31 @@ DOSSIER_STATES = StateMachine(
             (state, "reject"): S.REJECTED
             for state in (S.UNDER_EVALUATION, S.SELECTED, S.WAITING_LIST)
         },
-    }
+    },
 )
 
 
-def _transition(*, actor, dossier, action, message="", data=None):
-    from_state = dossier.status
-    dossier.status = DOSSIER_STATES.target(from_state, action)
-    journal_record(
-        target=dossier,
-        actor=actor,
-        action=f"dossier.{action}",
-        from_state=from_state,
-        to_state=dossier.status,
-        message=message,
-        data=data,
-    )
-
-
-@transaction.atomic
-def dossier_transition(*, actor, dossier, action, message="", data=None):
-    """Move a dossier along the table above, under a row lock, and journal it.
+def dossier_transition(
+    *, actor, dossier, action, fields=(), locked=False, message="", data=None
+) -> Dossier:
+    """Move a dossier along the table above and journal it. The dossier's row is locked here,
+    in a transaction of its own, unless the caller already holds it in its transaction
+    (`locked`), having set the other `fields` saved with the move.
 
     Callers check who may act; this refuses any move the table does not allow."""
-    dossier = _lock(dossier)
-    _transition(actor=actor, dossier=dossier, action=action, message=message, data=data)
-    dossier.save(update_fields=["status", "updated_at"])
-    return dossier
+    if locked:
+        DOSSIER_STATES.move(dossier, action, actor=actor, fields=fields, message=message, data=data)
+        return dossier
+    with transaction.atomic():
+        return dossier_transition(
+            actor=actor,
+            dossier=_lock(dossier),
+            action=action,
+            fields=fields,
+            locked=True,
+            message=message,
+            data=data,
+        )
 
 
 @transaction.atomic
@@ -99,7 +97,6 @@ def dossier_submit(*, actor, dossier, declaration, now=None):
             % {"count": len(missing)},
             code="incomplete",
         )
-    _transition(actor=actor, dossier=dossier, action="submit")
     dossier.submitted_at = now
     dossier.participants_snapshot = [
         {
@@ -110,7 +107,13 @@ def dossier_submit(*, actor, dossier, declaration, now=None):
         }
         for member in dossier.participating_members.all()
     ]
-    dossier.save(update_fields=["status", "submitted_at", "participants_snapshot", "updated_at"])
+    dossier_transition(
+        actor=actor,
+        dossier=dossier,
+        action="submit",
+        fields=["submitted_at", "participants_snapshot"],
+        locked=True,
+    )
     receipt = _receipt_create(dossier=dossier, submitted_at=now, actor=actor)
     from ..tasks import receipt_render
 
@@ -173,8 +176,9 @@ def dossier_withdraw(*, actor, dossier, reason, now=None):
     ensure_call_open(dossier.call, now)
     if not reason.strip():
         raise ApplicationError(_("Indiquez le motif du retrait."), field="reason")
-    _transition(actor=actor, dossier=dossier, action="withdraw", message=reason.strip())
-    dossier.save(update_fields=["status", "updated_at"])
+    dossier_transition(
+        actor=actor, dossier=dossier, action="withdraw", locked=True, message=reason.strip()
+    )
     return dossier
 
 
@@ -184,7 +188,8 @@ def dossier_reopen(*, actor, dossier, now=None):
     if not actor.has_perm("applications.reopen_dossier", dossier):
         raise ApplicationError(_("Ce dossier ne peut pas être rouvert."), code="forbidden")
     ensure_call_open(dossier.call, now)
-    _transition(actor=actor, dossier=dossier, action="reopen")
     dossier.submitted_at = None
-    dossier.save(update_fields=["status", "submitted_at", "updated_at"])
+    dossier_transition(
+        actor=actor, dossier=dossier, action="reopen", fields=["submitted_at"], locked=True
+    )
     return dossier

@@ -85,7 +85,7 @@ def _journal_for_viewer(user, dossier):
     if user.is_administrator:
         return journal
     journal = journal.filter(action__startswith="dossier.")
-    if dossier.call.status != dossier.CallStatus.RESULTS_PUBLISHED:
+    if dossier.call.status != CallStatus.RESULTS_PUBLISHED:
         # The committee's decisions are told when the results are published.
         journal = journal.exclude(
             action__in=["dossier.select", "dossier.waitlist", "dossier.reject"]

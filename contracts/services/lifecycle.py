@@ -7,7 +7,6 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from applications.choices import FileType
 from applications.selectors import cluster_editors
@@ -27,14 +26,15 @@ from ..models import (
     ContractStatus,
     ContractVersion,
     ReportStatus,
-    Tranche,
     TrancheStatus,
 )
 from .figures import call_figures_refresh
 from .generation import ensure_draft, require_manager, terms_ensure
+from .tranches import tranche_transition, tranches_release
 
 S = ContractStatus
 CONTRACT_STATES = StateMachine(
+    "contract",
     {
         (S.DRAFT, "send"): S.SENT,
         (S.SENT, "recall"): S.DRAFT,
@@ -45,7 +45,7 @@ CONTRACT_STATES = StateMachine(
         (S.SENT, "terminate"): S.TERMINATED,
         (S.SIGNED, "terminate"): S.TERMINATED,
         (S.ACTIVE, "terminate"): S.TERMINATED,
-    }
+    },
 )
 SCAN_TYPES = [FileType.PDF]
 SCAN_MAX_MB = 20
@@ -54,32 +54,30 @@ INFECTED = "contract.file_infected"
 
 
 def _lock(contract):
+    # Only the contract's row: its call and cluster are read as committed. The call's public
+    # figures lock their own row (`call_figures_refresh`); the envelope is locked where a
+    # contract is generated.
     return (
-        Contract.objects.select_for_update()
+        Contract.objects.select_for_update(of=("self",))
         .select_related("cluster__owner", "call")
         .get(pk=contract.pk)
     )
 
 
-def contract_transition(*, actor, contract, action, message="", data=None):
-    """Move a locked contract along the table above and journal it; callers check who acts."""
-    from_state = contract.status
-    contract.status = CONTRACT_STATES.target(from_state, action)
-    contract.save(update_fields=["status", "updated_at"])
+def contract_transition(
+    *, actor, contract, action, fields=(), message="", data=None, guard=None
+) -> Contract:
+    """Move a locked contract along the table above, once `guard` (the step's own condition)
+    passes, saving the other `fields` the caller set, and journal it; callers check who acts.
+    Every contract step relies on this check of the table alone."""
+    from_state = CONTRACT_STATES.move(
+        contract, action, actor=actor, fields=fields, message=message, data=data, guard=guard
+    )
     # The public summaries count the contracts in force and closed: their call's figures are
     # counted again when one enters or leaves those states, and its pages renewed.
     if {from_state, contract.status} & set(IN_FORCE_OR_CLOSED):
         call_figures_refresh(call=contract.call)
     renew(PUBLIC)
-    journal_record(
-        target=contract,
-        actor=actor,
-        action=f"contract.{action}",
-        from_state=from_state,
-        to_state=contract.status,
-        message=message,
-        data=data,
-    )
     return contract
 
 
@@ -184,7 +182,6 @@ def contract_send(*, actor, contract):
     """Send the draft to the cluster for signature: it then sees and downloads it."""
     require_manager(actor)
     contract = _lock(contract)
-    CONTRACT_STATES.target(contract.status, "send")
     latest = latest_version(contract)
     if latest is None:
         raise ApplicationError(
@@ -200,8 +197,7 @@ def contract_send(*, actor, contract):
             code="stale_pdf",
         )
     contract.sent_at = contract.sent_at or timezone.now()
-    contract.save(update_fields=["sent_at", "updated_at"])
-    contract_transition(actor=actor, contract=contract, action="send")
+    contract_transition(actor=actor, contract=contract, action="send", fields=["sent_at"])
     # Each sending is announced, a second one after a recall too.
     sendings = journal_for(contract).filter(action="contract.send").count()
     notify_cluster(contract, "contract_sent", f"contract-sent:{contract.pk}:{sendings}")
@@ -219,10 +215,13 @@ def contract_recall(*, actor, contract, reason):
     return contract_transition(actor=actor, contract=contract, action="recall", message=reason)
 
 
-def _store_upload(actor, contract, field, upload):
+def _attach_upload(actor, contract, field, upload):
+    """Check and scan the upload, then attach it: storage receives it when the transition saves
+    the contract, so a refused move stores no file."""
     checked = check_upload(upload, allowed_types=SCAN_TYPES, max_size_mb=SCAN_MAX_MB)
     scan_upload_or_refuse(upload, name=checked.name, target=contract, actor=actor)
-    getattr(contract, field).save(checked.name, upload, save=False)
+    upload.name = checked.name
+    setattr(contract, field, upload)
     return checked
 
 
@@ -233,14 +232,13 @@ def contract_sign(*, actor, contract, scan):
     contract = _lock(contract)
     if not actor.has_perm("contracts.sign", contract):
         raise ApplicationError(_("Vous ne pouvez pas signer ce contrat."), code="forbidden")
-    CONTRACT_STATES.target(contract.status, "sign")
-    checked = _store_upload(actor, contract, "signed_scan", scan)
+    checked = _attach_upload(actor, contract, "signed_scan", scan)
     contract.signed_at = timezone.now()
-    contract.save(update_fields=["signed_scan", "signed_at", "updated_at"])
     contract_transition(
         actor=actor,
         contract=contract,
         action="sign",
+        fields=["signed_scan", "signed_at"],
         data={"file": checked.name, "sha256": checked.sha256},
     )
     notify_ministry(contract, "contract_signed", f"contract-signed:{contract.pk}")
@@ -252,18 +250,15 @@ def contract_sign(*, actor, contract, scan):
 def contract_activate(*, actor, contract, final_copy):
     """The ministry countersigns: the final copy is uploaded and the contract takes effect; the
     tranches due at signature become payable."""
-    from .reports import tranches_release
-
     require_manager(actor)
     contract = _lock(contract)
-    CONTRACT_STATES.target(contract.status, "activate")
-    checked = _store_upload(actor, contract, "final_copy", final_copy)
+    checked = _attach_upload(actor, contract, "final_copy", final_copy)
     contract.activated_at = timezone.now()
-    contract.save(update_fields=["final_copy", "activated_at", "updated_at"])
     contract_transition(
         actor=actor,
         contract=contract,
         action="activate",
+        fields=["final_copy", "activated_at"],
         data={"file": checked.name, "sha256": checked.sha256},
     )
     released = tranches_release(actor=actor, contract=contract, event="signature")
@@ -273,21 +268,16 @@ def contract_activate(*, actor, contract, final_copy):
     return contract
 
 
-def _cancel_planned(contract, actor):
-    # Saved with their history (audit app), which a queryset update() would skip.
-    planned = list(contract.tranches.filter(status=TrancheStatus.PLANNED))
+def _planned(contract):
+    return list(contract.tranches.select_for_update().filter(status=TrancheStatus.PLANNED))
+
+
+def _cancel(planned, contract, actor):
     for tranche in planned:
-        tranche.status = TrancheStatus.CANCELLED
-    bulk_update_with_history(planned, Tranche, ["status"], default_user=actor)
-    return len(planned)
+        tranche_transition(actor=actor, tranche=tranche, action="cancel", contract=contract)
 
 
-@transaction.atomic
-def contract_close(*, actor, contract):
-    """Close a contract whose last annual report is approved; what was never due is cancelled."""
-    require_manager(actor)
-    contract = _lock(contract)
-    CONTRACT_STATES.target(contract.status, "close")
+def _ensure_all_reports_approved(contract):
     approved = contract.reports.filter(status=ReportStatus.APPROVED).count()
     if approved < contract.years:
         # Closing cancels the tranches never due: a report still to approve would lose its own.
@@ -298,12 +288,24 @@ def contract_close(*, actor, contract):
             ),
             code="last_report",
         )
-    cancelled = _cancel_planned(contract, actor)
+
+
+@transaction.atomic
+def contract_close(*, actor, contract):
+    """Close a contract whose last annual report is approved; what was never due is cancelled."""
+    require_manager(actor)
+    contract = _lock(contract)
+    planned = _planned(contract)
     contract.ended_at = timezone.now()
-    contract.save(update_fields=["ended_at", "updated_at"])
     contract_transition(
-        actor=actor, contract=contract, action="close", data={"cancelled_tranches": cancelled}
+        actor=actor,
+        contract=contract,
+        action="close",
+        fields=["ended_at"],
+        data={"cancelled_tranches": len(planned)},
+        guard=lambda: _ensure_all_reports_approved(contract),
     )
+    _cancel(planned, contract, actor)
     notify_cluster(contract, "contract_ended", f"contract-ended:{contract.pk}")
     return contract
 
@@ -314,22 +316,22 @@ def contract_terminate(*, actor, contract, reason):
     the others are cancelled and no longer count against the envelope."""
     require_manager(actor)
     contract = _lock(contract)
-    CONTRACT_STATES.target(contract.status, "terminate")
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Indiquez le motif de la résiliation."), field="reason")
-    cancelled = _cancel_planned(contract, actor)
+    planned = _planned(contract)
     contract.termination_reason = reason
     contract.ended_at = timezone.now()
-    contract.save(update_fields=["termination_reason", "ended_at", "updated_at"])
     was_visible = contract.sent_at is not None
     contract_transition(
         actor=actor,
         contract=contract,
         action="terminate",
+        fields=["termination_reason", "ended_at"],
         message=reason,
-        data={"cancelled_tranches": cancelled},
+        data={"cancelled_tranches": len(planned)},
     )
+    _cancel(planned, contract, actor)
     if was_visible:
         notify_cluster(contract, "contract_ended", f"contract-ended:{contract.pk}")
     return contract

@@ -6,12 +6,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
-from core.journal import journal_record
 from core.templatetags.portal import mad
 
 from ..models import Payment, Tranche, TrancheStatus
 from .generation import require_manager
 from .lifecycle import notify_cluster
+from .tranches import tranche_transition
 
 
 def _ensure_payable(tranche, amount, paid_on):
@@ -55,7 +55,9 @@ def payment_record(*, actor, tranche, paid_on, amount, reference):
     recording the same transfer at once get one payment and one refusal."""
     require_manager(actor)
     tranche = (
-        Tranche.objects.select_for_update().select_related("contract__cluster").get(pk=tranche.pk)
+        Tranche.objects.select_for_update(of=("self",))
+        .select_related("contract__cluster")
+        .get(pk=tranche.pk)
     )
     _ensure_payable(tranche, amount, paid_on)
     reference = (reference or "").strip()
@@ -75,19 +77,13 @@ def payment_record(*, actor, tranche, paid_on, amount, reference):
             payment.save(force_insert=True)
     except IntegrityError as error:
         raise ApplicationError(_("Cette tranche est déjà versée."), code="paid") from error
-    tranche.status = TrancheStatus.PAID
-    tranche._history_user = actor
-    tranche.save(update_fields=["status"])
     contract = tranche.contract
-    journal_record(
-        target=contract,
+    tranche_transition(
         actor=actor,
-        action="tranche.pay",
-        from_state=TrancheStatus.DUE,
-        to_state=TrancheStatus.PAID,
+        tranche=tranche,
+        action="pay",
+        contract=contract,
         data={
-            "year": tranche.year,
-            "position": tranche.position,
             "amount": str(amount),
             "paid_on": paid_on.isoformat(),
             "reference": reference,

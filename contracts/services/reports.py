@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,26 +12,57 @@ from applications.choices import FileType
 from applications.uploads import check_upload
 from core.antivirus import journal_infected_uploads, scan_upload_or_refuse
 from core.errors import ApplicationError
-from core.journal import journal_record
+from core.states import StateMachine
 
 from ..models import (
     AnnualReport,
-    BelowThreshold,
     Contract,
     ContractStatus,
     KpiAchievement,
     ReportStatus,
-    Tranche,
-    TrancheCondition,
-    TrancheStatus,
 )
 from .generation import require_manager
 from .lifecycle import INFECTED, notify_cluster, notify_ministry
+from .tranches import HUNDRED, tranches_release
 
 REPORT_TYPES = [FileType.PDF, FileType.DOCX, FileType.XLSX, FileType.ODT, FileType.ODS]
 EVIDENCE_TYPES = [*REPORT_TYPES, FileType.JPEG, FileType.PNG]
 REPORT_MAX_MB = 20
-HUNDRED = Decimal("100")
+
+
+R = ReportStatus
+REPORT_STATES = StateMachine(
+    "report",
+    {
+        (R.DRAFT, "submit"): R.SUBMITTED,
+        (R.CHANGES_REQUESTED, "submit"): R.SUBMITTED,
+        (R.SUBMITTED, "request_changes"): R.CHANGES_REQUESTED,
+        (R.SUBMITTED, "approve"): R.APPROVED,
+    },
+)
+
+
+def report_transition(
+    *,
+    actor,
+    report: AnnualReport,
+    action: str,
+    fields=(),
+    message: str = "",
+    data: dict | None = None,
+) -> AnnualReport:
+    """Move a locked report along the table above, saving the other `fields` the caller set.
+    Journaled on its contract, whose timeline shows the reports' events."""
+    REPORT_STATES.move(
+        report,
+        action,
+        actor=actor,
+        fields=fields,
+        journal_target=report.contract,
+        message=message,
+        data={"year": report.year, **(data or {})},
+    )
+    return report
 
 
 def achievement_rate(pairs):
@@ -103,7 +133,7 @@ def _ensure_editable(report):
 
 def _lock_report(report):
     return (
-        AnnualReport.objects.select_for_update()
+        AnnualReport.objects.select_for_update(of=("self",))
         .select_related("contract__cluster")
         .get(pk=report.pk)
     )
@@ -201,18 +231,10 @@ def report_submit(*, actor, report):
             _("Le rapport est incomplet : il manque %(list)s.") % {"list": ", ".join(missing)},
             code="incomplete",
         )
-    from_state = report.status
-    report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
     report.submitted_by = actor
-    report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    journal_record(
-        target=report.contract,
-        actor=actor,
-        action="report.submit",
-        from_state=from_state,
-        to_state=report.status,
-        data={"year": report.year},
+    report_transition(
+        actor=actor, report=report, action="submit", fields=["submitted_at", "submitted_by"]
     )
     notify_ministry(
         report.contract,
@@ -317,21 +339,15 @@ def report_request_changes(*, actor, report, comment):
         raise ApplicationError(
             _("Précisez les compléments attendus du cluster."), field="review_comment"
         )
-    report.status = ReportStatus.CHANGES_REQUESTED
     report.review_comment = comment
     report.reviewed_at = timezone.now()
     report.reviewed_by = actor
-    report.save(
-        update_fields=["status", "review_comment", "reviewed_at", "reviewed_by", "updated_at"]
-    )
-    journal_record(
-        target=report.contract,
+    report_transition(
         actor=actor,
-        action="report.request_changes",
-        from_state=ReportStatus.SUBMITTED,
-        to_state=report.status,
+        report=report,
+        action="request_changes",
+        fields=["review_comment", "reviewed_at", "reviewed_by"],
         message=comment,
-        data={"year": report.year},
     )
     notify_cluster(
         report.contract,
@@ -355,19 +371,16 @@ def report_approve(*, actor, report, comment=""):
     require_manager(actor)
     report = _lock_report(report)
     _ensure_submitted(report)
-    report.status = ReportStatus.APPROVED
     report.review_comment = (comment or "").strip()
     report.reviewed_at = timezone.now()
     report.reviewed_by = actor
     report.achievement_rate = report_rate(report)
-    report.save()
-    journal_record(
-        target=report.contract,
+    report_transition(
         actor=actor,
-        action="report.approve",
-        from_state=ReportStatus.SUBMITTED,
-        to_state=report.status,
-        data={"year": report.year, "achievement_rate": str(report.achievement_rate)},
+        report=report,
+        action="approve",
+        fields=["review_comment", "reviewed_at", "reviewed_by", "achievement_rate"],
+        data={"achievement_rate": str(report.achievement_rate)},
     )
     released = tranches_release(
         actor=actor, contract=report.contract, event="report", report=report
@@ -380,62 +393,3 @@ def report_approve(*, actor, report, comment=""):
         tranches=released,
     )
     return report
-
-
-def released_by(event, report):
-    """The planned tranches an event makes payable, as a filter on the contract's tranches."""
-    if event == "signature":
-        return Q(condition=TrancheCondition.SIGNATURE)
-    this_year = Q(
-        year=report.year,
-        condition__in=[TrancheCondition.REPORT, TrancheCondition.REPORT_KPI],
-    )
-    next_year = Q(year=report.year + 1, condition=TrancheCondition.PREVIOUS_REPORT)
-    return this_year | next_year
-
-
-def tranche_due_amount(tranche, contract, rate):
-    """What a released tranche is worth: all of it, unless tied to the KPIs and below the
-    threshold, where it is reduced in proportion to the rate or withheld."""
-    if tranche.condition != TrancheCondition.REPORT_KPI or rate >= contract.kpi_threshold:
-        return tranche.amount
-    if contract.below_threshold == BelowThreshold.WITHHOLD:
-        return Decimal("0")
-    return (tranche.amount * rate / HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def tranches_release(*, actor, contract, event, report=None):
-    """Make the tranches an event conditions payable; returns them. Called inside the
-    transaction of the approval or activation that triggers it."""
-    rate = report.achievement_rate if report is not None else None
-    tranches = list(
-        Tranche.objects.select_for_update()
-        .filter(released_by(event, report), contract=contract, status=TrancheStatus.PLANNED)
-        .order_by("year", "position")
-    )
-    now = timezone.now()
-    for tranche in tranches:
-        due = tranche_due_amount(tranche, contract, rate)
-        tranche.due_amount = due
-        tranche.due_at = now
-        tranche.status = TrancheStatus.DUE if due > 0 else TrancheStatus.WITHHELD
-        if tranche.condition == TrancheCondition.REPORT_KPI:
-            tranche.achievement_rate = rate
-        tranche.save(update_fields=["due_amount", "due_at", "status", "achievement_rate"])
-        journal_record(
-            target=contract,
-            actor=actor,
-            action="tranche.due" if due > 0 else "tranche.withhold",
-            from_state=TrancheStatus.PLANNED,
-            to_state=tranche.status,
-            data={
-                "year": tranche.year,
-                "position": tranche.position,
-                "amount": str(tranche.amount),
-                "due_amount": str(due),
-                "achievement_rate": None if rate is None else str(rate),
-                "before": {"status": TrancheStatus.PLANNED.value, "due_amount": None},
-                "after": {"status": tranche.status, "due_amount": str(due)},
-            },
-        )
-    return tranches

@@ -26,13 +26,12 @@ from ..services.reports import (
     HUNDRED,
     achievement_rate,
     ensure_report_can_open,
-    released_by,
     report_approve,
     report_fill,
     report_missing,
     report_request_changes,
-    tranche_due_amount,
 )
+from ..services.tranches import released_by, tranche_due_amount
 
 MANAGE = "contracts.manage"
 REPORT = "contracts.report"

@@ -22,7 +22,8 @@ from contracts.models import (
 )
 from contracts.services.figures import call_figures_refresh
 from contracts.services.generation import MINISTRY, report_due_on, schedule_rows, terms_ensure
-from contracts.services.reports import achievement_rate, tranche_due_amount
+from contracts.services.reports import achievement_rate
+from contracts.services.tranches import tranche_due_amount
 from evaluation.models import Decision
 
 from .dossiers import store_pdf
@@ -150,24 +151,39 @@ def _release(tranche, contract, rates):
     return year, rate, when
 
 
+def _released(tranche, contract, rates):
+    """The tranche as its release left it: a new row, the bench writing rows in their final
+    state rather than moving them (statuses move only through `tranche_transition`)."""
+    released = _release(tranche, contract, rates)
+    if released is None:
+        return tranche
+    report_year, rate, when = released
+    due = tranche_due_amount(tranche, contract, rate)
+    # Released at signature or by year 1's report: paid; by year 2's: awaiting payment.
+    if due > 0:
+        status = TrancheStatus.PAID if report_year < 2 else TrancheStatus.DUE
+    else:
+        status = TrancheStatus.WITHHELD
+    kpi = tranche.condition == TrancheCondition.REPORT_KPI
+    return Tranche(
+        contract=contract,
+        year=tranche.year,
+        position=tranche.position,
+        amount=tranche.amount,
+        condition=tranche.condition,
+        status=status,
+        due_amount=due,
+        due_at=when,
+        achievement_rate=rate if kpi else None,
+    )
+
+
 def _tranches_release(plan, contracts, rates):
     by_pk = {c.pk: c for c in contracts}
-    payments = []
-    for tranche in plan.tranches:
-        contract = by_pk[tranche.contract_id]
-        released = _release(tranche, contract, rates)
-        if released is None:
-            continue
-        report_year, rate, when = released
-        due = tranche_due_amount(tranche, contract, rate)
-        tranche.due_amount, tranche.due_at = due, when
-        tranche.status = TrancheStatus.DUE if due > 0 else TrancheStatus.WITHHELD
-        if tranche.condition == TrancheCondition.REPORT_KPI:
-            tranche.achievement_rate = rate
-        # Released at signature or by year 1's report: paid; by year 2's: awaiting payment.
-        if due > 0 and report_year < 2:
-            tranche.status = TrancheStatus.PAID
-            payments.append(tranche)
+    plan.tranches = [
+        _released(tranche, by_pk[tranche.contract_id], rates) for tranche in plan.tranches
+    ]
+    payments = [t for t in plan.tranches if t.status == TrancheStatus.PAID]
     Tranche.objects.bulk_create(plan.tranches, batch_size=BATCH)
     Payment.objects.bulk_create(
         (

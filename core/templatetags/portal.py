@@ -1,4 +1,5 @@
-"""Formatting shared by every page: amounts in MAD, Moroccan deadlines, status tags."""
+"""Formatting shared by every page: amounts in MAD, Moroccan deadlines, status tags (each app
+registers its states' colours with `core.states.register_badges`)."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -6,45 +7,9 @@ from django import template
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-register = template.Library()
+from core.states import badge_style
 
-# One colour per state, everywhere in the portal (UX.md: consistent status tags).
-STATUS_STYLES = {
-    "draft": "text-bg-secondary",
-    "upcoming": "text-bg-info",
-    "open": "text-bg-success",
-    "published": "text-bg-success",
-    "closed": "text-bg-dark",
-    "results": "text-bg-primary",
-    "results_published": "text-bg-primary",
-    "submitted": "text-bg-primary",
-    "withdrawn": "text-bg-warning",
-    "documents_requested": "text-bg-warning",
-    "admissible": "text-bg-info",
-    "inadmissible": "text-bg-danger",
-    "under_evaluation": "text-bg-info",
-    "selected": "text-bg-success",
-    "waiting_list": "text-bg-warning",
-    "rejected": "text-bg-danger",
-    "awaiting_declaration": "text-bg-warning",
-    "active": "text-bg-primary",
-    "not_started": "text-bg-light border",
-    "in_progress": "text-bg-warning",
-    "complete": "text-bg-success",
-    # Contracts: sent waits on the cluster, signed on the ministry.
-    "sent": "text-bg-warning",
-    "signed": "text-bg-info",
-    "terminated": "text-bg-danger",
-    # Tranches.
-    "planned": "text-bg-light border",
-    "due": "text-bg-warning",
-    "paid": "text-bg-success",
-    "withheld": "text-bg-danger",
-    "cancelled": "text-bg-secondary",
-    # Annual reports.
-    "changes_requested": "text-bg-warning",
-    "approved": "text-bg-success",
-}
+register = template.Library()
 
 
 @register.filter
@@ -65,7 +30,7 @@ def mad(value):
 
 @register.filter
 def status_style(state):
-    return STATUS_STYLES.get(str(state), "text-bg-secondary")
+    return badge_style(state)
 
 
 @register.inclusion_tag("partials/deadline.html")

@@ -12,6 +12,7 @@ from applications.services.submission import dossier_transition
 from core.errors import ApplicationError
 from core.journal import journal_record
 from core.mail import mail_queue
+from core.states import StateMachine
 
 from ..models import Assignment, AssignmentStatus, ConflictDeclaration, Review, ReviewStatus
 from .grid import ensure_grid_complete, grid_ensure
@@ -49,7 +50,11 @@ def _require_manager(actor):
 
 
 def _lock_dossier(dossier):
-    return Dossier.objects.select_for_update().select_related("call", "cluster").get(pk=dossier.pk)
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("call", "cluster")
+        .get(pk=dossier.pk)
+    )
 
 
 def _ensure_assignable(dossier):
@@ -88,6 +93,40 @@ def _ensure_evaluator_free(dossier, evaluator):
             field="evaluator",
             code="already_assigned",
         )
+
+
+A = AssignmentStatus
+ASSIGNMENT_STATES = StateMachine(
+    "assignment",
+    {
+        (A.AWAITING_DECLARATION, "accept"): A.ACTIVE,
+        (A.AWAITING_DECLARATION, "conflict"): A.WITHDRAWN_CONFLICT,
+        (A.AWAITING_DECLARATION, "remove"): A.REMOVED,
+        (A.ACTIVE, "remove"): A.REMOVED,
+    },
+)
+
+
+def assignment_transition(
+    *,
+    actor,
+    assignment: Assignment,
+    action: str,
+    journal_target,
+    message: str = "",
+    data: dict | None = None,
+) -> Assignment:
+    """Move a locked assignment along the table above and journal it on `journal_target`:
+    the assignment itself where the entry names the evaluator's statement."""
+    ASSIGNMENT_STATES.move(
+        assignment,
+        action,
+        actor=actor,
+        journal_target=journal_target,
+        message=message,
+        data=data,
+    )
+    return assignment
 
 
 def _assign(*, actor, dossier, evaluator, grid):
@@ -146,7 +185,7 @@ def assignments_auto(*, actor, call, per_dossier=EVALUATORS_PER_DOSSIER):
     _require_manager(actor)
     grid = _complete_grid(call)
     dossiers = list(
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .filter(call=call, status__in=ASSIGNABLE_STATUSES)
         .select_related("call", "cluster")
         .order_by("submitted_at", "reference")
@@ -207,19 +246,16 @@ def assignment_remove(*, actor, assignment, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Indiquez le motif du retrait."), field="reason")
-    from_state = assignment.status
-    assignment.status = AssignmentStatus.REMOVED
-    assignment.save(update_fields=["status", "updated_at"])
-    journal_record(
-        target=assignment.dossier,
+    # Journaled on the dossier, as its creation was: its history shows who evaluates it to
+    # the ministry only (the director's timeline hides assignment entries).
+    return assignment_transition(
         actor=actor,
-        action="assignment.remove",
-        from_state=from_state,
-        to_state=assignment.status,
+        assignment=assignment,
+        action="remove",
+        journal_target=assignment.dossier,
         message=reason,
         data={"assignment": assignment.pk, "evaluator": assignment.evaluator_id},
     )
-    return assignment
 
 
 @transaction.atomic
@@ -228,7 +264,7 @@ def interests_declare(*, actor, assignment, has_conflict, statement=""):
     active; a conflict withdraws it, is remembered for the cluster, and the administrators
     are told so they can reassign the dossier."""
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("dossier__call", "dossier__cluster", "evaluator")
         .get(pk=assignment.pk)
     )
@@ -251,19 +287,13 @@ def interests_declare(*, actor, assignment, has_conflict, statement=""):
         cluster=cluster,
         defaults={"has_conflict": has_conflict, "statement": statement},
     )
-    from_state = assignment.status
-    assignment.status = (
-        AssignmentStatus.WITHDRAWN_CONFLICT if has_conflict else AssignmentStatus.ACTIVE
-    )
-    assignment.save(update_fields=["status", "updated_at"])
     # Journaled on the assignment: the dossier's history, read by its director, must not name
     # the evaluator nor carry their statement.
-    journal_record(
-        target=assignment,
+    assignment_transition(
         actor=actor,
-        action="assignment.conflict" if has_conflict else "assignment.accept",
-        from_state=from_state,
-        to_state=assignment.status,
+        assignment=assignment,
+        action="conflict" if has_conflict else "accept",
+        journal_target=assignment,
         message=statement,
         data={"dossier": assignment.dossier_id, "cluster": cluster.pk},
     )

@@ -11,7 +11,7 @@ from core.errors import ApplicationError
 from core.journal import journal_record
 from core.services import assign_fields, full_clean_or_refuse
 
-from ..defaults import DEFAULT_CRITERIA, SCALE_LABELS
+from ..defaults import default_grid
 from ..models import Criterion, Grid, Score
 
 GRID_FIELDS = (
@@ -25,17 +25,32 @@ GRID_FIELDS = (
 CRITERION_FIELDS = ("label", "description", "weight", "min_score", "position")
 
 
-@transaction.atomic
 def grid_ensure(*, call):
-    """The call's grid, created from the ministry's default grid the first time it is asked for."""
-    grid, created = Grid.objects.get_or_create(
-        call=call, defaults={"scale_labels": [str(label) for label in SCALE_LABELS]}
-    )
-    if created:
-        Criterion.objects.bulk_create(
-            Criterion(grid=grid, label=str(label), weight=weight, position=index)
-            for index, (label, weight) in enumerate(DEFAULT_CRITERIA)
+    """The call's grid, saved from the ministry's default grid the first time a write needs it."""
+    grid = Grid.objects.filter(call=call).first()
+    if grid is not None:
+        return grid
+    with transaction.atomic():
+        default, criteria = default_grid(call)
+        grid, created = Grid.objects.get_or_create(
+            call=call, defaults={"scale_labels": default.scale_labels}
         )
+        if created:
+            for criterion in criteria:
+                criterion.grid = grid
+            Criterion.objects.bulk_create(criteria)
+    return grid
+
+
+@transaction.atomic
+def grid_adopt(*, actor, call):
+    """The administrator starts from the ministry's grid to adapt it to the call."""
+    if not actor.has_perm("evaluation.manage"):
+        raise ApplicationError(_("Seul un administrateur du programme peut modifier la grille."))
+    if Grid.objects.filter(call=call).exists():
+        return Grid.objects.get(call=call)
+    grid = grid_ensure(call=call)
+    journal_record(target=call, actor=actor, action="grid.update", data={"adopted": "default"})
     return grid
 
 

@@ -17,6 +17,7 @@ from core.journal import journal_for, journal_record
 from core.mail import mail_queue
 from core.models import OutgoingMail
 from core.services import full_clean_or_refuse
+from core.states import StateMachine
 
 from ..models import Assignment, AssignmentStatus, Grid, Review, ReviewStatus, ReviewSummary, Score
 from ..selectors import review_figures
@@ -26,6 +27,39 @@ from .grid import ensure_grid_complete, grid_ensure, review_weighted_total
 SCORABLE_STATUSES = (DossierStatus.ADMISSIBLE, DossierStatus.UNDER_EVALUATION)
 REMINDER_DAYS = (7, 3, 1)
 CENTIME = Decimal("0.01")
+
+
+REVIEW_STATES = StateMachine(
+    "review",
+    {
+        (ReviewStatus.DRAFT, "submit"): ReviewStatus.SUBMITTED,
+        (ReviewStatus.SUBMITTED, "reopen"): ReviewStatus.DRAFT,
+    },
+)
+
+
+def review_transition(
+    *,
+    actor,
+    review: Review,
+    action: str,
+    dossier: Dossier,
+    fields=(),
+    message: str = "",
+    data: dict | None = None,
+) -> Review:
+    """Move a locked review along the table above, saving the other `fields` the caller set.
+    Journaled on the dossier, by review number: the evaluator's name stays off its history."""
+    REVIEW_STATES.move(
+        review,
+        action,
+        actor=actor,
+        fields=fields,
+        journal_target=dossier,
+        message=message,
+        data={"review": review.pk, **(data or {})},
+    )
+    return review
 
 
 def score_field(criterion):
@@ -187,28 +221,24 @@ def review_submit(*, actor, assignment, now=None):
             code="incomplete",
         )
     review.total = Decimal(str(review_weighted_total(review, grid))).quantize(CENTIME)
-    review.status = ReviewStatus.SUBMITTED
     review.submitted_at = now
     full_clean_or_refuse(review)
-    review.save()
+    review_transition(
+        actor=actor,
+        review=review,
+        action="submit",
+        fields=["total", "submitted_at", "comment"],
+        dossier=assignment.dossier,
+        data={
+            "total": str(review.total),
+            "before": _previous_submission(assignment.dossier, review),
+            "after": _submitted_values(review),
+        },
+    )
     if grid.frozen_at is None:
         grid.frozen_at = now
         grid.save(update_fields=["frozen_at", "updated_at"])
     _summary_refresh(assignment.dossier_id)
-    after = _submitted_values(review)
-    journal_record(
-        target=assignment.dossier,
-        actor=actor,
-        action="review.submit",
-        from_state=ReviewStatus.DRAFT,
-        to_state=ReviewStatus.SUBMITTED,
-        data={
-            "review": review.pk,
-            "total": str(review.total),
-            "before": _previous_submission(assignment.dossier, review),
-            "after": after,
-        },
-    )
     return review
 
 
@@ -298,20 +328,17 @@ def review_reopen(*, actor, review, reason):
         raise ApplicationError(
             _("Une décision a été prise sur ce dossier : ses évaluations ne peuvent plus rouvrir.")
         )
-    review.status = ReviewStatus.DRAFT
     review.total = None
     review.submitted_at = None
-    review.save()
-    _summary_refresh(assignment.dossier_id)
-    journal_record(
-        target=assignment.dossier,
+    review_transition(
         actor=actor,
-        action="review.reopen",
-        from_state=ReviewStatus.SUBMITTED,
-        to_state=ReviewStatus.DRAFT,
+        review=review,
+        action="reopen",
+        fields=["total", "submitted_at"],
+        dossier=assignment.dossier,
         message=reason,
-        data={"review": review.pk},
     )
+    _summary_refresh(assignment.dossier_id)
     evaluator = assignment.evaluator
     mail_queue(
         template="review_reopened",

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from applications.models import Call, CallStatus, Dossier, DossierStatus
 from applications.selectors import cluster_editors
+from applications.services.calls import call_transition
 from applications.services.submission import dossier_transition
-from core.caching import PUBLIC, renew
 from core.errors import ApplicationError
 from core.journal import journal_record
 from core.mail import mail_queue
@@ -97,7 +97,9 @@ def ineligibility_reason(row, grid):
 def consensus_record(*, actor, dossier, score, justification):
     """The committee settles the score of a dossier whose evaluators diverged."""
     _require(actor, DECIDE)
-    dossier = Dossier.objects.select_for_update().select_related("call").get(pk=dossier.pk)
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("call").get(pk=dossier.pk)
+    )
     call = dossier.call
     _ensure_results_unpublished(call)
     row = ranked_row(dossier, call)
@@ -217,6 +219,7 @@ def decision_set(*, actor, dossier, outcome):
             actor=actor,
             dossier=dossier,
             action=OUTCOME_ACTIONS[outcome],
+            locked=True,
             data={
                 "final_score": None if row.final_score is None else str(row.final_score),
                 "before": _decision_values(previous),
@@ -297,17 +300,11 @@ def results_publish(*, actor, call):
             code="missing_decisions",
         )
     _ensure_publishable(call, rows)
-    from_state = call.status
-    call.status = CallStatus.RESULTS_PUBLISHED
-    call.save(update_fields=["status", "updated_at"])
-    renew(PUBLIC)
     selected = [row for row in rows if row.decision.outcome == Decision.Outcome.SELECTED]
-    journal_record(
-        target=call,
+    call_transition(
         actor=actor,
-        action="results.publish",
-        from_state=from_state,
-        to_state=call.status,
+        call=call,
+        action="publish_results",
         data={
             "ranked": len(rows),
             "selected": len(selected),

@@ -72,20 +72,41 @@ def _pages(call, criterion):
     ]
 
 
-def test_the_grid_page_creates_the_default_grid(client, administrator, call):
+def test_the_grid_page_shows_the_ministry_grid_without_writing_it(
+    client, administrator, call, django_assert_num_queries
+):
     client.force_login(administrator)
 
     response = client.get(_url("grid", call))
 
     text = page_text(response)
     assert response.status_code == 200
-    grid = Grid.objects.get(call=call)
-    assert grid.criteria.count() == len(DEFAULT_CRITERIA)
+    assert not Grid.objects.filter(call=call).exists()
     assert str(DEFAULT_CRITERIA[0][0]) in text
     assert "Les poids des critères totalisent 100" in text
     assert "Excellent" in text
     assert "60 sur 100" in text
     assert "40 %" in text
+    assert "Adapter la grille" in text
+    assert "Ajouter un critère" not in text
+    # Its forms lead back to the grid page until the grid is the call's own.
+    assert client.get(_url("grid_settings", call)).url == _url("grid", call)
+    assert client.post(_url("criterion_add", call), _criterion_data()).url == _url("grid", call)
+    assert not Grid.objects.filter(call=call).exists()
+
+
+def test_adapting_saves_the_ministry_grid_for_the_call_once(client, administrator, call):
+    client.force_login(administrator)
+
+    response = client.post(_url("grid_adapt", call))
+    client.post(_url("grid_adapt", call))
+
+    assert response.url == _url("grid", call)
+    grid = Grid.objects.get(call=call)
+    assert grid.criteria.count() == len(DEFAULT_CRITERIA)
+    assert [entry.action for entry in journal_for(call)] == ["grid.update"]
+    text = page_text(client.get(_url("grid", call)))
+    assert "Ajouter un critère" in text and "Adapter la grille" not in text
 
 
 def test_weights_that_do_not_add_up_to_100_are_flagged(client, administrator, grid, criterion):

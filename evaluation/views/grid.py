@@ -4,20 +4,28 @@ editable until the first review is submitted."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from applications.models import Call
 from core.errors import ApplicationError
 from core.permissions import permission_required
 
 from ..forms.grid import CriterionForm, GridForm
-from ..services.grid import criterion_delete, criterion_save, grid_ensure, grid_update
+from ..models import Grid
+from ..selectors import call_grid
+from ..services.grid import criterion_delete, criterion_save, grid_adopt, grid_update
 
 MANAGE = "evaluation.manage"
 
 
 def _call_and_grid(call_pk):
+    """The call and its own grid, None while it shows the ministry's (not adapted yet)."""
     call = get_object_or_404(Call, pk=call_pk)
-    return call, grid_ensure(call=call)
+    return call, Grid.objects.filter(call=call).first()
+
+
+def _not_adapted(call):
+    return redirect("evaluation:grid", call_pk=call.pk)
 
 
 def _refused(request, call, error):
@@ -32,8 +40,8 @@ def _add_error(form, error):
 
 @permission_required(MANAGE)
 def grid(request, call_pk):
-    call, grid = _call_and_grid(call_pk)
-    criteria = list(grid.criteria.all())
+    call = get_object_or_404(Call, pk=call_pk)
+    grid, criteria = call_grid(call)
     weights_total = sum(criterion.weight for criterion in criteria)
     labels = grid.scale_labels
     scale = [
@@ -42,6 +50,8 @@ def grid(request, call_pk):
     context = {
         "call": call,
         "grid": grid,
+        # The ministry's grid (unsaved) is adapted first; a frozen one no longer changes.
+        "editable": grid.pk is not None and not grid.is_frozen,
         "criteria": criteria,
         "weights_total": weights_total,
         "weights_missing": 100 - weights_total,
@@ -54,8 +64,23 @@ def grid(request, call_pk):
 
 
 @permission_required(MANAGE)
+@require_POST
+def grid_adapt(request, call_pk):
+    """Save the ministry's grid as the call's own, to adapt it."""
+    call = get_object_or_404(Call, pk=call_pk)
+    try:
+        grid_adopt(actor=request.user, call=call)
+    except ApplicationError as error:
+        return _refused(request, call, error)
+    messages.success(request, _("La grille du ministère est copiée pour cet appel : adaptez-la."))
+    return redirect("evaluation:grid", call_pk=call.pk)
+
+
+@permission_required(MANAGE)
 def grid_settings(request, call_pk):
     call, grid = _call_and_grid(call_pk)
+    if grid is None:
+        return _not_adapted(call)
     if request.method != "POST" and grid.is_frozen:
         return redirect("evaluation:grid", call_pk=call.pk)
     form = GridForm.for_grid(grid, request.POST if request.method == "POST" else None)
@@ -79,6 +104,8 @@ def grid_settings(request, call_pk):
 @permission_required(MANAGE)
 def criterion_edit(request, call_pk, criterion_pk=None):
     call, grid = _call_and_grid(call_pk)
+    if grid is None:
+        return _not_adapted(call)
     criterion = get_object_or_404(grid.criteria, pk=criterion_pk) if criterion_pk else None
     if request.method != "POST" and grid.is_frozen:
         return redirect("evaluation:grid", call_pk=call.pk)
@@ -109,6 +136,8 @@ def criterion_edit(request, call_pk, criterion_pk=None):
 @permission_required(MANAGE)
 def criterion_remove(request, call_pk, criterion_pk):
     call, grid = _call_and_grid(call_pk)
+    if grid is None:
+        return _not_adapted(call)
     criterion = get_object_or_404(grid.criteria, pk=criterion_pk)
     if request.method == "POST":
         try:
