@@ -15,8 +15,8 @@ from accounts.models import Role, User
 from accounts.tests.factories import DirectorFactory
 from applications.choices import DossierStatus, ScanStatus
 from applications.models import Call, Cluster, ClusterMember, Dossier, DossierDocument, Receipt
+from bench.data.plan import CALL_REFERENCE, DOMAIN
 from contracts.models import AnnualReport, Contract, ContractStatus, ReportStatus, Tranche
-from core.bench.plan import CALL_REFERENCE, DOMAIN
 from core.tests.client import page_text
 from evaluation.models import Assignment, ConflictDeclaration, Decision, Review
 from evaluation.selectors import ranking
