@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
+from core.uploads import FileType
 
 from .choices import (
     DocumentPart,
     DossierStatus,
-    FileType,
     Indicator,
     LegalForm,
     MemberType,

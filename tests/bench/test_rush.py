@@ -18,9 +18,9 @@ from applications.sections import missing_items
 from applications.selectors import dossier_for_page
 from applications.services.documents import document_upload
 from applications.services.submission import dossier_submit
-from applications.uploads import MB, check_upload
 from bench.data.plan import DOMAIN, Plan
 from bench.data.rush import RUSH_REFERENCE, padded_pdf, rush_count, rush_drafts, rush_prepare
+from core.uploads import MB, check_upload
 
 pytestmark = pytest.mark.django_db
 
