@@ -41,12 +41,14 @@ def result_panels(monkeypatch):
     them (registered here alone, whatever else is registered)."""
     monkeypatch.setattr(dashboard, "_PANELS", [])
     dashboard.register_panel(
-        page="dossier_detail",
+        page=dashboard.DOSSIER_DETAIL,
         template="evaluation/results/_dossier_panel.html",
         context=result_panel,
     )
     dashboard.register_panel(
-        page="call_detail", template="evaluation/results/_call_panel.html", context=selected_panel
+        page=dashboard.CALL_DETAIL,
+        template="evaluation/results/_call_panel.html",
+        context=selected_panel,
     )
 
 
