@@ -7,14 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes")
 
     def ready(self):
-        from core.journal import register_actions
+        from . import journal_actions, signals  # noqa: F401 -- signals connects the receivers
 
-        from . import signals  # noqa: F401 -- connects the receivers
-
-        register_actions(
-            {
-                "two_factor.enrol": _("Double authentification activée"),
-                "two_factor.recovery_codes": _("Codes de secours régénérés"),
-                "two_factor.disable": _("Double authentification désactivée"),
-            }
-        )
+        journal_actions.register()

@@ -7,16 +7,6 @@ class DocumentPart(models.TextChoices):
     TECHNICAL = "technical", _("Dossier technique")
 
 
-class FileType(models.TextChoices):
-    PDF = "pdf", "PDF"
-    DOCX = "docx", "Word (.docx)"
-    XLSX = "xlsx", "Excel (.xlsx)"
-    ODT = "odt", "OpenDocument (.odt)"
-    ODS = "ods", "OpenDocument (.ods)"
-    JPEG = "jpg", "JPEG"
-    PNG = "png", "PNG"
-
-
 class ScanStatus(models.TextChoices):
     """The antivirus verdict on a dossier file; "error" means clamd could not say yet."""
 

@@ -2,7 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DocumentPart, FileType
+from core.uploads import FileType
+
+from .choices import DocumentPart
 
 PDF = [FileType.PDF]
 ADMINISTRATIVE = DocumentPart.ADMINISTRATIVE

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
 from core.states import register_badges
+from core.uploads import FileType
 
 from .choices import (
     DocumentPart,
-    FileType,
     Indicator,
     LegalForm,
     MemberType,

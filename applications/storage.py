@@ -1,12 +1,6 @@
 """Where uploaded files go. Names are random: a path never reveals or collides with another."""
 
-import uuid
-from pathlib import PurePosixPath
-
-
-def random_name(filename):
-    suffix = PurePosixPath(filename).suffix.lower()[:10]
-    return f"{uuid.uuid4().hex}{suffix}"
+from core.uploads import random_name
 
 
 def specification_path(call, filename):

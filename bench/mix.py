@@ -1,4 +1,4 @@
-"""`make bench`: the realistic mix. Every person of the mix the seed wrote (core/bench/mix.py)
+"""`make bench`: the realistic mix. Every person of the mix the seed wrote (bench/data/mix.py)
 — directors, evaluators, administrators, over 200 at full scale — signed in beforehand (a
 session as the login page writes it, see sessions.py), then Locust, headless, in a process
 of its own on the same machine: each person browses their own pages with 1–3 s of thought,
@@ -27,9 +27,9 @@ from sessions import session_cookies
 from accounts.models import Role, User
 from applications.models import Dossier
 from applications.sections import SECTIONS
+from bench.data.mix import EVALUATION_REFERENCE, MIX_REFERENCE
+from bench.data.plan import CALL_REFERENCE, DOMAIN, PASSWORD
 from contracts.models import Contract
-from core.bench.mix import EVALUATION_REFERENCE, MIX_REFERENCE
-from core.bench.plan import CALL_REFERENCE, DOMAIN, PASSWORD
 from evaluation.models import Assignment, AssignmentStatus, Criterion, Grid
 
 ROOT = Path(__file__).resolve().parent.parent

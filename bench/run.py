@@ -43,7 +43,7 @@ from django.utils import timezone  # noqa: E402
 from sessions import login  # noqa: E402
 
 from applications.models import Receipt  # noqa: E402
-from core.bench.rush import RUSH_REFERENCE, rush_count  # noqa: E402
+from bench.data.rush import RUSH_REFERENCE, rush_count  # noqa: E402
 
 RECEIPTS_TIMEOUT = 300
 # Measured once, in the cold run: the bare view and the trivial signed-in page.

@@ -1,5 +1,5 @@
 """`make bench`, step 4: the deadline rush. Directors of the open call `aap-bench-rush` (seeded
-by `seed_bench`, see core/bench/rush.py), signed in beforehand, are released at one instant;
+by `seed_bench`, see bench/data/rush.py), signed in beforehand, are released at one instant;
 each uploads its three files of 2 MB through the dossier's upload forms as the browser sends
 them (by htmx, answered with the document's card), opens the check-your-answers page, submits
 and opens the confirmation. Then the database is checked: every dossier submitted, every file
@@ -39,7 +39,7 @@ from sessions import session_of  # noqa: E402
 
 from applications.choices import DocumentPart  # noqa: E402
 from applications.models import Call, Dossier, DossierStatus  # noqa: E402
-from core.bench.rush import RUSH_REFERENCE, padded_pdf  # noqa: E402
+from bench.data.rush import RUSH_REFERENCE, padded_pdf  # noqa: E402
 
 MB = 1024 * 1024
 ONE_MINUTE = 60.0

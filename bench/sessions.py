@@ -15,7 +15,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import sessions as activity
-from core.bench.plan import PASSWORD
+from bench.data.plan import PASSWORD
 
 
 class LoginFailed(RuntimeError):

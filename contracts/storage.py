@@ -1,6 +1,6 @@
 """Where contract files go: under the contract's id, with random names."""
 
-from applications.storage import random_name
+from core.uploads import random_name
 
 
 def contract_file_path(contract, filename):

@@ -5,8 +5,14 @@ Apps register their panels at start-up, so this module depends on none of them.
 
 from dataclasses import dataclass
 
+# The pages that show panels: each app registers its panels on them by these names.
 HOME = "home"
 DASHBOARD = "dashboard"
+CALL_DETAIL = "call_detail"
+DOSSIER_DETAIL = "dossier_detail"
+BACKOFFICE_CALL = "backoffice_call"
+EVALUATION_WORKSPACE = "evaluation_workspace"
+CONTRACT_DETAIL = "contract_detail"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from applications.models import DossierDocument
 from applications.tests.builders import call_with_checklist, draft_for
-from core.bench.rush import padded_pdf
+from bench.data.rush import padded_pdf
 from tests.test_browser_dossier import _log_in, _shot
 
 pytestmark = pytest.mark.browser

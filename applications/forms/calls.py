@@ -5,40 +5,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
+from core.fields import DateInput, moroccan_datetime_field
+from core.uploads import FileType, check_upload
 
-from ..choices import DocumentPart, FileType
+from ..choices import DocumentPart
 from ..models import Call, RequiredDocument
 from ..services.calls import CALL_FIELDS
-from ..uploads import check_upload
 
-# What a <input type="datetime-local"> sends and shows; the value is Moroccan time.
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-MOROCCAN_TIME_HELP = _("Heure du Maroc (Africa/Casablanca).")
 SPECIFICATION_MAX_MB = 20
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def moroccan_datetime_field(label, **kwargs):
-    return forms.DateTimeField(
-        label=label,
-        widget=DateTimeLocalInput(),
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        help_text=MOROCCAN_TIME_HELP,
-        **kwargs,
-    )
 
 
 class CallForm(forms.ModelForm):

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import RowsChoiceField
 from core.templatetags.portal import mad
+from core.uploads import EXTENSIONS
 
 from ..choices import Indicator
 from ..models import CollaborativeProject, Dossier
-from ..uploads import EXTENSIONS
 
 
 def seen_field():

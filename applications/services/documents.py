@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from core.antivirus import antivirus_enabled
 from core.errors import ApplicationError
 from core.journal import journal_record
+from core.uploads import MB, check_upload
 
 from ..choices import ScanStatus
 from ..models import Dossier, DossierDocument, DossierStatus
-from ..uploads import MB, check_upload
 from .dossiers import _lock, ensure_editable
 
 

@@ -12,11 +12,11 @@ from accounts.models import Role, User
 from core.antivirus import AntivirusUnavailable, scan_stream
 from core.journal import journal_record
 from core.mail import mail_queue
+from core.uploads import random_name
 
 from ..choices import DocumentPart, ScanStatus
 from ..models import Dossier, DossierDocument
 from ..selectors import cluster_editors
-from ..storage import random_name
 
 WAITING = (ScanStatus.PENDING, ScanStatus.ERROR)
 # A file still waiting after this long lost its task (or used up its retries): ask again.

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from applications.choices import DocumentPart, FileType, Indicator, MemberType
+from applications.choices import DocumentPart, Indicator, MemberType
 from applications.models import ClusterMember
 from applications.sections import SECTIONS
 from applications.services import dossiers as services
@@ -17,6 +17,7 @@ from applications.tests.factories import (
     DossierFactory,
     RequiredDocumentFactory,
 )
+from core.uploads import FileType
 
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from applications.choices import DocumentPart, FileType
+from applications.choices import DocumentPart
 from applications.models import DossierDocument
 from applications.services import dossiers as services
 from applications.services.documents import document_upload
@@ -19,6 +19,7 @@ from applications.tests.builders import PDF, draft_for, pdf_file
 from applications.tests.factories import CallFactory, RequiredDocumentFactory
 from applications.tests.hostile_files import HOSTILE_FILES, HOSTILE_NAMES
 from core.tests.client import page_text
+from core.uploads import FileType
 
 pytestmark = pytest.mark.django_db
 

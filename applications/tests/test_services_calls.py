@@ -12,6 +12,9 @@ from applications.services.calls import (
     call_save,
     required_document_delete,
 )
+from applications.services.clusters import co_editor_add
+from applications.services.submission import dossier_submit, dossier_withdraw
+from applications.tests.builders import complete, draft_for
 from applications.tests.factories import (
     CallFactory,
     ClusterFactory,
@@ -271,3 +274,40 @@ def test_a_published_call_keeps_its_checklist(administrator):
         required_document_delete(actor=administrator, document=document)
 
     assert RequiredDocument.objects.filter(pk=document.pk).exists()
+
+
+def test_clone_of_a_long_reference_stays_unique_and_short(administrator):
+    source = CallFactory(reference="appel-a-projets-clusters-industriels-xyz", edition_year=2026)
+
+    first = call_clone(actor=administrator, source=source)
+    second = call_clone(actor=administrator, source=source)
+
+    assert len({source.reference, first.reference, second.reference}) == 3
+    assert max(len(first.reference), len(second.reference)) <= 40
+
+
+def test_deadline_change_reaches_withdrawn_dossiers_and_co_editors(
+    administrator, director, outsider
+):
+    dossier = complete(draft_for(director), director)
+    outsider.owned_clusters.all().delete()
+    co_editor_add(actor=director, cluster=dossier.cluster, email=outsider.email)
+    dossier_submit(actor=director, dossier=dossier, declaration=True)
+    dossier_withdraw(actor=director, dossier=dossier, reason="À revoir")
+    mail.outbox.clear()
+
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_deadline_change(
+            actor=administrator,
+            call=dossier.call,
+            closes_at=dossier.call.closes_at + timedelta(days=7),
+            reason="Prolongation",
+        )
+
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [director.email, outsider.email]
+    )
+    assert "vous pouvez le rouvrir" in mail.outbox[0].body
+    assert f"/dossiers/{dossier.pk}/" in mail.outbox[0].body

@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from applications.models import Dossier, DossierStatus, Receipt
+from applications.services.clusters import co_editor_add, member_delete, member_save
 from applications.services.dossiers import dossier_section_save
 from applications.services.submission import dossier_reopen, dossier_submit, dossier_withdraw
 from applications.tests.builders import call_with_checklist, complete, draft_for
@@ -206,3 +207,38 @@ def test_a_submitted_dossier_is_read_only(director):
         )
 
     assert refused.value.code == "locked"
+
+
+@pytest.mark.django_db
+def test_a_submitted_dossier_keeps_its_participants_when_members_change(director):
+    dossier = complete(draft_for(director), director)
+    dossier_submit(actor=director, dossier=dossier, declaration=True)
+    names = sorted(
+        member["name"] for member in type(dossier).objects.get(pk=dossier.pk).participants_snapshot
+    )
+    first, second = dossier.cluster.members.order_by("pk")[:2]
+
+    member_delete(actor=director, member=first)
+    member_save(actor=director, cluster=dossier.cluster, member=second, name="Renommée SARL")
+
+    dossier.refresh_from_db()
+    assert sorted(member["name"] for member in dossier.participants_snapshot) == names
+    assert len(names) == 16
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_receipt_pdf_is_attached_and_the_submitting_co_editor_gets_it_too(director, outsider):
+    dossier = complete(draft_for(director), director)
+    outsider.owned_clusters.all().delete()
+    co_editor_add(actor=director, cluster=dossier.cluster, email=outsider.email)
+
+    dossier_submit(actor=outsider, dossier=dossier, declaration=True)
+
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [director.email, outsider.email]
+    )
+    for message in mail.outbox:
+        ((name, content, kind),) = message.attachments
+        assert name.endswith("-AR01.pdf")
+        assert content.startswith(b"%PDF")
+        assert kind == "application/pdf"

@@ -3,11 +3,10 @@ import hashlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from applications.choices import FileType
 from applications.tests.builders import PDF, office_file, pdf_file
 from applications.tests.hostile_files import HOSTILE_FILES
-from applications.uploads import check_name, check_upload, clean_name
 from core.errors import ApplicationError
+from core.uploads import FileType, check_name, check_upload, clean_name
 
 ALL = [FileType.PDF, FileType.DOCX, FileType.XLSX, FileType.PNG]
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from applications.models import Call, CallStatus, DossierStatus, RequiredDocument
 from applications.services.calls import call_save
+from applications.services.submission import dossier_submit
+from applications.tests.builders import complete, draft_for
 from applications.tests.factories import (
     CallFactory,
     ClusterFactory,
@@ -470,3 +472,19 @@ def _call_factory_fields():
         name: getattr(call, name)
         for name in ("reference", "title", "edition_year", "description", "opens_at", "closes_at")
     } | {"budget_envelope": call.budget_envelope}
+
+
+def test_back_office_call_page_lists_deposited_dossiers_not_drafts(
+    client, administrator, director, outsider, django_assert_max_num_queries
+):
+    submitted = complete(draft_for(director), director)
+    dossier_submit(actor=director, dossier=submitted, declaration=True)
+    hidden = draft_for(outsider, submitted.call)
+    client.force_login(administrator)
+    url = reverse("applications:backoffice_call_detail", kwargs={"pk": submitted.call.pk})
+
+    with django_assert_max_num_queries(20):
+        page = page_text(client.get(url))
+
+    assert submitted.reference in page
+    assert hidden.reference not in page

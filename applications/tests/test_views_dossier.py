@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from applications.models import Dossier, DossierDocument, DossierStatus
+from applications.models import Call, Dossier, DossierDocument, DossierStatus
 from applications.sections import SECTIONS
 from applications.services.submission import dossier_submit
 from applications.tests.builders import (
@@ -29,6 +32,13 @@ def draft(director):
 def submitted(director):
     dossier = complete(draft_for(director), director)
     dossier_submit(actor=director, dossier=dossier, declaration=True)
+    return dossier
+
+
+@pytest.fixture
+def closed_draft(director):
+    dossier = draft_for(director)
+    Call.objects.filter(pk=dossier.call_id).update(closes_at=timezone.now() - timedelta(seconds=1))
     return dossier
 
 
@@ -348,3 +358,70 @@ def test_each_section_page_shows_what_was_saved_reading_only_its_own_rows(
     assert str(section.title) in page_text(page)
     if section.fields:
         assert f"Texte de la section {section.slug}." in page_text(page)
+
+
+@pytest.mark.django_db
+def test_text_typed_after_the_deadline_is_given_back(client, director, closed_draft):
+    client.force_login(director)
+
+    response = client.post(
+        _url("dossier_section", closed_draft, slug="perimetre"), {"perimeter": "Mon long texte"}
+    )
+
+    page = page_text(response)
+    assert response.status_code == 200
+    assert "clôturé depuis le" in page
+    assert "Votre texte non enregistré" in page
+    assert "Mon long texte" in page
+
+
+@pytest.mark.django_db
+def test_background_save_after_the_deadline_says_so(client, director, closed_draft):
+    client.force_login(director)
+
+    response = client.post(
+        _url("dossier_section", closed_draft, slug="perimetre"),
+        {"perimeter": "Mon long texte"},
+        headers={"HX-Request": "true"},
+    )
+
+    page = page_text(response)
+    assert "clôturé depuis le" in page
+    assert "<html" not in page
+
+
+@pytest.mark.django_db
+def test_a_stray_post_to_a_documents_section_is_harmless(client, director):
+    dossier = draft_for(director)
+    client.force_login(director)
+
+    response = client.post(
+        _url("dossier_section", dossier, slug="pieces-administratives"), {"x": "y"}
+    )
+
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_administrators_do_not_read_drafts(client, administrator, director):
+    dossier = draft_for(director)
+    client.force_login(administrator)
+
+    response = client.get(reverse("applications:dossier_detail", kwargs={"pk": dossier.pk}))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_subsidy_over_the_maximum_gets_one_clear_message(client, director):
+    dossier = draft_for(director)
+    client.force_login(director)
+
+    response = client.post(
+        _url("dossier_section", dossier, slug="budget"),
+        {"budget_1": "5000000", "subsidy_1": "2500000"},
+    )
+
+    page = page_text(response)
+    assert "dépasse le maximum annuel de l'appel (2\xa0000\xa0000,00\xa0MAD)" in page
+    assert "ou aucun des deux" not in page

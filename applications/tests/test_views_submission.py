@@ -80,3 +80,14 @@ def test_check_your_answers_shows_the_targets_as_the_form_lays_them_out(director
     assert row is not None
     cells = re.findall(r'<td class="num">(\d+)</td>', row.group(1))
     assert cells == [str(200 + year) for year in range(1, years + 1)]
+
+
+def test_double_click_on_submit_leads_to_the_confirmation(client, director):
+    dossier = complete(draft_for(director), director)
+    client.force_login(director)
+    review = reverse("applications:dossier_review", kwargs={"pk": dossier.pk})
+
+    client.post(review, {"declaration": "on"})
+    second = client.post(review, {"declaration": "on"})
+
+    assert second.url == reverse("applications:dossier_confirmation", kwargs={"pk": dossier.pk})

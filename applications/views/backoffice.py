@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.dashboard import panels_for
+from core.dashboard import BACKOFFICE_CALL, panels_for
 from core.errors import ApplicationError
 from core.journal import journal_for
 from core.permissions import permission_required
@@ -58,7 +58,7 @@ def call_detail(request, pk):
             "documents": call.required_documents.all(),
             "dossiers": selectors.deposited_dossiers(call),
             # The later stages (evaluation) add their own sections.
-            "panels": panels_for(request, "backoffice_call", call=call),
+            "panels": panels_for(request, BACKOFFICE_CALL, call=call),
             "timeline": _timeline(call),
         },
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reselect, retarget
 
-from core.dashboard import panels_for
+from core.dashboard import DOSSIER_DETAIL, panels_for
 from core.errors import ApplicationError
 from core.journal import journal_for
 from core.permissions import permission_required
@@ -144,7 +144,7 @@ def dossier_detail(request, pk):
         "can_edit": _can_edit(request, dossier),
         "journal": _journal_for_viewer(request.user, dossier),
         # Later stages (requests for documents, results) add their own sections.
-        "panels": panels_for(request, "dossier_detail", dossier=dossier),
+        "panels": panels_for(request, DOSSIER_DETAIL, dossier=dossier),
     }
     return render(request, "applications/dossier/detail.html", context)
 

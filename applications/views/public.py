@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.caching import cached_for_visitors, seconds_for_calls
-from core.dashboard import panels_for
+from core.dashboard import CALL_DETAIL, panels_for
 
 from .. import selectors
 from ..models import Call, CallStatus
@@ -79,7 +79,7 @@ def call_detail(request, reference):
             "can_apply": call.is_open(now) and (not user.is_authenticated or user.is_director),
             "dossier_start_url": _dossier_start_url(call),
             # Later stages (the results) add their own sections to the call's page.
-            "panels": panels_for(request, "call_detail", call=call),
+            "panels": panels_for(request, CALL_DETAIL, call=call),
         },
     )
     if call.status != CallStatus.DRAFT:

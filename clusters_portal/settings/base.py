@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "evaluation",
     "contracts",
     "audit",
+    "bench",
 ]
 
 MIDDLEWARE = [

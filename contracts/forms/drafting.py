@@ -11,7 +11,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from applications.choices import Indicator
-from applications.forms.calls import DateInput
+from core.fields import DateInput
 
 from ..defaults import TERMS
 from ..models import (

@@ -7,8 +7,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from applications.choices import FileType
-from applications.uploads import EXTENSIONS
+from core.fields import DateInput
+from core.uploads import EXTENSIONS, FileType
 
 from ..services.reports import EVIDENCE_TYPES, REPORT_MAX_MB, REPORT_TYPES
 from .drafting import MAX_TARGET
@@ -124,7 +124,7 @@ class ChangesForm(forms.Form):
 class PaymentForm(forms.Form):
     paid_on = forms.DateField(
         label=_("Date du versement"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     amount = forms.DecimalField(
         label=_("Montant versé (MAD)"),

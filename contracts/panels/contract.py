@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 
 from accounts.models import Role
 from applications.models import DossierStatus
-from core.dashboard import DASHBOARD, register_panel
+from core.dashboard import DASHBOARD, DOSSIER_DETAIL, register_panel
 
 from ..models import AnnualReport, Contract, ContractStatus, ContractYear, ReportStatus
 from ..selectors import contracts_visible_to
@@ -95,7 +95,7 @@ def register():
         order=5,
     )
     register_panel(
-        page="dossier_detail",
+        page=DOSSIER_DETAIL,
         roles=[Role.DIRECTOR, Role.ADMINISTRATOR],
         template="contracts/contract/_dossier_panel.html",
         context=dossier_contract_panel,

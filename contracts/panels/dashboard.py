@@ -4,13 +4,11 @@ dossier its evaluators score."""
 
 from accounts.models import Role
 from applications.models import CallStatus
-from core.dashboard import DASHBOARD, HOME, register_panel
+from core.dashboard import CALL_DETAIL, DASHBOARD, EVALUATION_WORKSPACE, HOME, register_panel
 from evaluation.selectors import live_assignments
 
 from ..dashboard import PUBLIC, cluster_record, key_figures, public_call_line
 from ..models import Contract
-
-WORKSPACE_PAGE = "evaluation_workspace"
 
 
 def administrator_panel(request, **_page):
@@ -59,13 +57,13 @@ def register():
         order=120,
     )
     register_panel(
-        page="call_detail",
+        page=CALL_DETAIL,
         template="contracts/dashboard/_call_panel.html",
         context=call_panel,
         order=110,
     )
     register_panel(
-        page=WORKSPACE_PAGE,
+        page=EVALUATION_WORKSPACE,
         roles=[Role.EVALUATOR],
         template="contracts/dashboard/_returning_panel.html",
         context=returning_cluster_panel,

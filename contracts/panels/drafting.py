@@ -67,17 +67,17 @@ def draft_actions_panel(request, contract=None, **_page):
 
 def register():
     from accounts.models import Role
-    from core.dashboard import register_panel
+    from core.dashboard import BACKOFFICE_CALL, CONTRACT_DETAIL, register_panel
 
     register_panel(
-        page="backoffice_call",
+        page=BACKOFFICE_CALL,
         roles=[Role.ADMINISTRATOR],
         template="contracts/drafting/_call_panel.html",
         context=call_contracts_panel,
         order=40,
     )
     register_panel(
-        page="contract_detail",
+        page=CONTRACT_DETAIL,
         roles=[Role.ADMINISTRATOR],
         template="contracts/drafting/_draft_actions_panel.html",
         context=draft_actions_panel,

@@ -6,12 +6,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Role
-from core.dashboard import DASHBOARD, register_panel
+from core.dashboard import CONTRACT_DETAIL, DASHBOARD, register_panel
 
 from ..models import ContractStatus, ReportStatus, TrancheStatus
 from .contract import director_contracts
 
-CONTRACT_PAGE = "contract_detail"
 STAFF_AND_CLUSTER = [Role.DIRECTOR, Role.ADMINISTRATOR]
 REPORTING_STATUSES = (ContractStatus.ACTIVE, ContractStatus.CLOSED, ContractStatus.TERMINATED)
 TRANSMITTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
@@ -117,14 +116,14 @@ def reports_due_panel(request, **_page):
 
 def register():
     register_panel(
-        page=CONTRACT_PAGE,
+        page=CONTRACT_DETAIL,
         roles=STAFF_AND_CLUSTER,
         template="contracts/reports/_reports_panel.html",
         context=reports_panel,
         order=40,
     )
     register_panel(
-        page=CONTRACT_PAGE,
+        page=CONTRACT_DETAIL,
         roles=STAFF_AND_CLUSTER,
         template="contracts/reports/_payments_panel.html",
         context=payments_panel,

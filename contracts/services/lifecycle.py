@@ -8,9 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.choices import FileType
 from applications.selectors import cluster_editors
-from applications.uploads import check_upload
 from core.antivirus import journal_infected_uploads, scan_upload_or_refuse
 from core.caching import PUBLIC, renew
 from core.errors import ApplicationError
@@ -19,6 +17,7 @@ from core.mail import mail_queue
 from core.pdf import render_pdf
 from core.states import StateMachine
 from core.unavailable import enqueue_on_commit
+from core.uploads import FileType, check_upload
 
 from ..dashboard import PUBLIC as IN_FORCE_OR_CLOSED
 from ..models import (

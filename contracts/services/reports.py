@@ -8,11 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.choices import FileType
-from applications.uploads import check_upload
 from core.antivirus import journal_infected_uploads, scan_upload_or_refuse
 from core.errors import ApplicationError
 from core.states import StateMachine
+from core.uploads import FileType, check_upload
 
 from ..models import (
     AnnualReport,

@@ -488,3 +488,25 @@ def test_the_same_indicator_twice_in_a_year_is_refused(administrator):
         commitments_update(actor=administrator, contract=contract, commitments=[line, line])
 
     assert "l'année 2" in error.value.message
+
+
+def test_the_first_year_cannot_wait_for_a_previous_report(administrator):
+    contract = draft_contract(administrator, amounts=[Decimal("1000000")] * 5)
+    lines = [
+        {"year": t.year, "amount": t.amount, "condition": t.condition}
+        for t in contract.tranches.all()
+    ]
+    lines[0]["condition"] = TrancheCondition.PREVIOUS_REPORT
+
+    with pytest.raises(ApplicationError) as error:
+        schedule_update(actor=administrator, contract=contract, tranches=lines)
+    assert error.value.field == "condition"
+
+
+@pytest.mark.parametrize("start", [date(9999, 12, 31), date(1900, 1, 1)])
+def test_an_implausible_start_date_is_refused_with_a_message(administrator, start):
+    contract = draft_contract(administrator)
+
+    with pytest.raises(ApplicationError) as error:
+        contract_update(actor=administrator, contract=contract, fields={"start_date": start})
+    assert error.value.field == "start_date"

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.tests.factories import DirectorFactory
 from applications.tests.builders import pdf_file
-from contracts.models import ContractStatus, ContractVersion, TrancheStatus
+from contracts.models import ContractStatus, ContractVersion, ReportStatus, TrancheStatus
 from contracts.services import lifecycle
 from contracts.services.lifecycle import CONTRACT_STATES
 from contracts.services.reports import report_approve
@@ -341,3 +341,18 @@ def test_no_new_version_once_the_contract_is_sent(administrator):
         lifecycle.version_request(actor=administrator, contract=contract, language="ar")
 
     assert error.value.code == "not_draft"
+
+
+def test_closing_waits_for_every_years_report(administrator, director):
+    contract = active_contract(administrator, director, amounts=[Decimal("1000000")] * 5)
+    for year in range(1, 6):
+        filed_report(contract, director, year=year)
+    last = contract.reports.get(year=5)
+    report_approve(actor=administrator, report=last)
+
+    with pytest.raises(ApplicationError) as error:
+        lifecycle.contract_close(actor=administrator, contract=contract)
+    assert error.value.code == "last_report"
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.ACTIVE
+    assert contract.reports.filter(status=ReportStatus.SUBMITTED).count() == 4

@@ -142,3 +142,28 @@ def test_only_an_administrator_records_a_payment(director, contract):
         pay(director, contract.tranches.get(year=1, position=1))
 
     assert error.value.code == "forbidden"
+
+
+def test_a_tranche_is_paid_in_full_and_not_before_it_was_due(administrator, director):
+    contract = active_contract(administrator, director)
+    tranche = contract.tranches.get(year=1, position=1)
+
+    with pytest.raises(ApplicationError) as partial:
+        payment_record(
+            actor=administrator,
+            tranche=tranche,
+            paid_on=timezone.localdate(),
+            amount=Decimal("1.00"),
+            reference="VIR-1",
+        )
+    assert partial.value.field == "amount"
+    with pytest.raises(ApplicationError) as early:
+        payment_record(
+            actor=administrator,
+            tranche=tranche,
+            paid_on=timezone.localdate() - timedelta(days=30),
+            amount=tranche.due_amount,
+            reference="VIR-1",
+        )
+    assert early.value.field == "paid_on"
+    assert Tranche.objects.get(pk=tranche.pk).status == "due"

@@ -583,3 +583,27 @@ def test_versions_list_marks_the_latest(client, administrator, draft):
     assert page.count("dernière") >= 2  # the newest French and the newest Arabic
     assert ContractVersion.objects.filter(contract=draft).count() == 2
     assert Contract.objects.get(pk=draft.pk).status == ContractStatus.DRAFT
+
+
+def test_a_draft_terminated_before_it_was_sent_stays_hidden_from_the_cluster(
+    client, administrator, director
+):
+    contract = draft_contract(administrator, director=director)
+    lifecycle.contract_terminate(actor=administrator, contract=contract, reason="Erreur de saisie")
+    client.force_login(director)
+
+    assert client.get(reverse("contracts:detail", args=[contract.pk])).status_code == 404
+    assert (
+        client.get(reverse("contracts:version_download", args=[contract.pk, 1])).status_code == 404
+    )
+
+
+def test_a_contract_terminated_after_it_was_sent_stays_readable_by_the_cluster(
+    client, administrator, director
+):
+    contract = draft_contract(administrator, director=director)
+    contract = lifecycle.contract_send(actor=administrator, contract=contract)
+    lifecycle.contract_terminate(actor=administrator, contract=contract, reason="Renonciation")
+    client.force_login(director)
+
+    assert client.get(reverse("contracts:detail", args=[contract.pk])).status_code == 200

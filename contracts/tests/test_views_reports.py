@@ -570,3 +570,14 @@ def test_review_preview_matches_what_approval_records_below_the_threshold(
     assert recorded == preview
     text = page_text(client.get(reverse("contracts:detail", args=[contract.pk])))
     assert "réduction :" in text
+
+
+def test_an_empty_post_on_the_report_page_is_answered_without_error(
+    client, administrator, director
+):
+    contract = active_contract(administrator, director)
+    client.force_login(director)
+
+    response = client.post(reverse("contracts:report", args=[contract.pk, 1]), {})
+
+    assert response.status_code in (200, 302)

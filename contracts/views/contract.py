@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import recent_login_required
-from core.dashboard import panels_for
+from core.dashboard import CONTRACT_DETAIL, panels_for
 from core.errors import ApplicationError
 from core.journal import journal_for
 from core.permissions import permission_required
@@ -30,8 +30,7 @@ from ..services import lifecycle
 from ..services.lifecycle import CONTRACT_STATES
 
 # Other stages (reports, payments, KPI record) add their sections to the contract's page as
-# panels of this page, with `contract=` as the page object.
-CONTRACT_PAGE = "contract_detail"
+# panels of CONTRACT_DETAIL, with `contract=` as the page object.
 MANAGE = "contracts.manage"
 SIGN = "contracts.sign"
 PER_PAGE = 25
@@ -84,7 +83,7 @@ def _detail_page(request, contract, status=200, **forms):
         {
             "contract": contract,
             "journal": journal_for(contract),
-            "panels": panels_for(request, CONTRACT_PAGE, contract=contract),
+            "panels": panels_for(request, CONTRACT_DETAIL, contract=contract),
             "versions": versions,
             "latest": next((version for version in versions if version.is_latest), None),
             "actions": _actions(request, contract),

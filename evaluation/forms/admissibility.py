@@ -3,8 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms.calls import moroccan_datetime_field
-from core.fields import RowsChoiceField
+from core.fields import RowsChoiceField, moroccan_datetime_field
 
 
 class AdmissibleForm(forms.Form):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms.calls import moroccan_datetime_field
+from core.fields import moroccan_datetime_field
 
 from ..models import Criterion
 

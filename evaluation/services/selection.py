@@ -282,7 +282,7 @@ def _ensure_publishable(call, rows):
 @transaction.atomic
 def results_publish(*, actor, call):
     """Publish the call's results: each director then gets a decision letter by e-mail."""
-    from ..tasks_results import decision_letter_render
+    from ..tasks import decision_letter_render
 
     _require(actor, MANAGE)
     call = Call.objects.select_for_update().get(pk=call.pk)

@@ -14,7 +14,7 @@ from core.tests.client import page_text
 from evaluation.models import Decision
 from evaluation.services import selection
 from evaluation.services.selection import decision_set
-from evaluation.tasks_results import decision_letter_render
+from evaluation.tasks import decision_letter_render
 from evaluation.tests.factories import AssignmentFactory, submitted_review
 from evaluation.tests.test_selection import ALL_TWO, closed_call, ranked_dossier, words
 from evaluation.views.results import result_panel, selected_panel
@@ -41,12 +41,14 @@ def result_panels(monkeypatch):
     them (registered here alone, whatever else is registered)."""
     monkeypatch.setattr(dashboard, "_PANELS", [])
     dashboard.register_panel(
-        page="dossier_detail",
+        page=dashboard.DOSSIER_DETAIL,
         template="evaluation/results/_dossier_panel.html",
         context=result_panel,
     )
     dashboard.register_panel(
-        page="call_detail", template="evaluation/results/_call_panel.html", context=selected_panel
+        page=dashboard.CALL_DETAIL,
+        template="evaluation/results/_call_panel.html",
+        context=selected_panel,
     )
 
 
@@ -143,6 +145,10 @@ def test_each_letter_is_mailed_to_the_director_and_co_editors_with_the_pdf(
     assert content.startswith(b"%PDF")
     assert "n'a pas été retenue" in words(sent[outsider.email].body)
     assert sent[outsider.email].attachments[0][0] == f"{theirs.reference}-decision.pdf"
+
+
+def test_the_letter_task_keeps_the_name_queued_letters_carry():
+    assert decision_letter_render.name == "evaluation.tasks_results.decision_letter_render"
 
 
 @pytest.mark.django_db

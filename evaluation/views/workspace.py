@@ -14,7 +14,7 @@ from applications.choices import ScanStatus
 from applications.models import Dossier
 from applications.sections import task_list
 from applications.selectors import dossier_for_page
-from core.dashboard import panels_for
+from core.dashboard import EVALUATION_WORKSPACE, panels_for
 from core.errors import ApplicationError
 from core.formatting import Numbers
 from core.journal import journal_for
@@ -139,7 +139,7 @@ def _workspace(request, assignment, form=None, status=200):
         "form": form,
         "draft_total": review_weighted_total(review, grid) if review and not submitted else 0,
         # Later stages add what evaluators should know (a returning cluster's record).
-        "panels": panels_for(request, "evaluation_workspace", dossier=dossier),
+        "panels": panels_for(request, EVALUATION_WORKSPACE, dossier=dossier),
     }
     if submitted:
         context["scores"] = sorted(review.scores.all(), key=lambda s: criteria.index(s.criterion))

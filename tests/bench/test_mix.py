@@ -12,9 +12,9 @@ from django.test import Client
 
 from accounts.models import Role, User
 from applications.models import Call, Dossier, DossierStatus
+from bench.data.mix import EVALUATION_REFERENCE, MIX_REFERENCE
+from bench.data.plan import DOMAIN
 from contracts.models import Contract
-from core.bench.mix import EVALUATION_REFERENCE, MIX_REFERENCE
-from core.bench.plan import DOMAIN
 from evaluation.models import Assignment, Review, ReviewStatus
 
 pytestmark = pytest.mark.django_db

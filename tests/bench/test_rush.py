@@ -1,4 +1,4 @@
-"""The deadline rush's data (core/bench/rush.py): drafts complete but for the call's three
+"""The deadline rush's data (bench/data/rush.py): drafts complete but for the call's three
 files, which three uploads then a submission turn into a submitted dossier, through the
 services and through the forms the load generator posts."""
 
@@ -18,9 +18,9 @@ from applications.sections import missing_items
 from applications.selectors import dossier_for_page
 from applications.services.documents import document_upload
 from applications.services.submission import dossier_submit
-from applications.uploads import MB, check_upload
-from core.bench.plan import DOMAIN, Plan
-from core.bench.rush import RUSH_REFERENCE, padded_pdf, rush_count, rush_drafts, rush_prepare
+from bench.data.plan import DOMAIN, Plan
+from bench.data.rush import RUSH_REFERENCE, padded_pdf, rush_count, rush_drafts, rush_prepare
+from core.uploads import MB, check_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,8 @@ from applications.models import (
     DossierStatus,
     Receipt,
 )
+from bench.data.plan import CALL_REFERENCE, DOMAIN
 from contracts.models import AnnualReport, Contract, ContractStatus, ReportStatus, Tranche
-from core.bench.plan import CALL_REFERENCE, DOMAIN
 from core.tests.client import page_text
 from evaluation.models import (
     Assignment,

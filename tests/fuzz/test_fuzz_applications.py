@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from applications.choices import (
     DocumentPart,
-    FileType,
     Indicator,
     LegalForm,
     MemberType,
@@ -22,6 +21,7 @@ from applications.sections import SECTIONS_BY_SLUG
 from applications.services.dossiers import project_save
 from applications.tests.builders import call_with_checklist, draft_for
 from applications.tests.factories import CallFactory, ClusterFactory, ClusterMemberFactory
+from core.uploads import FileType
 
 from .conftest import fuzz_post, logged_in
 from .strategies import (

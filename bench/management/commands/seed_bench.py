@@ -3,14 +3,14 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from core.bench.seed import BenchRefused, seed
+from bench.data.seed import BenchRefused, seed
 
 
 class Command(BaseCommand):
     help = (
         "Write the benchmark's programme-scale data set in bulk: 1,000 clusters of 20 members, "
         "1,000 submitted dossiers with their files, 3 reviews each, 200 contracts of 5 years "
-        "(--scale shrinks it all). PDFs are not rendered; see core/bench/__init__.py."
+        "(--scale shrinks it all). PDFs are not rendered; see bench/data/__init__.py."
     )
 
     def add_arguments(self, parser):

@@ -10,8 +10,9 @@ from types import SimpleNamespace
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import Role, User
-from applications.choices import DocumentPart, FileType
+from applications.choices import DocumentPart
 from applications.models import Call, CallStatus, Cluster, Dossier, DossierStatus, RequiredDocument
+from core.uploads import FileType
 
 from . import dossiers, people
 from .plan import BATCH, DOMAIN, PASSWORD, _scaled

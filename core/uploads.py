@@ -1,19 +1,31 @@
-"""Checks every uploaded file before it joins a dossier: name, size, and real type."""
+"""Uploaded files, for every app: the checks each passes before it is kept (name, size, and
+real type), and the random name it is stored under."""
 
 import hashlib
 import re
 import unicodedata
+import uuid
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import magic
+from django.db import models
 from django.utils.translation import gettext as _
 
-from core.errors import ApplicationError
+from .errors import ApplicationError
 
-from .choices import FileType
+
+class FileType(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (.docx)"
+    XLSX = "xlsx", "Excel (.xlsx)"
+    ODT = "odt", "OpenDocument (.odt)"
+    ODS = "ods", "OpenDocument (.ods)"
+    JPEG = "jpg", "JPEG"
+    PNG = "png", "PNG"
+
 
 MB = 1024 * 1024
 # What the content must be for each accepted type, as libmagic names it.
@@ -348,3 +360,10 @@ def check_upload(uploaded, *, allowed_types, max_size_mb):
     if problem:
         raise ApplicationError(problem, field="file")
     return CheckedFile(name=name, size=uploaded.size, sha256=_sha256(uploaded), content_type=mime)
+
+
+def random_name(filename):
+    """A stored file's name: random, so that a path never reveals or collides with another;
+    only the (lower-cased, short) extension of the sent name is kept."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"{uuid.uuid4().hex}{suffix}"
