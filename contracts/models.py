@@ -10,12 +10,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.choices import Indicator
-from core.models import DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
+from core.models import DecimalDigits, DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
 
 from .storage import contract_file_path, evidence_path, report_file_path, version_path
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-RATE = {"max_digits": 5, "decimal_places": 2}
+MONEY: DecimalDigits = {"max_digits": 14, "decimal_places": 2}
+RATE: DecimalDigits = {"max_digits": 5, "decimal_places": 2}
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 

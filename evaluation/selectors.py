@@ -36,7 +36,7 @@ RANKED_STATUSES = (
     DossierStatus.WAITING_LIST,
     DossierStatus.REJECTED,
 )
-SCORE_FIELD = DecimalField(max_digits=6, decimal_places=2)
+SCORE_FIELD: DecimalField = DecimalField(max_digits=6, decimal_places=2)
 # Why a dossier of the ranking may not be selected (services.selection.ineligibility_reason
 # says it in words); "" when it may.
 UNSCORED, UNDER_TOTAL, UNDER_CRITERION, DIVERGENT, AWAITING = (
@@ -46,7 +46,7 @@ UNSCORED, UNDER_TOTAL, UNDER_CRITERION, DIVERGENT, AWAITING = (
     "divergent",
     "awaiting",
 )
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+MONEY_FIELD: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 
 def _below_a_criterion_minimum():
