@@ -1,5 +1,11 @@
 """Submitting, withdrawing and reopening a dossier: the state machine, written once."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -15,6 +21,11 @@ from ..models import Receipt
 from ..sections import missing_items
 from ..selectors import DOSSIER_CHECK_PREFETCHES
 from .dossiers import _lock, ensure_call_open
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    from ..models import Dossier, DossierDocument
 
 S = DossierStatus
 # The whole life of a dossier, in one table. After the deadline the ministry's examination
@@ -51,7 +62,14 @@ DOSSIER_STATES = StateMachine(
 )
 
 
-def _transition(*, actor, dossier, action, message="", data=None):
+def _transition(
+    *,
+    actor: User,
+    dossier: Dossier,
+    action: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
     from_state = dossier.status
     dossier.status = DOSSIER_STATES.target(from_state, action)
     journal_record(
@@ -66,7 +84,14 @@ def _transition(*, actor, dossier, action, message="", data=None):
 
 
 @transaction.atomic
-def dossier_transition(*, actor, dossier, action, message="", data=None):
+def dossier_transition(
+    *,
+    actor: User,
+    dossier: Dossier,
+    action: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+) -> Dossier:
     """Move a dossier along the table above, under a row lock, and journal it.
 
     Callers check who may act; this refuses any move the table does not allow."""
@@ -77,7 +102,9 @@ def dossier_transition(*, actor, dossier, action, message="", data=None):
 
 
 @transaction.atomic
-def dossier_submit(*, actor, dossier, declaration, now=None):
+def dossier_submit(
+    *, actor: User, dossier: Dossier, declaration: bool, now: datetime | None = None
+) -> Dossier:
     """Submit before the deadline; a late or incomplete dossier stays a draft, untouched."""
     now = now or timezone.now()
     dossier = _lock(dossier)
@@ -118,7 +145,9 @@ def dossier_submit(*, actor, dossier, declaration, now=None):
     return dossier
 
 
-def ensure_files_scanned(dossier, documents=None):
+def ensure_files_scanned(
+    dossier: Dossier, documents: Iterable[DossierDocument] | None = None
+) -> None:
     """Refuse while a file waits for the antivirus, or a required one was found infected."""
     documents = dossier.documents.all() if documents is None else documents
     for document in documents:
@@ -142,7 +171,7 @@ def ensure_files_scanned(dossier, documents=None):
             )
 
 
-def _receipt_create(*, dossier, submitted_at, actor):
+def _receipt_create(*, dossier: Dossier, submitted_at: datetime, actor: User) -> Receipt:
     number = f"{dossier.reference}-AR{dossier.receipts.count() + 1:02d}"
     files = [
         {
@@ -166,7 +195,9 @@ def _receipt_create(*, dossier, submitted_at, actor):
 
 
 @transaction.atomic
-def dossier_withdraw(*, actor, dossier, reason, now=None):
+def dossier_withdraw(
+    *, actor: User, dossier: Dossier, reason: str, now: datetime | None = None
+) -> Dossier:
     dossier = _lock(dossier)
     if not actor.has_perm("applications.withdraw_dossier", dossier):
         raise ApplicationError(_("Ce dossier ne peut pas être retiré."), code="forbidden")
@@ -179,7 +210,7 @@ def dossier_withdraw(*, actor, dossier, reason, now=None):
 
 
 @transaction.atomic
-def dossier_reopen(*, actor, dossier, now=None):
+def dossier_reopen(*, actor: User, dossier: Dossier, now: datetime | None = None) -> Dossier:
     dossier = _lock(dossier)
     if not actor.has_perm("applications.reopen_dossier", dossier):
         raise ApplicationError(_("Ce dossier ne peut pas être rouvert."), code="forbidden")
