@@ -1,6 +1,10 @@
 """The life of a contrat-programme: its PDF versions, signature by the cluster, countersignature
 by the ministry, closing and termination. Every step is journaled and e-mailed."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -33,6 +37,12 @@ from ..models import (
 from .figures import call_figures_refresh
 from .generation import ensure_draft, require_manager, terms_ensure
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import User
+    from applications.uploads import CheckedFile
+
 S = ContractStatus
 CONTRACT_STATES = StateMachine(
     {
@@ -53,7 +63,7 @@ SCAN_MAX_MB = 20
 INFECTED = "contract.file_infected"
 
 
-def _lock(contract):
+def _lock(contract: Contract) -> Contract:
     return (
         Contract.objects.select_for_update()
         .select_related("cluster__owner", "call")
@@ -61,7 +71,14 @@ def _lock(contract):
     )
 
 
-def contract_transition(*, actor, contract, action, message="", data=None):
+def contract_transition(
+    *,
+    actor: User,
+    contract: Contract,
+    action: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+) -> Contract:
     """Move a locked contract along the table above and journal it; callers check who acts."""
     from_state = contract.status
     contract.status = CONTRACT_STATES.target(from_state, action)
@@ -83,7 +100,7 @@ def contract_transition(*, actor, contract, action, message="", data=None):
     return contract
 
 
-def notify_cluster(contract, template, key, **context):
+def notify_cluster(contract: Contract, template: str, key: str, **context: Any) -> None:
     """E-mail the cluster's editors, each once for `key`, in their language."""
     path = reverse("contracts:detail", args=[contract.pk])
     for person in cluster_editors(contract.cluster):
@@ -96,7 +113,7 @@ def notify_cluster(contract, template, key, **context):
         )
 
 
-def notify_ministry(contract, template, key, **context):
+def notify_ministry(contract: Contract, template: str, key: str, **context: Any) -> None:
     """E-mail the administrator who generated the contract."""
     person = contract.created_by
     mail_queue(
@@ -114,7 +131,7 @@ def notify_ministry(contract, template, key, **context):
 
 
 @transaction.atomic
-def version_request(*, actor, contract, language="fr"):
+def version_request(*, actor: User, contract: Contract, language: str = "fr") -> ContractVersion:
     """Add a version of the contract's PDF, rendered in a task; older versions stay."""
     from ..tasks import contract_version_render
 
@@ -136,7 +153,7 @@ def version_request(*, actor, contract, language="fr"):
     return version
 
 
-def contract_pdf_context(contract, language):
+def contract_pdf_context(contract: Contract, language: str) -> dict[str, Any]:
     from ..selectors import contract_schedule
 
     return {
@@ -147,7 +164,7 @@ def contract_pdf_context(contract, language):
     }
 
 
-def version_pdf_render(*, version_id):
+def version_pdf_render(*, version_id: int) -> ContractVersion:
     """Render a version; a retried task replaces its file, never adds another version."""
     version = ContractVersion.objects.select_related("contract__call", "contract__cluster").get(
         pk=version_id
@@ -172,7 +189,7 @@ def version_pdf_render(*, version_id):
     return locked
 
 
-def latest_version(contract, language=None):
+def latest_version(contract: Contract, language: str | None = None) -> ContractVersion | None:
     versions = contract.versions.exclude(pdf="")
     if language:
         versions = versions.filter(language=language)
@@ -180,7 +197,7 @@ def latest_version(contract, language=None):
 
 
 @transaction.atomic
-def contract_send(*, actor, contract):
+def contract_send(*, actor: User, contract: Contract) -> Contract:
     """Send the draft to the cluster for signature: it then sees and downloads it."""
     require_manager(actor)
     contract = _lock(contract)
@@ -209,7 +226,7 @@ def contract_send(*, actor, contract):
 
 
 @transaction.atomic
-def contract_recall(*, actor, contract, reason):
+def contract_recall(*, actor: User, contract: Contract, reason: str) -> Contract:
     """Take a contract sent for signature back to draft, to correct it."""
     require_manager(actor)
     contract = _lock(contract)
@@ -219,7 +236,7 @@ def contract_recall(*, actor, contract, reason):
     return contract_transition(actor=actor, contract=contract, action="recall", message=reason)
 
 
-def _store_upload(actor, contract, field, upload):
+def _store_upload(actor: User, contract: Contract, field: str, upload: UploadedFile) -> CheckedFile:
     checked = check_upload(upload, allowed_types=SCAN_TYPES, max_size_mb=SCAN_MAX_MB)
     scan_upload_or_refuse(upload, name=checked.name, target=contract, actor=actor)
     getattr(contract, field).save(checked.name, upload, save=False)
@@ -228,7 +245,7 @@ def _store_upload(actor, contract, field, upload):
 
 @journal_infected_uploads(INFECTED)
 @transaction.atomic
-def contract_sign(*, actor, contract, scan):
+def contract_sign(*, actor: User, contract: Contract, scan: UploadedFile) -> Contract:
     """The cluster uploads the contract it signed."""
     contract = _lock(contract)
     if not actor.has_perm("contracts.sign", contract):
@@ -249,7 +266,7 @@ def contract_sign(*, actor, contract, scan):
 
 @journal_infected_uploads(INFECTED)
 @transaction.atomic
-def contract_activate(*, actor, contract, final_copy):
+def contract_activate(*, actor: User, contract: Contract, final_copy: UploadedFile) -> Contract:
     """The ministry countersigns: the final copy is uploaded and the contract takes effect; the
     tranches due at signature become payable."""
     from .reports import tranches_release
@@ -273,7 +290,7 @@ def contract_activate(*, actor, contract, final_copy):
     return contract
 
 
-def _cancel_planned(contract, actor):
+def _cancel_planned(contract: Contract, actor: User) -> int:
     # Saved with their history (audit app), which a queryset update() would skip.
     planned = list(contract.tranches.filter(status=TrancheStatus.PLANNED))
     for tranche in planned:
@@ -283,7 +300,7 @@ def _cancel_planned(contract, actor):
 
 
 @transaction.atomic
-def contract_close(*, actor, contract):
+def contract_close(*, actor: User, contract: Contract) -> Contract:
     """Close a contract whose last annual report is approved; what was never due is cancelled."""
     require_manager(actor)
     contract = _lock(contract)
@@ -309,7 +326,7 @@ def contract_close(*, actor, contract):
 
 
 @transaction.atomic
-def contract_terminate(*, actor, contract, reason):
+def contract_terminate(*, actor: User, contract: Contract, reason: str) -> Contract:
     """End a contract before its term, for a stated reason. Tranches already due stay payable;
     the others are cancelled and no longer count against the envelope."""
     require_manager(actor)
