@@ -1,6 +1,9 @@
 """Every write on accounts goes through these functions."""
 
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -19,23 +22,28 @@ from core.services import full_clean_or_refuse
 from .models import STAFF_ROLES, Role, User
 from .tokens import email_verification_payload, email_verification_token
 
+if TYPE_CHECKING:
+    from core.models import OutgoingMail
 
-def _absolute(path):
+
+def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def email_is_taken(email):
+def email_is_taken(email: str) -> bool:
     return User.objects.filter(email__iexact=email.strip()).exists()
 
 
-def _duplicate_email_error():
+def _duplicate_email_error() -> ApplicationError:
     return ApplicationError(
         _("Un compte existe déjà avec cette adresse e-mail."), field="email", code="duplicate"
     )
 
 
 @transaction.atomic
-def user_register_director(*, email, full_name, password, phone="", language):
+def user_register_director(
+    *, email: str, full_name: str, password: str, phone: str = "", language: str
+) -> User:
     """Create a director's account, unverified until the link sent by e-mail is followed."""
     if email_is_taken(email):
         raise _duplicate_email_error()
@@ -58,7 +66,7 @@ def user_register_director(*, email, full_name, password, phone="", language):
     return user
 
 
-def verification_mail_queue(*, user):
+def verification_mail_queue(*, user: User) -> OutgoingMail:
     token = email_verification_token(user)
     link = _absolute(reverse("accounts:verify_email", kwargs={"token": token}))
     return mail_queue(
@@ -71,7 +79,7 @@ def verification_mail_queue(*, user):
 
 
 @transaction.atomic
-def verification_mail_resend(*, email):
+def verification_mail_resend(*, email: str) -> None:
     """Send a new link to an unverified account; says nothing about unknown addresses."""
     user = User.objects.filter(
         email__iexact=email.strip(), email_verified_at__isnull=True, role=Role.DIRECTOR
@@ -81,7 +89,7 @@ def verification_mail_resend(*, email):
 
 
 @transaction.atomic
-def user_verify_email(*, token):
+def user_verify_email(*, token: str) -> User:
     try:
         payload = email_verification_payload(token)
     except signing.SignatureExpired as exc:
@@ -109,7 +117,7 @@ def user_verify_email(*, token):
 
 
 @transaction.atomic
-def user_invite(*, inviter, email, full_name, role, language):
+def user_invite(*, inviter: User, email: str, full_name: str, role: str, language: str) -> User:
     """An administrator invites ministry staff; they choose their password from the e-mail."""
     if not inviter.is_administrator:
         raise ApplicationError(_("Seul un administrateur peut inviter des comptes."))
@@ -131,7 +139,7 @@ def user_invite(*, inviter, email, full_name, role, language):
     return user
 
 
-def invitation_mail_queue(*, user):
+def invitation_mail_queue(*, user: User) -> OutgoingMail:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     path = reverse("accounts:invitation_accept", kwargs={"uidb64": uidb64, "token": token})
@@ -150,7 +158,7 @@ def invitation_mail_queue(*, user):
 
 
 @transaction.atomic
-def invitation_resend(*, actor, user):
+def invitation_resend(*, actor: User, user: User) -> OutgoingMail:
     """A new link for an invited person who never chose a password (the old one expired)."""
     if not actor.is_administrator:
         raise ApplicationError(_("Seul un administrateur peut inviter des comptes."))
@@ -162,7 +170,7 @@ def invitation_resend(*, actor, user):
     return invitation_mail_queue(user=user)
 
 
-def user_invitation_accept(*, user):
+def user_invitation_accept(*, user: User) -> User:
     """Called once the invited person has chosen a password: the address is proven too."""
     if not user.email_verified:
         user.email_verified_at = timezone.now()
@@ -171,7 +179,7 @@ def user_invitation_accept(*, user):
 
 
 @transaction.atomic
-def user_profile_update(*, user, full_name, phone, preferred_language):
+def user_profile_update(*, user: User, full_name: str, phone: str, preferred_language: str) -> User:
     user.full_name = full_name.strip()
     user.phone = phone.strip()
     user.preferred_language = preferred_language
@@ -180,13 +188,13 @@ def user_profile_update(*, user, full_name, phone, preferred_language):
     return user
 
 
-def user_language_set(*, user, language):
+def user_language_set(*, user: User, language: str) -> None:
     if language in dict(settings.LANGUAGES) and user.preferred_language != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
 
 
-def password_reset_mail_queue(*, user, uidb64, token):
+def password_reset_mail_queue(*, user: User, uidb64: str, token: str) -> OutgoingMail:
     path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
     return mail_queue(
         template="password_reset",
@@ -198,7 +206,7 @@ def password_reset_mail_queue(*, user, uidb64, token):
 
 
 @transaction.atomic
-def unverified_users_purge(*, older_than=timedelta(days=7)):
+def unverified_users_purge(*, older_than: timedelta = timedelta(days=7)) -> int:
     """Free the addresses of self-registrations whose link was never followed."""
     stale = User.objects.filter(
         role=Role.DIRECTOR,

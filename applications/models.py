@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
+from core.models import DecimalDigits, DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
 from core.states import register_badges
 from core.uploads import FileType
 
@@ -22,7 +22,7 @@ from .choices import (
 )
 from .storage import document_path, receipt_path, specification_path
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: DecimalDigits = {"max_digits": 14, "decimal_places": 2}
 
 
 class CallStatus(models.TextChoices):

@@ -4,12 +4,18 @@ Every function here works on a dossier loaded with `selectors.dossier_for_page` 
 the task list alone, `selectors.dossier_for_task_list`), so it costs no query per section.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DocumentPart, Indicator, ScanStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -24,11 +30,11 @@ STATUS_LABELS = {
 @dataclass(frozen=True)
 class Section:
     slug: str
-    title: str
+    title: StrOrPromise
     kind: str  # "text", "documents", "members", "innovation", "budget", "kpis"
     fields: tuple = ()
     part: str = ""
-    hint: str = ""
+    hint: StrOrPromise = ""
     extra: dict = field(default_factory=dict)
 
 

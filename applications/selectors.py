@@ -1,5 +1,11 @@
 """Reads that join or filter by permission; each returns what its page needs in few queries."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import (
     Count,
     IntegerField,
@@ -25,17 +31,23 @@ from .models import (
     KpiTarget,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Manager, QuerySet
 
-def published_calls():
+    from accounts.models import User
+
+
+def published_calls() -> QuerySet[Call]:
     return Call.objects.exclude(status=CallStatus.DRAFT).order_by("-closes_at")
 
 
-def open_calls(now=None):
+def open_calls(now: datetime | None = None) -> QuerySet[Call]:
     now = now or timezone.now()
     return published_calls().filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
 
 
-def calls_for_administration():
+def calls_for_administration() -> QuerySet[Call]:
     return Call.objects.annotate(
         dossier_count=Count("dossiers", distinct=True),
         submitted_count=Count(
@@ -44,7 +56,7 @@ def calls_for_administration():
     ).order_by("-closes_at")
 
 
-def edited_cluster_ids(user) -> list[int]:
+def edited_cluster_ids(user: User) -> list[int]:
     """The ids of the clusters a director owns or co-edits, read once per user object, that
     is once per request for the person signed in: their space filters their cluster, dossiers
     and contracts by them, and a list of ids is cheaper to build into each query than a
@@ -60,11 +72,14 @@ def edited_cluster_ids(user) -> list[int]:
         co_edited = Cluster.co_editors.through.objects.filter(user=user).values_list(
             "cluster_id", flat=True
         )
-        ids = user._edited_cluster_ids = sorted(set(owned.union(co_edited, all=True)))
+        # A cache on the user object, which the model does not declare.
+        ids = user._edited_cluster_ids = sorted(  # type: ignore[attr-defined]
+            set(owned.union(co_edited, all=True))
+        )
     return ids
 
 
-def cluster_for_user(user):
+def cluster_for_user(user: User | AnonymousUser) -> Cluster | None:
     """The cluster a director owns or co-edits, or None."""
     if not user.is_authenticated:
         return None
@@ -74,19 +89,19 @@ def cluster_for_user(user):
     return Cluster.objects.filter(pk=ids[0]).select_related("owner").first()
 
 
-def cluster_card_for(user):
+def cluster_card_for(user: User | AnonymousUser) -> Cluster | None:
     """The director's cluster as their space shows it (its name), or None."""
     ids = edited_cluster_ids(user) if user.is_authenticated else []
     return Cluster.objects.filter(pk=ids[0]).only("name", "acronym").first() if ids else None
 
 
-def cluster_editors(cluster):
+def cluster_editors(cluster: Cluster) -> list[User]:
     """The director and the co-editors: the people to tell about the cluster's dossiers.
     Prefetch `co_editors` when calling this in a loop."""
     return [cluster.owner, *cluster.co_editors.all()]
 
 
-def critical_mass(cluster):
+def critical_mass(cluster: Cluster) -> dict[str, Any]:
     """Members by type and the share of companies, counted in one query."""
     counts = {
         row["member_type"]: row["n"]
@@ -99,7 +114,7 @@ def critical_mass(cluster):
     return {"total": total, "companies": companies, "company_share": share, "by_type": by_type}
 
 
-def dossiers_visible_to(user):
+def dossiers_visible_to(user: User | AnonymousUser) -> QuerySet[Dossier]:
     dossiers = Dossier.objects.select_related("call", "cluster")
     if not user.is_authenticated:
         return dossiers.none()
@@ -134,21 +149,21 @@ DOSSIER_CHECK_PREFETCHES = (
 )
 
 
-def dossier_for_check(queryset):
+def dossier_for_check(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
     """The check-your-answers page: the whole dossier, to show and to tell what is missing."""
     return queryset.select_related("call", "cluster", "cluster__owner").prefetch_related(
         *DOSSIER_CHECK_PREFETCHES
     )
 
 
-def dossier_for_page(queryset):
+def dossier_for_page(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
     """Everything the dossier pages show, loaded in a fixed number of queries."""
     return queryset.select_related("call", "cluster", "cluster__owner").prefetch_related(
         *DOSSIER_PAGE_PREFETCHES
     )
 
 
-def _rows_of(queryset):
+def _rows_of(queryset: Manager[Any] | QuerySet[Any]) -> Coalesce:
     """How many rows of `queryset` point at the outer dossier, as a subquery (0 for none)."""
     counted = queryset.filter(dossier=OuterRef("pk")).values("dossier").annotate(rows=Count("*"))
     return Coalesce(Subquery(counted.values("rows"), output_field=IntegerField()), 0)
@@ -164,7 +179,7 @@ TASK_LIST_COUNTS = {
 }
 
 
-def dossier_for_task_list(queryset):
+def dossier_for_task_list(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
     """What the dossier's own page shows: its task list needs only how many budget years,
     indicator targets, members and projects each section holds, read with the dossier in
     one query instead of four queries of rows; its files and its receipts."""
@@ -179,7 +194,7 @@ def dossier_for_task_list(queryset):
     )
 
 
-def with_task_list_counts(drafts) -> None:
+def with_task_list_counts(drafts: Sequence[Dossier]) -> None:
     """Give drafts already read what their task list needs, in three queries whatever their
     number: the counts of their rows (`sections.counted`), their files' requirement and scan
     status, and their call's required documents."""
@@ -208,7 +223,7 @@ SECTION_PREFETCHES = {
 }
 
 
-def dossier_for_section(queryset, kind):
+def dossier_for_section(queryset: QuerySet[Dossier], kind: str) -> QuerySet[Dossier]:
     """What one section page shows: its own rows, not those of every other section (the
     page most requested while a dossier is filled in)."""
     return queryset.select_related("call", "cluster", "cluster__owner").prefetch_related(
@@ -216,7 +231,7 @@ def dossier_for_section(queryset, kind):
     )
 
 
-def deposited_dossiers(call):
+def deposited_dossiers(call: Call) -> QuerySet[Dossier]:
     """The dossiers the ministry may read for a call: submitted or withdrawn, never drafts."""
     return (
         call.dossiers.exclude(status=DossierStatus.DRAFT)

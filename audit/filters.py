@@ -66,7 +66,7 @@ class JournalFilter(django_filters.FilterSet):
 
     class Meta:
         model = JournalEntry
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,11 @@
 """The journal as the administrators' page and its exports show it: each entry with its
 object's reference and page, its states in words and what it changed."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.urls import reverse
@@ -10,6 +14,9 @@ from applications.models import Call, CallStatus, Dossier, DossierStatus
 from contracts.models import Contract, ContractStatus, ReportStatus, TrancheStatus
 from core.models import JournalEntry
 from evaluation.models import Assignment, AssignmentStatus, ReviewStatus
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
 
 # The states an action's from/to values belong to, by the action's prefix.
 STATES = {
@@ -24,7 +31,7 @@ STATES = {
 }
 
 
-def journal_entries():
+def journal_entries() -> QuerySet[JournalEntry]:
     """Every entry with its author and object in a fixed number of queries."""
     return JournalEntry.objects.select_related("actor", "content_type").prefetch_related(
         GenericPrefetch(
@@ -39,7 +46,7 @@ def journal_entries():
     )
 
 
-def state_label(action, value):
+def state_label(action: str, value: str) -> str:
     if not value:
         return ""
     states = STATES.get(action.split(".", 1)[0])
@@ -49,13 +56,13 @@ def state_label(action, value):
         return value
 
 
-def _dossier_url(dossier):
+def _dossier_url(dossier: Dossier) -> str | None:
     if dossier.status == DossierStatus.DRAFT:
         return None  # the ministry has no page for a draft
     return reverse("evaluation:admissibility_detail", args=[dossier.pk])
 
 
-def _object(target):
+def _object(target: Model | None) -> tuple[str, str | None]:
     """(reference, staff page or None) of the entry's object."""
     if isinstance(target, Call):
         return target.reference, reverse("applications:backoffice_call_detail", args=[target.pk])
@@ -78,11 +85,12 @@ class JournalRow:
     to_state: str
 
     @classmethod
-    def of(cls, entry):
+    def of(cls, entry: JournalEntry) -> JournalRow:
         reference, url = _object(entry.target)
         return cls(
             entry=entry,
-            kind=str(entry.content_type.model_class()._meta.verbose_name),
+            # Every journalled model is still installed: its class is never None here.
+            kind=str(entry.content_type.model_class()._meta.verbose_name),  # type: ignore[union-attr]
             reference=reference,
             url=url,
             from_state=state_label(entry.action, entry.from_state),
@@ -90,5 +98,5 @@ class JournalRow:
         )
 
 
-def journal_rows(entries):
+def journal_rows(entries: Iterable[JournalEntry]) -> list[JournalRow]:
     return [JournalRow.of(entry) for entry in entries]

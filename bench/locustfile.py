@@ -35,8 +35,8 @@ class Person(FastHttpUser):
     abstract = True
     host = PLAN["base_url"]
     wait_time = between(*PLAN["think_seconds"])
-    role = None
-    actions = {}  # {method name: weight}
+    role: str | None = None
+    actions: dict[str, float] = {}  # {method name: weight}
 
     def on_start(self):
         # Each person once: Locust starts `fixed_count` users of the class, one per account.

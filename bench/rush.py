@@ -58,12 +58,12 @@ class Client:
 
     dossier: Dossier
     files: list  # [(requirement, name, bytes, sha256)]
-    session: requests.Session = None
+    session: requests.Session | None = None
     timings: list = field(default_factory=list)  # [(step, seconds, status)]
     errors: list = field(default_factory=list)
     submitted: bool = False
     seconds: float = 0.0
-    submitted_after: float = None
+    submitted_after: float | None = None
 
 
 class StepFailed(Exception):

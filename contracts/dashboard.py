@@ -54,7 +54,7 @@ SIGNED = (ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.CLOSED)
 COMMITTING = (*SIGNED, ContractStatus.TERMINATED)
 PUBLIC = (ContractStatus.ACTIVE, ContractStatus.CLOSED)
 INDICATOR_ORDER = {value: position for position, value in enumerate(Indicator.values)}
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 
 def _percent(part, whole):

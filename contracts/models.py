@@ -2,6 +2,7 @@
 schedule in tranches, the KPI commitments, annual reports and disbursements."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,13 +11,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.choices import Indicator
-from core.models import DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
+from core.models import DecimalDigits, DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
 from core.states import register_badges
 
 from .storage import contract_file_path, evidence_path, report_file_path, version_path
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-RATE = {"max_digits": 5, "decimal_places": 2}
+if TYPE_CHECKING:
+    from accounts.models import User
+
+MONEY: DecimalDigits = {"max_digits": 14, "decimal_places": 2}
+RATE: DecimalDigits = {"max_digits": 5, "decimal_places": 2}
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
@@ -207,6 +211,8 @@ register_badges(
 class Tranche(models.Model):
     """A part of a year's subsidy, paid when its condition is met."""
 
+    # Set by a service before save: simple_history records this person as the change's author.
+    _history_user: "User"
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="tranches")
     year = models.PositiveSmallIntegerField(_("année"), validators=[MinValueValidator(1)])
     position = models.PositiveSmallIntegerField(_("tranche n°"), validators=[MinValueValidator(1)])
@@ -248,6 +254,8 @@ class Payment(DeleteGuardMixin, TimeStampedModel):
     """The disbursement of a tranche: one per tranche, never above what is due. Never deleted
     (DeleteGuardMixin.undeletable keeps every row)."""
 
+    # Set by a service before save: simple_history records this person as the change's author.
+    _history_user: "User"
     deletion_refused = _("Un versement enregistré ne se supprime jamais.")
 
     tranche = models.OneToOneField(Tranche, on_delete=models.PROTECT, related_name="payment")

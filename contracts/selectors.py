@@ -1,7 +1,11 @@
 """Reads on contracts: what each person may see, and the sums the envelope and dashboards need,
 computed by the database."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
@@ -23,10 +27,19 @@ from applications.selectors import edited_cluster_ids
 from .defaults import TERMS
 from .models import Contract, ContractStatus, ContractTerms, Tranche, TrancheStatus
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+    from applications.models import Call
+
+    from .models import KpiCommitment
+
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
-def tranche_commitment(prefix=""):
+def tranche_commitment(prefix: str = "") -> Case:
     """What a tranche still engages of the State's money: what was paid once paid, what is due
     once due, nothing once withheld or cancelled, the planned amount otherwise."""
     field = (lambda name: f"{prefix}{name}") if prefix else (lambda name: name)
@@ -42,7 +55,7 @@ def tranche_commitment(prefix=""):
     )
 
 
-def committed_under(call, *, excluding=None):
+def committed_under(call: Call, *, excluding: Contract | None = None) -> Decimal:
     """Σ of what the call's contracts engage, by the database."""
     tranches = Tranche.objects.filter(contract__call=call)
     if excluding is not None:
@@ -50,7 +63,7 @@ def committed_under(call, *, excluding=None):
     return tranches.aggregate(total=Coalesce(Sum(tranche_commitment()), ZERO))["total"]
 
 
-def _sum_of_tranches(**filters):
+def _sum_of_tranches(**filters: Any) -> Coalesce:
     return Coalesce(
         Subquery(
             Tranche.objects.filter(contract=OuterRef("pk"), **filters)
@@ -62,7 +75,7 @@ def _sum_of_tranches(**filters):
     )
 
 
-def _sum_paid():
+def _sum_paid() -> Coalesce:
     return Coalesce(
         Subquery(
             Tranche.objects.filter(contract=OuterRef("pk"), status=TrancheStatus.PAID)
@@ -74,13 +87,13 @@ def _sum_paid():
     )
 
 
-def with_totals(contracts):
+def with_totals(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
     """Annotate each contract with its scheduled subsidy and what has been paid (subqueries:
     one query for the whole list)."""
     return contracts.annotate(subsidy_total=_sum_of_tranches(), paid_total=_sum_paid())
 
 
-def contract_terms(call, language: str) -> ContractTerms:
+def contract_terms(call: Call, language: str) -> ContractTerms:
     """The call's model contract in a language: the one saved, or the ministry's model, not
     saved (the first `terms_update` or rendered contract saves it)."""
     terms = ContractTerms.objects.filter(call=call, language=language).first()
@@ -91,7 +104,7 @@ def contract_terms(call, language: str) -> ContractTerms:
     return terms
 
 
-def contracts_visible_to(user):
+def contracts_visible_to(user: User | AnonymousUser) -> QuerySet[Contract]:
     """The contracts a person may open: all for administrators, their cluster's once sent for
     signature for directors, none for anyone else."""
     base = Contract.objects.select_related("call", "cluster", "decision__dossier")
@@ -108,16 +121,16 @@ def contracts_visible_to(user):
     return base.none()
 
 
-def _programme_order(commitment):
+def _programme_order(commitment: KpiCommitment) -> tuple[int, str, int]:
     """The programme's indicators in their usual order, then the contract's own ones."""
     order = Indicator.values
     position = order.index(commitment.indicator) if commitment.indicator in order else len(order)
     return position, commitment.label, commitment.year
 
 
-def commitment_table(commitments, years):
+def commitment_table(commitments: Iterable[KpiCommitment], years: int) -> list[dict[str, Any]]:
     """KPI commitments as rows (one per indicator) of targets per year, with their total."""
-    rows = {}
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
     for commitment in commitments:
         key = (commitment.indicator, commitment.label)
         row = rows.setdefault(key, {"name": commitment.name, "targets": [None] * years, "total": 0})
@@ -126,13 +139,16 @@ def commitment_table(commitments, years):
     return list(rows.values())
 
 
-def contract_schedule(contract):
+def contract_schedule(contract: Contract) -> dict[str, Any]:
     """The subsidy schedule by year with its tranches, and the KPI commitments table (three
     queries whatever the contract's length)."""
     tranches = list(contract.tranches.select_related("payment").order_by("year", "position"))
     years = list(contract.contract_years.order_by("year"))
     for row in years:
-        row.tranche_list = [tranche for tranche in tranches if tranche.year == row.year]
+        # What the schedule shows under each year, kept on the row the template reads.
+        row.tranche_list = [  # type: ignore[attr-defined]
+            tranche for tranche in tranches if tranche.year == row.year
+        ]
     commitments = sorted(contract.commitments.all(), key=_programme_order)
     return {
         "schedule": years,

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -6,6 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ApplicationError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+class DecimalDigits(TypedDict):
+    """The size of a DecimalField, written once (MONEY, SCORE) and spread into its fields."""
+
+    max_digits: int
+    decimal_places: int
 
 
 class TimeStampedModel(models.Model):
@@ -30,7 +44,7 @@ class DeleteGuardMixin:
     one, raises. Withdrawal and cancellation are states, not deletions. Cascades cannot reach
     these rows either: the foreign keys to them are PROTECT."""
 
-    deletion_refused = ""
+    deletion_refused: StrOrPromise = ""
 
     @classmethod
     def undeletable(cls, queryset):

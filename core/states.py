@@ -69,7 +69,7 @@ class StateMachine:
             update_fields.append("updated_at")
         update_fields = list(dict.fromkeys(update_fields))
         # The field-level history (audit app) names the person outside a request too.
-        instance._history_user = actor
+        setattr(instance, "_history_user", actor)  # noqa: B010 -- not a field of Model
         instance.save(update_fields=update_fields)
         if journal:
             journal_record(

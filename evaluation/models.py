@@ -6,10 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
+from core.models import DecimalDigits, DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
 from core.states import register_badges
 
-SCORE = {"max_digits": 6, "decimal_places": 2}
+SCORE: DecimalDigits = {"max_digits": 6, "decimal_places": 2}
 
 
 class Grid(TimeStampedModel):

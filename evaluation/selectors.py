@@ -1,6 +1,10 @@
 """Reads of the evaluation, computed by the database: one query for a call's whole ranking."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Avg,
@@ -36,6 +40,15 @@ from .models import (
     Score,
 )
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import WithAnnotations
+
+    from accounts.models import User
+    from applications.models import Call
+
+    from .models import Grid
+
 # Dossiers that take part in the evaluation of a call.
 RANKED_STATUSES = (
     DossierStatus.ADMISSIBLE,
@@ -44,7 +57,7 @@ RANKED_STATUSES = (
     DossierStatus.WAITING_LIST,
     DossierStatus.REJECTED,
 )
-SCORE_FIELD = DecimalField(max_digits=6, decimal_places=2)
+SCORE_FIELD: DecimalField = DecimalField(max_digits=6, decimal_places=2)
 # Why a dossier of the ranking may not be selected (services.selection.ineligibility_reason
 # says it in words); "" when it may.
 UNSCORED, UNDER_TOTAL, UNDER_CRITERION, DIVERGENT, AWAITING = (
@@ -54,10 +67,31 @@ UNSCORED, UNDER_TOTAL, UNDER_CRITERION, DIVERGENT, AWAITING = (
     "divergent",
     "awaiting",
 )
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+MONEY_FIELD: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 
-def _below_a_criterion_minimum():
+class RankingFigures(TypedDict):
+    """What `ranking` adds to each of its dossiers."""
+
+    review_count: int
+    mean_total: Decimal | None
+    spread: Decimal | None
+    below_minimum: bool
+    subsidy_requested: Decimal
+    awaiting_review: bool
+    final_score: Decimal | None
+    eligible: bool
+    divergent: bool
+    reason: str
+    cumulative_requested: Decimal
+    eligible_cumulative: Decimal
+
+
+if TYPE_CHECKING:
+    RankedDossier = WithAnnotations[Dossier, RankingFigures]
+
+
+def _below_a_criterion_minimum() -> Exists:
     """True when, on some criterion, the mean of the submitted notes is under its minimum:
     the criterion's own minimum, or its grid's share of the maximum note."""
     grid = "criterion__grid__"
@@ -75,7 +109,7 @@ def _below_a_criterion_minimum():
     return Exists(means)
 
 
-def review_figures(dossiers):
+def review_figures(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, Any]]:
     """What the submitted reviews of each dossier add up to (`ReviewSummary`'s columns), for
     the dossiers that have some: one query, reading every note of these dossiers."""
     submitted = Q(assignments__review__status=ReviewStatus.SUBMITTED)
@@ -93,7 +127,7 @@ def review_figures(dossiers):
     )
 
 
-def _awaiting_a_review():
+def _awaiting_a_review() -> Exists:
     """True while an evaluator still holds the dossier without having submitted a review."""
     return Exists(
         live_assignments()
@@ -102,7 +136,7 @@ def _awaiting_a_review():
     )
 
 
-def _subsidy_requested():
+def _subsidy_requested() -> Coalesce:
     return Coalesce(
         Subquery(
             BudgetYear.objects.filter(dossier=OuterRef("pk"))
@@ -115,7 +149,7 @@ def _subsidy_requested():
     )
 
 
-def _reason(grid):
+def _reason(grid: Grid) -> Case:
     """The first rule, in the committee's order, that keeps the dossier from selection."""
     return Case(
         When(final_score__isnull=True, then=Value(UNSCORED)),
@@ -128,7 +162,7 @@ def _reason(grid):
     )
 
 
-def ranking(call):
+def ranking(call: Call) -> QuerySet[RankedDossier]:
     """The call's dossiers in rank order, each with its scores, eligibility and subsidy, and
     the running total of what the eligible dossiers ask up to it: one query, whose slice is
     a page of the ranking.
@@ -171,7 +205,7 @@ def ranking(call):
     )
 
 
-def ranking_totals(call):
+def ranking_totals(call: Call) -> dict[str, Any]:
     """The ranking's figures: dossiers ranked, selected, and the subsidy they commit."""
     chosen = Q(decision__outcome=Decision.Outcome.SELECTED)
     return Dossier.objects.filter(call=call, status__in=RANKED_STATUSES).aggregate(
@@ -181,14 +215,14 @@ def ranking_totals(call):
     )
 
 
-def live_assignments(dossier_ids=None):
+def live_assignments(dossier_ids: Iterable[int] | None = None) -> QuerySet[Assignment]:
     live = Assignment.objects.filter(
         status__in=[AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.ACTIVE]
     )
     return live if dossier_ids is None else live.filter(dossier_id__in=dossier_ids)
 
 
-def evaluator_queue_lines(user):
+def evaluator_queue_lines(user: User) -> QuerySet[Assignment, Any]:
     """The evaluator's live assignments as the queue shows them: only the columns on screen,
     by evaluation deadline then reference (one query, no model built per row)."""
     return (
@@ -211,7 +245,7 @@ def evaluator_queue_lines(user):
     )
 
 
-def evaluator_queue(user):
+def evaluator_queue(user: User) -> QuerySet[Assignment]:
     """The evaluator's assignments, with what each page needs, in a fixed number of queries."""
     return (
         live_assignments()
@@ -224,7 +258,7 @@ def evaluator_queue(user):
     )
 
 
-def selected_clusters(call) -> list[dict]:
+def selected_clusters(call: Call) -> list[dict]:
     """The call's selected clusters as the public page lists them: only the columns shown,
     with the labels of their sector and region (one query, no model built per row)."""
     # Translated once, not once per row.
@@ -248,7 +282,7 @@ def selected_clusters(call) -> list[dict]:
     ]
 
 
-def call_grid(call) -> tuple[Grid, list[Criterion]]:
+def call_grid(call: Call) -> tuple[Grid, list[Criterion]]:
     """The call's grid and its criteria; the ministry's grid, unsaved, while the call has none
     of its own (a page shows it without writing it)."""
     grid = Grid.objects.filter(call=call).first()

@@ -1,4 +1,8 @@
-from datetime import timedelta
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +17,10 @@ from core.states import StateMachine
 
 from ..models import Call, CallStatus, DossierStatus, RequiredDocument
 from ..selectors import cluster_editors
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from core.models import JournalEntry
 
 CALL_FIELDS = (
     "reference",
@@ -35,19 +43,19 @@ CALL_FIELDS = (
 )
 
 
-def _require_administrator(actor):
+def _require_administrator(actor: User) -> None:
     if not (actor and actor.is_authenticated and actor.is_administrator):
         raise ApplicationError(_("Seul un administrateur du programme peut gérer les appels."))
 
 
 @transaction.atomic
-def call_save(*, actor, call=None, **fields):
+def call_save(*, actor: User, call: Call | None = None, **fields: Any) -> Call:
     """Create a call, or change one. The deadline of a published call changes only through
     call_deadline_change, which tells the directors concerned."""
     _require_administrator(actor)
     creating = call is None
     # Compare with the stored row, not with an instance a form may already have changed.
-    call = Call() if creating else Call.objects.select_for_update().get(pk=call.pk)
+    call = Call() if call is None else Call.objects.select_for_update().get(pk=call.pk)
     if (
         not creating
         and call.is_published
@@ -91,7 +99,7 @@ def call_save(*, actor, call=None, **fields):
     return call
 
 
-def _field_values(call, fields):
+def _field_values(call: Call, fields: Iterable[str]) -> dict[str, str]:
     """The call's values of the fields a form sent, as strings for the journal."""
     return {name: str(getattr(call, name)) for name in fields if name in CALL_FIELDS}
 
@@ -109,7 +117,13 @@ CALL_JOURNAL_ACTIONS = {"publish": "call.publish", "publish_results": "results.p
 
 
 def call_transition(
-    *, actor, call: Call, action: str, fields=(), message: str = "", data: dict | None = None
+    *,
+    actor: User,
+    call: Call,
+    action: str,
+    fields: Iterable[str] = (),
+    message: str = "",
+    data: dict[str, Any] | None = None,
 ) -> Call:
     """Move a locked call along the table above, saving the other `fields` the caller set;
     its public pages are renewed. Callers check who may act."""
@@ -127,7 +141,7 @@ def call_transition(
 
 
 @transaction.atomic
-def call_publish(*, actor, call):
+def call_publish(*, actor: User, call: Call) -> Call:
     _require_administrator(actor)
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.is_published:
@@ -141,7 +155,7 @@ def call_publish(*, actor, call):
 
 
 @transaction.atomic
-def call_deadline_change(*, actor, call, closes_at, reason):
+def call_deadline_change(*, actor: User, call: Call, closes_at: datetime, reason: str) -> Call:
     """Extend (or move) the deadline of a published call, and tell directors with a draft."""
     _require_administrator(actor)
     call = Call.objects.select_for_update().get(pk=call.pk)
@@ -188,7 +202,7 @@ def call_deadline_change(*, actor, call, closes_at, reason):
     return call
 
 
-def _notify_drafts_of_new_deadline(call, reason, entry):
+def _notify_drafts_of_new_deadline(call: Call, reason: str, entry: JournalEntry) -> None:
     """Everyone who can still submit (drafts, and withdrawn dossiers that may be reopened)."""
     pending = (
         call.dossiers.filter(status__in=[DossierStatus.DRAFT, DossierStatus.WITHDRAWN])
@@ -207,16 +221,17 @@ def _notify_drafts_of_new_deadline(call, reason, entry):
             )
 
 
-def _a_year_later(moment):
+def _a_year_later(moment: datetime) -> datetime:
     """Same weekday and same Moroccan wall-clock time next year, whatever the UTC offset then:
     a 15:00 deadline stays 15:00 even when next year's date falls during Ramadan."""
     local = timezone.localtime(moment).replace(tzinfo=None) + timedelta(days=364)
     return timezone.make_aware(local)
 
 
-def _clone_reference(source, year):
+def _clone_reference(source: Call, year: int) -> str:
     """Next year's reference: the year replaced, or added; unique and within 40 characters."""
-    limit = Call._meta.get_field("reference").max_length
+    # A CharField always has its max_length.
+    limit = cast(int, Call._meta.get_field("reference").max_length)
     if str(source.edition_year) in source.reference:
         base, suffix = source.reference.replace(str(source.edition_year), str(year)), ""
     else:
@@ -229,7 +244,7 @@ def _clone_reference(source, year):
 
 
 @transaction.atomic
-def call_clone(*, actor, source):
+def call_clone(*, actor: User, source: Call) -> Call:
     """A new draft call for next year's edition, with the same rules and checklist."""
     _require_administrator(actor)
     year = source.edition_year + 1
@@ -267,7 +282,9 @@ def call_clone(*, actor, source):
 
 
 @transaction.atomic
-def required_document_save(*, actor, call, document=None, **fields):
+def required_document_save(
+    *, actor: User, call: Call, document: RequiredDocument | None = None, **fields: Any
+) -> RequiredDocument:
     _require_administrator(actor)
     document = document or RequiredDocument(call=call)
     if document.call_id != call.pk:
@@ -281,7 +298,7 @@ def required_document_save(*, actor, call, document=None, **fields):
 
 
 @transaction.atomic
-def required_document_delete(*, actor, document):
+def required_document_delete(*, actor: User, document: RequiredDocument) -> None:
     _require_administrator(actor)
     if document.call.is_published:
         raise ApplicationError(

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -25,13 +29,13 @@ CLUSTER_FIELDS = (
 MEMBER_FIELDS = ("name", "member_type", "city", "joined_year")
 
 
-def _require_editor(actor, cluster):
+def _require_editor(actor: User, cluster: Cluster) -> None:
     if not actor.has_perm("applications.change_cluster", cluster):
         raise ApplicationError(_("Vous ne pouvez pas modifier ce cluster."))
 
 
 @transaction.atomic
-def cluster_save(*, actor, cluster=None, **fields):
+def cluster_save(*, actor: User, cluster: Cluster | None = None, **fields: Any) -> Cluster:
     """Create the director's cluster profile, or update it."""
     if cluster is None:
         if not actor.has_perm("applications.create_cluster"):
@@ -57,7 +61,9 @@ def cluster_save(*, actor, cluster=None, **fields):
 
 
 @transaction.atomic
-def member_save(*, actor, cluster, member=None, **fields):
+def member_save(
+    *, actor: User, cluster: Cluster, member: ClusterMember | None = None, **fields: Any
+) -> ClusterMember:
     _require_editor(actor, cluster)
     member = member or ClusterMember(cluster=cluster)
     if member.cluster_id != cluster.pk:
@@ -69,13 +75,13 @@ def member_save(*, actor, cluster, member=None, **fields):
 
 
 @transaction.atomic
-def member_delete(*, actor, member):
+def member_delete(*, actor: User, member: ClusterMember) -> None:
     _require_editor(actor, member.cluster)
     member.delete()
 
 
 @transaction.atomic
-def co_editor_add(*, actor, cluster, email):
+def co_editor_add(*, actor: User, cluster: Cluster, email: str) -> User:
     """Let another director's account edit the cluster and its dossiers."""
     if not actor.has_perm("applications.manage_co_editors", cluster):
         raise ApplicationError(_("Seul le directeur du cluster peut inviter des co-éditeurs."))
@@ -101,7 +107,7 @@ def co_editor_add(*, actor, cluster, email):
 
 
 @transaction.atomic
-def co_editor_remove(*, actor, cluster, user):
+def co_editor_remove(*, actor: User, cluster: Cluster, user: User) -> None:
     if not actor.has_perm("applications.manage_co_editors", cluster):
         raise ApplicationError(_("Seul le directeur du cluster peut retirer des co-éditeurs."))
     cluster.co_editors.remove(user)

@@ -1,5 +1,10 @@
 """The files of a dossier: checked, fingerprinted, replaced until submission."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +18,21 @@ from ..choices import ScanStatus
 from ..models import Dossier, DossierDocument, DossierStatus
 from .dossiers import _lock, ensure_editable
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
-def _check_dossier_total(dossier, new_size, replaced, documents):
+    from accounts.models import User
+    from core.uploads import CheckedFile
+
+    from ..models import RequiredDocument
+
+
+def _check_dossier_total(
+    dossier: Dossier,
+    new_size: int,
+    replaced: DossierDocument | None,
+    documents: Iterable[DossierDocument],
+) -> None:
     # A quarantined file no longer takes room in the dossier.
     kept = [document for document in documents if document.scan_status != ScanStatus.INFECTED]
     current = sum(document.size for document in kept)
@@ -27,13 +45,15 @@ def _check_dossier_total(dossier, new_size, replaced, documents):
         )
 
 
-def document_upload(*, actor, dossier, requirement, uploaded):
+def document_upload(
+    *, actor: User, dossier: Dossier, requirement: RequiredDocument, uploaded: UploadedFile
+) -> DossierDocument:
     """Attach a file to one required document, replacing the previous one if any.
 
     The file is checked and written before the transaction: the dossier's row is locked only
     while its rows are written, never while a file is read or hashed."""
 
-    def ensure_allowed(dossier):
+    def ensure_allowed(dossier: Dossier) -> None:
         ensure_editable(actor, dossier)
         if requirement.call_id != dossier.call_id:
             raise ApplicationError(_("Cette pièce n'est pas demandée par cet appel."))
@@ -48,7 +68,7 @@ def document_upload(*, actor, dossier, requirement, uploaded):
     )
 
 
-def refuse_early(ensure_allowed, dossier):
+def refuse_early(ensure_allowed: Callable[[Dossier], None], dossier: Dossier) -> None:
     """Refuse before any work (a closed call, a stranger) on the caller's copy of the dossier;
     it may be older than the committed row, which then has the last word. What is allowed
     here is checked again under the lock."""
@@ -58,7 +78,14 @@ def refuse_early(ensure_allowed, dossier):
         ensure_allowed(Dossier.objects.select_related("call", "cluster").get(pk=dossier.pk))
 
 
-def document_store(*, actor, dossier, requirement, uploaded, ensure_allowed):
+def document_store(
+    *,
+    actor: User,
+    dossier: Dossier,
+    requirement: RequiredDocument,
+    uploaded: UploadedFile,
+    ensure_allowed: Callable[[Dossier], None],
+) -> DossierDocument:
     """Check the file, write it, then record it for the requirement under the dossier's row
     lock, once `ensure_allowed(locked dossier)` has said again that this person may add it now.
 
@@ -82,7 +109,9 @@ def document_store(*, actor, dossier, requirement, uploaded, ensure_allowed):
         raise
 
 
-def _document_record(*, actor, dossier, requirement, checked, name):
+def _document_record(
+    *, actor: User, dossier: Dossier, requirement: RequiredDocument, checked: CheckedFile, name: str
+) -> DossierDocument:
     """Record the file already stored under `name`; the caller holds the dossier's row lock."""
     documents = list(DossierDocument.objects.filter(dossier=dossier))
     previous = next((d for d in documents if d.requirement_id == requirement.pk), None)
@@ -122,7 +151,7 @@ def _document_record(*, actor, dossier, requirement, checked, name):
     return document
 
 
-def _touch(dossier):
+def _touch(dossier: Dossier) -> None:
     """The dossier was changed through one of its files: its time of change moves on. The
     file's own history row says what changed; a whole copy of the dossier in its history for
     a new time (3 ms of each upload) would say nothing more."""
@@ -130,7 +159,7 @@ def _touch(dossier):
     Dossier.objects.filter(pk=dossier.pk).update(updated_at=dossier.updated_at)
 
 
-def _mark_for_scanning(document):
+def _mark_for_scanning(document: DossierDocument) -> None:
     """With the antivirus on, a new file waits for its verdict; with it off, it counts at once."""
     scanning = antivirus_enabled()
     document.scan_status = ScanStatus.PENDING if scanning else ScanStatus.CLEAN
@@ -139,7 +168,7 @@ def _mark_for_scanning(document):
     document.quarantine_name = ""
 
 
-def _scan_later(document):
+def _scan_later(document: DossierDocument) -> None:
     from ..tasks import document_scan
 
     document_id, file_name = document.pk, document.file.name
@@ -147,7 +176,7 @@ def _scan_later(document):
 
 
 @transaction.atomic
-def document_delete(*, actor, document):
+def document_delete(*, actor: User, document: DossierDocument) -> None:
     dossier = _lock(document.dossier)
     ensure_editable(actor, dossier)
     if document.scan_status == ScanStatus.INFECTED:

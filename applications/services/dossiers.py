@@ -1,5 +1,12 @@
 """Drafting a dossier: starting it, saving its sections, its projects, budget and KPIs."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +25,14 @@ from ..concurrency import (
 from ..models import BudgetYear, Call, CollaborativeProject, Dossier, DossierStatus, KpiTarget
 from ..sections import SECTIONS_BY_SLUG
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def deadline_passed_error(call):
+    from ..models import Cluster, ClusterMember
+    from ..sections import Section
+
+
+def deadline_passed_error(call: Call) -> ApplicationError:
     return ApplicationError(
         _(
             "L'appel « %(title)s » est clôturé depuis le %(date)s (heure du Maroc) : "
@@ -33,7 +46,7 @@ def deadline_passed_error(call):
     )
 
 
-def ensure_call_open(call, now=None):
+def ensure_call_open(call: Call, now: datetime | None = None) -> None:
     """The deadline is decided here, on the server, in UTC: 15:00:00.000 is already late."""
     now = now or timezone.now()
     if not call.is_published or now < call.opens_at:
@@ -42,7 +55,7 @@ def ensure_call_open(call, now=None):
         raise deadline_passed_error(call)
 
 
-def ensure_editable(actor, dossier, now=None):
+def ensure_editable(actor: User, dossier: Dossier, now: datetime | None = None) -> None:
     if not actor.has_perm("applications.change_dossier", dossier):
         if dossier.status != DossierStatus.DRAFT:
             raise ApplicationError(
@@ -52,7 +65,7 @@ def ensure_editable(actor, dossier, now=None):
     ensure_call_open(dossier.call, now)
 
 
-def _lock(dossier):
+def _lock(dossier: Dossier) -> Dossier:
     """Re-read the dossier under its own row lock: two tabs, one truth.
 
     Only the dossier's row: the call and the cluster come in the same statement, read as
@@ -67,7 +80,7 @@ def _lock(dossier):
     )
 
 
-def _lock_section(actor, dossier, slug, seen):
+def _lock_section(actor: User, dossier: Dossier, slug: str, seen: str) -> tuple[Dossier, Section]:
     """Lock, check the person may edit, and that nobody changed this section since `seen`."""
     dossier = _lock(dossier)
     ensure_editable(actor, dossier)
@@ -76,13 +89,13 @@ def _lock_section(actor, dossier, slug, seen):
     return dossier, section
 
 
-def _touch(dossier, actor, *fields):
+def _touch(dossier: Dossier, actor: User, *fields: str) -> None:
     dossier.last_edited_by = actor
     dossier.save(update_fields=[*fields, "last_edited_by", "updated_at"])
 
 
 @transaction.atomic
-def dossier_start(*, actor, call, cluster):
+def dossier_start(*, actor: User, call: Call, cluster: Cluster) -> Dossier:
     """Open the cluster's dossier for a call, or return the one it already has."""
     if not actor.has_perm("applications.change_cluster", cluster):
         raise ApplicationError(_("Vous ne pouvez pas candidater pour ce cluster."))
@@ -108,7 +121,9 @@ def dossier_start(*, actor, call, cluster):
 
 
 @transaction.atomic
-def dossier_section_save(*, actor, dossier, slug, values, seen=""):
+def dossier_section_save(
+    *, actor: User, dossier: Dossier, slug: str, values: Mapping[str, str | None], seen: str = ""
+) -> Dossier:
     """Save the text fields of one section; partial content is kept as a draft."""
     dossier, section = _lock_section(actor, dossier, slug, seen)
     for name in section.fields:
@@ -119,7 +134,9 @@ def dossier_section_save(*, actor, dossier, slug, values, seen=""):
 
 
 @transaction.atomic
-def dossier_members_save(*, actor, dossier, members, seen=""):
+def dossier_members_save(
+    *, actor: User, dossier: Dossier, members: Iterable[ClusterMember], seen: str = ""
+) -> Dossier:
     dossier, _section = _lock_section(actor, dossier, "membres", seen)
     foreign = [member for member in members if member.cluster_id != dossier.cluster_id]
     if foreign:
@@ -130,7 +147,14 @@ def dossier_members_save(*, actor, dossier, members, seen=""):
 
 
 @transaction.atomic
-def project_save(*, actor, dossier, project=None, seen="", **fields):
+def project_save(
+    *,
+    actor: User,
+    dossier: Dossier,
+    project: CollaborativeProject | None = None,
+    seen: str = "",
+    **fields: Any,
+) -> CollaborativeProject:
     dossier = _lock(dossier)
     ensure_editable(actor, dossier)
     project = project or CollaborativeProject(dossier=dossier)
@@ -147,7 +171,7 @@ def project_save(*, actor, dossier, project=None, seen="", **fields):
 
 
 @transaction.atomic
-def project_delete(*, actor, project):
+def project_delete(*, actor: User, project: CollaborativeProject) -> None:
     dossier = _lock(project.dossier)
     ensure_editable(actor, dossier)
     project.delete()
@@ -155,7 +179,13 @@ def project_delete(*, actor, project):
 
 
 @transaction.atomic
-def budget_save(*, actor, dossier, years, seen=""):
+def budget_save(
+    *,
+    actor: User,
+    dossier: Dossier,
+    years: Mapping[int, tuple[Decimal, Decimal] | None],
+    seen: str = "",
+) -> Dossier:
     """years: {year: (animation_budget, subsidy_requested)}; None for a year left empty."""
     dossier, _section = _lock_section(actor, dossier, "budget", seen)
     call = dossier.call
@@ -186,7 +216,9 @@ def budget_save(*, actor, dossier, years, seen=""):
 
 
 @transaction.atomic
-def kpis_save(*, actor, dossier, targets, seen=""):
+def kpis_save(
+    *, actor: User, dossier: Dossier, targets: Mapping[tuple[str, int], int | None], seen: str = ""
+) -> Dossier:
     """targets: {(indicator, year): value}; an empty value removes the target."""
     dossier, _section = _lock_section(actor, dossier, "indicateurs", seen)
     for (indicator, year), value in targets.items():

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -7,8 +11,11 @@ from core.pdf import render_pdf
 
 from ..models import Receipt
 
+if TYPE_CHECKING:
+    from core.models import OutgoingMail
 
-def receipt_pdf_render(*, receipt_id):
+
+def receipt_pdf_render(*, receipt_id: int) -> Receipt:
     """Render the receipt PDF; a second render replaces the file, it never adds one."""
     receipt = Receipt.objects.select_related("dossier__call", "dossier__cluster").get(pk=receipt_id)
     content = render_pdf(
@@ -28,7 +35,7 @@ def receipt_pdf_render(*, receipt_id):
 
 
 @transaction.atomic
-def receipt_mail_queue(*, receipt):
+def receipt_mail_queue(*, receipt: Receipt) -> list[OutgoingMail]:
     """The receipt goes to the cluster's director, and to the co-editor who submitted, if any."""
     dossier = receipt.dossier
     recipients = {dossier.cluster.owner, *([receipt.submitted_by] if receipt.submitted_by else [])}

@@ -1,6 +1,11 @@
 """The director's answer to a request for documents: only the items asked, only until the
 reply-by date, then the dossier goes back to the ministry."""
 
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +18,15 @@ from .documents import document_store, refuse_early
 from .dossiers import _lock
 from .submission import dossier_transition, ensure_files_scanned
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
-def latest_request(dossier):
+    from accounts.models import User
+
+    from ..models import Dossier, DossierDocument, RequiredDocument
+
+
+def latest_request(dossier: Dossier) -> DocumentRequest | None:
     """The dossier's most recent request for documents, with its items, or None."""
     return (
         DocumentRequest.objects.filter(dossier=dossier)
@@ -24,7 +36,7 @@ def latest_request(dossier):
     )
 
 
-def provided_since(request, dossier):
+def provided_since(request: DocumentRequest, dossier: Dossier) -> dict[int, DossierDocument]:
     """{requirement id: document} of the requested items given since the request was made,
     once the antivirus found them clean."""
     return {
@@ -34,7 +46,7 @@ def provided_since(request, dossier):
     }
 
 
-def _given_since(request, dossier):
+def _given_since(request: DocumentRequest, dossier: Dossier) -> list[DossierDocument]:
     asked = {requirement.pk for requirement in request.requirements.all()}
     return [
         document
@@ -43,7 +55,7 @@ def _given_since(request, dossier):
     ]
 
 
-def _open_request(actor, dossier, now):
+def _open_request(actor: User, dossier: Dossier, now: datetime) -> DocumentRequest:
     """The request the actor may answer now, or an ApplicationError saying why not."""
     if not actor.has_perm("applications.change_cluster", dossier.cluster):
         raise ApplicationError(_("Vous ne pouvez pas compléter ce dossier."), code="forbidden")
@@ -64,13 +76,20 @@ def _open_request(actor, dossier, now):
     return request
 
 
-def request_document_upload(*, actor, dossier, requirement, uploaded, now=None):
+def request_document_upload(
+    *,
+    actor: User,
+    dossier: Dossier,
+    requirement: RequiredDocument,
+    uploaded: UploadedFile,
+    now: datetime | None = None,
+) -> DossierDocument:
     """Add or replace one of the requested documents, before the reply-by date.
 
     Checked and written before the transaction, as the draft's uploads are (documents.py)."""
     now = now or timezone.now()
 
-    def ensure_allowed(dossier):
+    def ensure_allowed(dossier: Dossier) -> None:
         request = _open_request(actor, dossier, now)
         if requirement not in request.requirements.all():
             raise ApplicationError(
@@ -89,7 +108,7 @@ def request_document_upload(*, actor, dossier, requirement, uploaded, now=None):
 
 
 @transaction.atomic
-def request_answer(*, actor, dossier, now=None):
+def request_answer(*, actor: User, dossier: Dossier, now: datetime | None = None) -> Dossier:
     """Send the dossier back to the ministry with the documents given since the request."""
     now = now or timezone.now()
     dossier = _lock(dossier)

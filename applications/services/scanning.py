@@ -1,7 +1,9 @@
 """The antivirus verdict on a dossier file: clean, it counts; infected, it goes to quarantine
 and the cluster and the administrators are told."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from django.core.files.storage import storages
 from django.db import transaction
@@ -23,7 +25,7 @@ WAITING = (ScanStatus.PENDING, ScanStatus.ERROR)
 STALE_AFTER = timedelta(minutes=15)
 
 
-def _waiting(document, file_name):
+def _waiting(document: DossierDocument | None, file_name: str) -> DossierDocument | None:
     """The document if it still holds this file and waits for a verdict; None otherwise
     (replaced, deleted or already judged: the task has nothing left to do)."""
     if document is None or document.file.name != file_name or document.scan_status not in WAITING:
@@ -31,7 +33,7 @@ def _waiting(document, file_name):
     return document
 
 
-def _locked(document_id, file_name):
+def _locked(document_id: int, file_name: str) -> DossierDocument | None:
     """The same check under the dossier's row lock, taken first as uploads take it."""
     dossier_id = DossierDocument.objects.filter(pk=document_id).values("dossier_id")
     Dossier.objects.select_for_update(no_key=True).filter(pk__in=dossier_id).first()
@@ -39,7 +41,7 @@ def _locked(document_id, file_name):
     return _waiting(document, file_name)
 
 
-def document_scan(*, document_id, file_name):
+def document_scan(*, document_id: int, file_name: str) -> DossierDocument | None:
     """Scan one uploaded file with clamd and record the verdict; returns the document, or None
     when there was nothing to scan. AntivirusUnavailable is raised for the task to retry."""
     document = _waiting(DossierDocument.objects.filter(pk=document_id).first(), file_name)
@@ -60,7 +62,7 @@ def document_scan(*, document_id, file_name):
 
 
 @transaction.atomic
-def _record_clean(document_id, file_name):
+def _record_clean(document_id: int, file_name: str) -> DossierDocument | None:
     document = _locked(document_id, file_name)
     if document is None:
         return None
@@ -70,7 +72,7 @@ def _record_clean(document_id, file_name):
     return document
 
 
-def _move_to_quarantine(document):
+def _move_to_quarantine(document: DossierDocument) -> str:
     quarantine = storages["quarantine"]
     with document.file.open("rb") as handle:
         name = f"dossiers/{document.dossier_id}/{random_name(document.original_name)}"
@@ -78,7 +80,7 @@ def _move_to_quarantine(document):
 
 
 @transaction.atomic
-def _quarantine(document_id, file_name, signature):
+def _quarantine(document_id: int, file_name: str, signature: str) -> DossierDocument | None:
     """Move the file where no view serves it, keep the row as the trace, and tell people."""
     document = _locked(document_id, file_name)
     if document is None:
@@ -109,7 +111,7 @@ def _quarantine(document_id, file_name, signature):
     return document
 
 
-def _tell_people(document, file_name):
+def _tell_people(document: DossierDocument, file_name: str) -> None:
     dossier = document.dossier
     slug = (
         "pieces-administratives"
@@ -126,7 +128,9 @@ def _tell_people(document, file_name):
         _mail(document, person, path, file_name, for_staff=True)
 
 
-def _mail(document, person, path, file_name, *, for_staff):
+def _mail(
+    document: DossierDocument, person: User, path: str, file_name: str, *, for_staff: bool
+) -> None:
     mail_queue(
         template="document_infected",
         to=person.email,
@@ -143,7 +147,7 @@ def _mail(document, person, path, file_name, *, for_staff):
     )
 
 
-def documents_waiting_too_long(now=None):
+def documents_waiting_too_long(now: datetime | None = None) -> list[tuple[int, str]]:
     """(id, file name) of the files whose verdict is overdue, for the periodic re-scan."""
     now = now or timezone.now()
     return list(

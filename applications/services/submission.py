@@ -1,5 +1,11 @@
 """Submitting, withdrawing and reopening a dossier: the state machine, written once."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -14,6 +20,11 @@ from ..models import Dossier, DossierStatus, Receipt
 from ..sections import missing_items
 from ..selectors import DOSSIER_CHECK_PREFETCHES
 from .dossiers import _lock, ensure_call_open
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    from ..models import Dossier, DossierDocument
 
 S = DossierStatus
 # The whole life of a dossier, in one table. After the deadline the ministry's examination
@@ -52,7 +63,14 @@ DOSSIER_STATES = StateMachine(
 
 
 def dossier_transition(
-    *, actor, dossier, action, fields=(), locked=False, message="", data=None
+    *,
+    actor: User,
+    dossier: Dossier,
+    action: str,
+    fields: Iterable[str] = (),
+    locked: bool = False,
+    message: str = "",
+    data: dict[str, Any] | None = None,
 ) -> Dossier:
     """Move a dossier along the table above and journal it. The dossier's row is locked here,
     in a transaction of its own, unless the caller already holds it in its transaction
@@ -75,7 +93,9 @@ def dossier_transition(
 
 
 @transaction.atomic
-def dossier_submit(*, actor, dossier, declaration, now=None):
+def dossier_submit(
+    *, actor: User, dossier: Dossier, declaration: bool, now: datetime | None = None
+) -> Dossier:
     """Submit before the deadline; a late or incomplete dossier stays a draft, untouched."""
     now = now or timezone.now()
     dossier = _lock(dossier)
@@ -121,7 +141,9 @@ def dossier_submit(*, actor, dossier, declaration, now=None):
     return dossier
 
 
-def ensure_files_scanned(dossier, documents=None):
+def ensure_files_scanned(
+    dossier: Dossier, documents: Iterable[DossierDocument] | None = None
+) -> None:
     """Refuse while a file waits for the antivirus, or a required one was found infected."""
     documents = dossier.documents.all() if documents is None else documents
     for document in documents:
@@ -145,7 +167,7 @@ def ensure_files_scanned(dossier, documents=None):
             )
 
 
-def _receipt_create(*, dossier, submitted_at, actor):
+def _receipt_create(*, dossier: Dossier, submitted_at: datetime, actor: User) -> Receipt:
     number = f"{dossier.reference}-AR{dossier.receipts.count() + 1:02d}"
     files = [
         {
@@ -169,7 +191,9 @@ def _receipt_create(*, dossier, submitted_at, actor):
 
 
 @transaction.atomic
-def dossier_withdraw(*, actor, dossier, reason, now=None):
+def dossier_withdraw(
+    *, actor: User, dossier: Dossier, reason: str, now: datetime | None = None
+) -> Dossier:
     dossier = _lock(dossier)
     if not actor.has_perm("applications.withdraw_dossier", dossier):
         raise ApplicationError(_("Ce dossier ne peut pas être retiré."), code="forbidden")
@@ -183,7 +207,7 @@ def dossier_withdraw(*, actor, dossier, reason, now=None):
 
 
 @transaction.atomic
-def dossier_reopen(*, actor, dossier, now=None):
+def dossier_reopen(*, actor: User, dossier: Dossier, now: datetime | None = None) -> Dossier:
     dossier = _lock(dossier)
     if not actor.has_perm("applications.reopen_dossier", dossier):
         raise ApplicationError(_("Ce dossier ne peut pas être rouvert."), code="forbidden")

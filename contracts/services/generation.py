@@ -1,8 +1,12 @@
 """Generating a contrat-programme from a selection decision, and editing its draft: parties,
 dates, the subsidy schedule and the KPI commitments, always within the call's envelope."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -29,6 +33,10 @@ from ..models import (
 )
 from ..selectors import committed_under, contract_terms
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from applications.models import Dossier
+
 MANAGE = "contracts.manage"
 MINISTRY = "M. le Ministre de l'Industrie et du Commerce"
 CENTIME = Decimal("0.01")
@@ -37,14 +45,14 @@ REPORT_GRACE_DAYS = 30
 CENT = Decimal("0.01")
 
 
-def require_manager(actor):
+def require_manager(actor: User) -> None:
     if not actor.has_perm(MANAGE):
         raise ApplicationError(
             _("Seul un administrateur du programme peut faire cela."), code="forbidden"
         )
 
 
-def ensure_draft(contract):
+def ensure_draft(contract: Contract) -> None:
     if not contract.is_draft:
         raise ApplicationError(
             _("Le contrat n'est plus un projet : il ne peut plus être modifié."), code="not_draft"
@@ -61,7 +69,7 @@ def terms_ensure(*, call: Call, language: str = "fr") -> ContractTerms:
 
 
 @transaction.atomic
-def terms_update(*, actor, call: Call, language: str, fields: dict) -> ContractTerms:
+def terms_update(*, actor: User, call: Call, language: str, fields: dict) -> ContractTerms:
     """Save the call's model contract in a language; the first save creates it from the
     ministry's model, so that opening the page never writes."""
     require_manager(actor)
@@ -80,18 +88,18 @@ def terms_update(*, actor, call: Call, language: str, fields: dict) -> ContractT
     return terms
 
 
-def _years_later(start, years):
+def _years_later(start: date, years: int) -> date:
     try:
         return start.replace(year=start.year + years)
     except ValueError:  # 29 February
         return start.replace(year=start.year + years, day=28)
 
 
-def report_due_on(start, year):
+def report_due_on(start: date, year: int) -> date:
     return _years_later(start, year) + timedelta(days=REPORT_GRACE_DAYS)
 
 
-def ensure_within_envelope(call, contract, total):
+def ensure_within_envelope(call: Call, contract: Contract | None, total: Decimal) -> None:
     """The call's row must be locked by the caller: two contracts changed at the same time are
     checked one after the other, so the second one sees the first one's commitment."""
     committed = committed_under(call, excluding=contract) + total
@@ -110,11 +118,11 @@ def ensure_within_envelope(call, contract, total):
         )
 
 
-def _requested_by_year(dossier):
+def _requested_by_year(dossier: Dossier) -> dict[int, Decimal]:
     return dict(BudgetYear.objects.filter(dossier=dossier).values_list("year", "subsidy_requested"))
 
 
-def _next_reference(call):
+def _next_reference(call: Call) -> str:
     """CP-<year>-<n>: numbered by edition year, which two calls of one year share."""
     prefix = f"CP-{call.edition_year}-"
     number = Contract.objects.filter(reference__startswith=prefix).count() + 1
@@ -123,7 +131,7 @@ def _next_reference(call):
     return f"{prefix}{number:03d}"
 
 
-def _save_with_reference(contract, call, attempts=5):
+def _save_with_reference(contract: Contract, call: Call, attempts: int = 5) -> None:
     """Two calls of one edition year share the numbering, and only the call is locked: a
     reference taken meanwhile by the other call's contract is taken again, a number further."""
     for attempt in range(attempts):
@@ -137,7 +145,7 @@ def _save_with_reference(contract, call, attempts=5):
             contract.reference = _next_reference(call)
 
 
-def _ensure_generable(decision):
+def _ensure_generable(decision: Decision) -> None:
     if decision.outcome != Decision.Outcome.SELECTED:
         raise ApplicationError(
             _("Seul un dossier retenu donne lieu à un contrat-programme."), code="not_selected"
@@ -153,7 +161,9 @@ def _ensure_generable(decision):
         )
 
 
-def schedule_rows(contract, amounts):
+def schedule_rows(
+    contract: Contract, amounts: Iterable[Decimal]
+) -> tuple[list[ContractYear], list[Tranche]]:
     """The unsaved years and default tranches of a contract, one yearly amount per year."""
     years, tranches = [], []
     for year, amount in enumerate(amounts, start=1):
@@ -174,7 +184,7 @@ def schedule_rows(contract, amounts):
     return years, tranches
 
 
-def _schedule_create(contract, call, dossier, actor):
+def _schedule_create(contract: Contract, call: Call, dossier: Dossier, actor: User) -> Decimal:
     requested = _requested_by_year(dossier)
     amounts = [
         min(requested.get(year, Decimal("0")), call.max_annual_subsidy)
@@ -187,7 +197,7 @@ def _schedule_create(contract, call, dossier, actor):
     return sum((row.amount for row in years), Decimal("0"))
 
 
-def _commitments_create(contract, dossier, actor):
+def _commitments_create(contract: Contract, dossier: Dossier, actor: User) -> None:
     rows = [
         KpiCommitment(contract=contract, indicator=indicator, year=year, target=target)
         for indicator, year, target in KpiTarget.objects.filter(
@@ -198,7 +208,9 @@ def _commitments_create(contract, dossier, actor):
 
 
 @transaction.atomic
-def contract_generate(*, actor, decision, start_date=None):
+def contract_generate(
+    *, actor: User, decision: Decision, start_date: date | None = None
+) -> Contract:
     """The draft contrat-programme of a selected dossier, prefilled from the dossier."""
     from .lifecycle import version_request
 
@@ -244,7 +256,7 @@ def contract_generate(*, actor, decision, start_date=None):
     return contract
 
 
-def _ensure_plausible_start(start):
+def _ensure_plausible_start(start: date) -> None:
     if start is None or not 2000 <= start.year <= 2100:
         raise ApplicationError(
             _("La date de prise d'effet doit être comprise entre 2000 et 2100."),
@@ -252,7 +264,7 @@ def _ensure_plausible_start(start):
         )
 
 
-def _mark_edited(contract):
+def _mark_edited(contract: Contract) -> None:
     """The draft's PDF versions are now out of date: a new one is needed before sending."""
     contract.edited_at = timezone.now()
     contract.save(update_fields=["edited_at", "updated_at"])
@@ -270,7 +282,7 @@ CONTRACT_FIELDS = (
 
 
 @transaction.atomic
-def contract_update(*, actor, contract, fields):
+def contract_update(*, actor: User, contract: Contract, fields: Mapping[str, Any]) -> Contract:
     """Change the parties, the start date or the KPI rule of a draft."""
     require_manager(actor)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
@@ -300,9 +312,13 @@ def contract_update(*, actor, contract, fields):
     return contract
 
 
-def _clean_schedule(contract, call, tranches):
+def _clean_schedule(
+    contract: Contract, call: Call, tranches: Iterable[Mapping[str, Any]]
+) -> dict[int, list[tuple[Decimal, str]]]:
     """Each line (year, amount, condition) checked; returns {year: [lines]} in order."""
-    by_year = {year: [] for year in range(1, contract.years + 1)}
+    by_year: dict[int, list[tuple[Decimal, str]]] = {
+        year: [] for year in range(1, contract.years + 1)
+    }
     for line in tranches:
         year, amount, condition = line["year"], line["amount"], line["condition"]
         if year not in by_year:
@@ -344,12 +360,14 @@ def _clean_schedule(contract, call, tranches):
     return by_year
 
 
-def _tranche_lines(tranches):
+def _tranche_lines(tranches: Iterable[Tranche]) -> list[dict[str, Any]]:
     return [{"year": t.year, "amount": str(t.amount), "condition": t.condition} for t in tranches]
 
 
 @transaction.atomic
-def schedule_update(*, actor, contract, tranches):
+def schedule_update(
+    *, actor: User, contract: Contract, tranches: Iterable[Mapping[str, Any]]
+) -> Contract:
     """Replace a draft's tranches; each year's subsidy and the total are their sums, so they
     always add up to the centime. `tranches`: dicts with year, amount and condition."""
     require_manager(actor)
@@ -395,7 +413,9 @@ def schedule_update(*, actor, contract, tranches):
     return contract
 
 
-def _clean_commitments(contract, commitments):
+def _clean_commitments(
+    contract: Contract, commitments: Iterable[Mapping[str, Any]]
+) -> list[KpiCommitment]:
     seen = set()
     rows = []
     for line in commitments:
@@ -426,7 +446,7 @@ def _clean_commitments(contract, commitments):
     return rows
 
 
-def _commitment_lines(rows):
+def _commitment_lines(rows: Iterable[KpiCommitment]) -> list[dict[str, Any]]:
     return [
         {"indicator": r.indicator, "label": r.label, "year": r.year, "target": r.target}
         for r in rows
@@ -434,7 +454,9 @@ def _commitment_lines(rows):
 
 
 @transaction.atomic
-def commitments_update(*, actor, contract, commitments):
+def commitments_update(
+    *, actor: User, contract: Contract, commitments: Iterable[Mapping[str, Any]]
+) -> Contract:
     """Replace a draft's KPI commitments: dicts with indicator, label (custom), year, target."""
     require_manager(actor)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)

@@ -1,6 +1,10 @@
 """The life of a contrat-programme: its PDF versions, signature by the cluster, countersignature
 by the ministry, closing and termination. Every step is journaled and e-mailed."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -31,6 +35,16 @@ from .figures import call_figures_refresh
 from .generation import ensure_draft, require_manager, terms_ensure
 from .tranches import tranche_transition, tranches_release
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import User
+    from core.uploads import CheckedFile
+
+    from ..models import Tranche
+
 S = ContractStatus
 CONTRACT_STATES = StateMachine(
     "contract",
@@ -52,7 +66,7 @@ SCAN_MAX_MB = 20
 INFECTED = "contract.file_infected"
 
 
-def _lock(contract):
+def _lock(contract: Contract) -> Contract:
     # Only the contract's row: its call and cluster are read as committed. The call's public
     # figures lock their own row (`call_figures_refresh`); the envelope is locked where a
     # contract is generated.
@@ -64,7 +78,14 @@ def _lock(contract):
 
 
 def contract_transition(
-    *, actor, contract, action, fields=(), message="", data=None, guard=None
+    *,
+    actor: User,
+    contract: Contract,
+    action: str,
+    fields: Iterable[str] = (),
+    message: str = "",
+    data: dict[str, Any] | None = None,
+    guard: Callable[[], object] | None = None,
 ) -> Contract:
     """Move a locked contract along the table above, once `guard` (the step's own condition)
     passes, saving the other `fields` the caller set, and journal it; callers check who acts.
@@ -80,7 +101,7 @@ def contract_transition(
     return contract
 
 
-def notify_cluster(contract, template, key, **context):
+def notify_cluster(contract: Contract, template: str, key: str, **context: Any) -> None:
     """E-mail the cluster's editors, each once for `key`, in their language."""
     path = reverse("contracts:detail", args=[contract.pk])
     for person in cluster_editors(contract.cluster):
@@ -93,7 +114,7 @@ def notify_cluster(contract, template, key, **context):
         )
 
 
-def notify_ministry(contract, template, key, **context):
+def notify_ministry(contract: Contract, template: str, key: str, **context: Any) -> None:
     """E-mail the administrator who generated the contract."""
     person = contract.created_by
     mail_queue(
@@ -111,7 +132,7 @@ def notify_ministry(contract, template, key, **context):
 
 
 @transaction.atomic
-def version_request(*, actor, contract, language="fr"):
+def version_request(*, actor: User, contract: Contract, language: str = "fr") -> ContractVersion:
     """Add a version of the contract's PDF, rendered in a task; older versions stay."""
     from ..tasks import contract_version_render
 
@@ -133,7 +154,7 @@ def version_request(*, actor, contract, language="fr"):
     return version
 
 
-def contract_pdf_context(contract, language):
+def contract_pdf_context(contract: Contract, language: str) -> dict[str, Any]:
     from ..selectors import contract_schedule
 
     return {
@@ -144,7 +165,7 @@ def contract_pdf_context(contract, language):
     }
 
 
-def version_pdf_render(*, version_id):
+def version_pdf_render(*, version_id: int) -> ContractVersion:
     """Render a version; a retried task replaces its file, never adds another version."""
     version = ContractVersion.objects.select_related("contract__call", "contract__cluster").get(
         pk=version_id
@@ -169,7 +190,7 @@ def version_pdf_render(*, version_id):
     return locked
 
 
-def latest_version(contract, language=None):
+def latest_version(contract: Contract, language: str | None = None) -> ContractVersion | None:
     versions = contract.versions.exclude(pdf="")
     if language:
         versions = versions.filter(language=language)
@@ -177,7 +198,7 @@ def latest_version(contract, language=None):
 
 
 @transaction.atomic
-def contract_send(*, actor, contract):
+def contract_send(*, actor: User, contract: Contract) -> Contract:
     """Send the draft to the cluster for signature: it then sees and downloads it."""
     require_manager(actor)
     contract = _lock(contract)
@@ -204,7 +225,7 @@ def contract_send(*, actor, contract):
 
 
 @transaction.atomic
-def contract_recall(*, actor, contract, reason):
+def contract_recall(*, actor: User, contract: Contract, reason: str) -> Contract:
     """Take a contract sent for signature back to draft, to correct it."""
     require_manager(actor)
     contract = _lock(contract)
@@ -214,7 +235,9 @@ def contract_recall(*, actor, contract, reason):
     return contract_transition(actor=actor, contract=contract, action="recall", message=reason)
 
 
-def _attach_upload(actor, contract, field, upload):
+def _attach_upload(
+    actor: User, contract: Contract, field: str, upload: UploadedFile
+) -> CheckedFile:
     """Check and scan the upload, then attach it: storage receives it when the transition saves
     the contract, so a refused move stores no file."""
     checked = check_upload(upload, allowed_types=SCAN_TYPES, max_size_mb=SCAN_MAX_MB)
@@ -226,7 +249,7 @@ def _attach_upload(actor, contract, field, upload):
 
 @journal_infected_uploads(INFECTED)
 @transaction.atomic
-def contract_sign(*, actor, contract, scan):
+def contract_sign(*, actor: User, contract: Contract, scan: UploadedFile) -> Contract:
     """The cluster uploads the contract it signed."""
     contract = _lock(contract)
     if not actor.has_perm("contracts.sign", contract):
@@ -246,7 +269,7 @@ def contract_sign(*, actor, contract, scan):
 
 @journal_infected_uploads(INFECTED)
 @transaction.atomic
-def contract_activate(*, actor, contract, final_copy):
+def contract_activate(*, actor: User, contract: Contract, final_copy: UploadedFile) -> Contract:
     """The ministry countersigns: the final copy is uploaded and the contract takes effect; the
     tranches due at signature become payable."""
     require_manager(actor)
@@ -267,16 +290,16 @@ def contract_activate(*, actor, contract, final_copy):
     return contract
 
 
-def _planned(contract):
+def _planned(contract: Contract) -> list[Tranche]:
     return list(contract.tranches.select_for_update().filter(status=TrancheStatus.PLANNED))
 
 
-def _cancel(planned, contract, actor):
+def _cancel(planned: list[Tranche], contract: Contract, actor: User) -> None:
     for tranche in planned:
         tranche_transition(actor=actor, tranche=tranche, action="cancel", contract=contract)
 
 
-def _ensure_all_reports_approved(contract):
+def _ensure_all_reports_approved(contract: Contract) -> None:
     approved = contract.reports.filter(status=ReportStatus.APPROVED).count()
     if approved < contract.years:
         # Closing cancels the tranches never due: a report still to approve would lose its own.
@@ -290,7 +313,7 @@ def _ensure_all_reports_approved(contract):
 
 
 @transaction.atomic
-def contract_close(*, actor, contract):
+def contract_close(*, actor: User, contract: Contract) -> Contract:
     """Close a contract whose last annual report is approved; what was never due is cancelled."""
     require_manager(actor)
     contract = _lock(contract)
@@ -310,7 +333,7 @@ def contract_close(*, actor, contract):
 
 
 @transaction.atomic
-def contract_terminate(*, actor, contract, reason):
+def contract_terminate(*, actor: User, contract: Contract, reason: str) -> Contract:
     """End a contract before its term, for a stated reason. Tranches already due stay payable;
     the others are cancelled and no longer count against the envelope."""
     require_manager(actor)

@@ -1,5 +1,11 @@
 """Disbursements: one payment per tranche, never above what is due."""
 
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,8 +19,11 @@ from .generation import require_manager
 from .lifecycle import notify_cluster
 from .tranches import tranche_transition
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def _ensure_payable(tranche, amount, paid_on):
+
+def _ensure_payable(tranche: Tranche, amount: Decimal, paid_on: date) -> None:
     if tranche.status == TrancheStatus.PAID:
         raise ApplicationError(_("Cette tranche est déjà versée."), code="paid")
     if tranche.status != TrancheStatus.DUE:
@@ -24,7 +33,8 @@ def _ensure_payable(tranche, amount, paid_on):
         )
     if amount is None or amount <= 0:
         raise ApplicationError(_("Le montant versé doit être positif."), field="amount")
-    if amount > tranche.due_amount:
+    # A due tranche has its due amount.
+    if amount > tranche.due_amount:  # type: ignore[operator]
         raise ApplicationError(
             _("Le montant versé dépasse le montant exigible de %(due)s.")
             % {"due": mad(tranche.due_amount)},
@@ -50,7 +60,9 @@ def _ensure_payable(tranche, amount, paid_on):
 
 
 @transaction.atomic
-def payment_record(*, actor, tranche, paid_on, amount, reference):
+def payment_record(
+    *, actor: User, tranche: Tranche, paid_on: date, amount: Decimal, reference: str
+) -> Payment:
     """Record the transfer of a due tranche. The tranche's row is locked, so two clerks
     recording the same transfer at once get one payment and one refusal."""
     require_manager(actor)

@@ -1,6 +1,9 @@
 """Reminders to clusters whose annual report is due soon: 30, 7 and 1 days before, each once."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -13,15 +16,18 @@ from core.models import OutgoingMail
 
 from ..models import AnnualReport, ContractStatus, ContractYear, ReportStatus
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
 REMINDER_DAYS = (30, 7, 1)
 
 
-def _due_reminder(due_on, today):
+def _due_reminder(due_on: date, today: date) -> int | None:
     remaining = (due_on - today).days
     return min((days for days in REMINDER_DAYS if 0 <= remaining <= days), default=None)
 
 
-def _pending_years(today):
+def _pending_years(today: date) -> QuerySet[ContractYear]:
     """Years of contracts in force whose report is due within the longest reminder and not
     transmitted yet."""
     transmitted = AnnualReport.objects.filter(
@@ -41,7 +47,7 @@ def _pending_years(today):
     )
 
 
-def report_reminders_send(*, today=None):
+def report_reminders_send(*, today: date | None = None) -> list[OutgoingMail]:
     """Queue the reminders due today; returns the e-mails this run queued (at most one per
     contract year, reminder and person, however often it runs)."""
     today = today or timezone.localdate()

@@ -1,8 +1,12 @@
 """Annual reports: the cluster files what it achieved, the ministry approves or asks for changes,
 and approval makes the tranches tied to the report payable."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +28,13 @@ from .generation import require_manager
 from .lifecycle import INFECTED, notify_cluster, notify_ministry
 from .tranches import HUNDRED, tranches_release
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import User
+
+    from ..models import KpiCommitment
+
 REPORT_TYPES = [FileType.PDF, FileType.DOCX, FileType.XLSX, FileType.ODT, FileType.ODS]
 EVIDENCE_TYPES = [*REPORT_TYPES, FileType.JPEG, FileType.PNG]
 REPORT_MAX_MB = 20
@@ -43,10 +54,10 @@ REPORT_STATES = StateMachine(
 
 def report_transition(
     *,
-    actor,
+    actor: User,
     report: AnnualReport,
     action: str,
-    fields=(),
+    fields: Iterable[str] = (),
     message: str = "",
     data: dict | None = None,
 ) -> AnnualReport:
@@ -64,7 +75,7 @@ def report_transition(
     return report
 
 
-def achievement_rate(pairs):
+def achievement_rate(pairs: Iterable[tuple[int, int]]) -> Decimal:
     """The mean over indicators of achieved / target, each capped at 100 %, in percent.
     Indicators with a zero target say nothing of the rate and are left out."""
     ratios = [
@@ -76,7 +87,7 @@ def achievement_rate(pairs):
     return mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _ensure_can_report(actor, contract):
+def _ensure_can_report(actor: User, contract: Contract) -> None:
     if not actor.has_perm("contracts.report", contract):
         raise ApplicationError(
             _("Vous ne pouvez pas rendre compte pour ce contrat."), code="forbidden"
@@ -87,7 +98,7 @@ def _ensure_can_report(actor, contract):
         )
 
 
-def _ensure_year_open(contract, year):
+def _ensure_year_open(contract: Contract, year: int) -> None:
     if not 1 <= year <= contract.years:
         raise ApplicationError(
             _("L'année %(year)s n'existe pas dans ce contrat.") % {"year": year}, code="year"
@@ -104,7 +115,7 @@ def _ensure_year_open(contract, year):
         )
 
 
-def ensure_report_can_open(*, actor, contract: Contract, year: int) -> None:
+def ensure_report_can_open(*, actor: User, contract: Contract, year: int) -> None:
     """Refuse, with the reason in words, a report this person may not start for this year
     (a check only: the report page's GET shows a new report without creating it)."""
     _ensure_can_report(actor, contract)
@@ -112,7 +123,7 @@ def ensure_report_can_open(*, actor, contract: Contract, year: int) -> None:
 
 
 @transaction.atomic
-def report_open(*, actor, contract, year):
+def report_open(*, actor: User, contract: Contract, year: int) -> AnnualReport:
     """The report of a year, created as a draft the first time the cluster saves it."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     _ensure_can_report(actor, contract)
@@ -123,14 +134,14 @@ def report_open(*, actor, contract, year):
     return report
 
 
-def _ensure_editable(report):
+def _ensure_editable(report: AnnualReport) -> None:
     if not report.is_editable:
         raise ApplicationError(
             _("Ce rapport est transmis : il ne peut plus être modifié."), code="not_editable"
         )
 
 
-def _lock_report(report):
+def _lock_report(report: AnnualReport) -> AnnualReport:
     return (
         AnnualReport.objects.select_for_update(of=("self",))
         .select_related("contract__cluster")
@@ -140,7 +151,14 @@ def _lock_report(report):
 
 @journal_infected_uploads(INFECTED)
 @transaction.atomic
-def report_save(*, actor, report, comment=None, activity_report=None, financial_report=None):
+def report_save(
+    *,
+    actor: User,
+    report: AnnualReport,
+    comment: str | None = None,
+    activity_report: UploadedFile | None = None,
+    financial_report: UploadedFile | None = None,
+) -> AnnualReport:
     """Save the texts and files of a draft report; files are checked like dossier files."""
     report = _lock_report(report)
     _ensure_can_report(actor, report.contract)
@@ -171,7 +189,15 @@ def report_save(*, actor, report, comment=None, activity_report=None, financial_
 
 @journal_infected_uploads(INFECTED)
 @transaction.atomic
-def achievement_save(*, actor, report, commitment, achieved, comment="", evidence=None):
+def achievement_save(
+    *,
+    actor: User,
+    report: AnnualReport,
+    commitment: KpiCommitment,
+    achieved: int,
+    comment: str = "",
+    evidence: UploadedFile | None = None,
+) -> KpiAchievement:
     """Record the value achieved for one commitment of the report's year, with its evidence."""
     report = _lock_report(report)
     _ensure_can_report(actor, report.contract)
@@ -202,7 +228,7 @@ def achievement_save(*, actor, report, commitment, achieved, comment="", evidenc
     return line
 
 
-def report_missing(report):
+def report_missing(report: AnnualReport) -> list[str]:
     """What the cluster must still give before transmitting the report, in words (a report
     not saved yet misses everything)."""
     missing = []
@@ -220,7 +246,7 @@ def report_missing(report):
 
 
 @transaction.atomic
-def report_submit(*, actor, report):
+def report_submit(*, actor: User, report: AnnualReport) -> AnnualReport:
     report = _lock_report(report)
     _ensure_can_report(actor, report.contract)
     _ensure_editable(report)
@@ -255,7 +281,12 @@ class ReportFiling:
     refusal: ApplicationError | None = None
 
 
-def _attempt(filing, step, field_of, **arguments):
+def _attempt(
+    filing: ReportFiling,
+    step: Callable[..., object],
+    field_of: Callable[..., str | None],
+    **arguments: Any,
+) -> ApplicationError | None:
     """Run one part of the page's save in its own savepoint: refused, it is undone alone, its
     error kept for its field and returned; the rest of the report is saved."""
     try:
@@ -269,7 +300,7 @@ def _attempt(filing, step, field_of, **arguments):
 @transaction.atomic
 def report_fill(
     *,
-    actor,
+    actor: User,
     contract: Contract,
     year: int,
     comment: str | None,
@@ -309,10 +340,18 @@ def report_fill(
     return filing
 
 
-def _file_line(filing, actor, report, commitment, achieved, text, evidence):
+def _file_line(
+    filing: ReportFiling,
+    actor: User,
+    report: AnnualReport,
+    commitment: KpiCommitment,
+    achieved: int,
+    text: str,
+    evidence: UploadedFile | None,
+) -> None:
     """One indicator's line; a refused evidence file does not lose the value and comment."""
 
-    def field_of(error):
+    def field_of(error: ApplicationError) -> str | None:
         return f"{error.field}_{commitment.pk}" if error.field else None
 
     line = {"actor": actor, "report": report, "commitment": commitment, "achieved": achieved}
@@ -321,7 +360,7 @@ def _file_line(filing, actor, report, commitment, achieved, text, evidence):
         _attempt(filing, achievement_save, field_of, **line, comment=text, evidence=None)
 
 
-def _ensure_submitted(report):
+def _ensure_submitted(report: AnnualReport) -> None:
     if report.status != ReportStatus.SUBMITTED:
         raise ApplicationError(
             _("Seul un rapport transmis peut être examiné."), code="not_submitted"
@@ -329,7 +368,7 @@ def _ensure_submitted(report):
 
 
 @transaction.atomic
-def report_request_changes(*, actor, report, comment):
+def report_request_changes(*, actor: User, report: AnnualReport, comment: str) -> AnnualReport:
     require_manager(actor)
     report = _lock_report(report)
     _ensure_submitted(report)
@@ -358,13 +397,13 @@ def report_request_changes(*, actor, report, comment):
     return report
 
 
-def report_rate(report):
+def report_rate(report: AnnualReport) -> Decimal:
     pairs = report.achievements.values_list("achieved", "commitment__target")
     return achievement_rate(pairs)
 
 
 @transaction.atomic
-def report_approve(*, actor, report, comment=""):
+def report_approve(*, actor: User, report: AnnualReport, comment: str = "") -> AnnualReport:
     """Approve the report: the KPI achievement rate is computed and the tranches it conditions
     become payable, reduced or withheld below the contract's threshold."""
     require_manager(actor)

@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.middleware.csrf import _unmask_cipher_token
+from django.middleware.csrf import (  # type: ignore[attr-defined]  # private: the stubs omit it
+    _unmask_cipher_token,
+)
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse

@@ -1,7 +1,12 @@
 """Admissibility: once the call is closed, staff check each deposited dossier against the
 call's rules, then declare it admissible, inadmissible, or ask the cluster for documents."""
 
+from __future__ import annotations
+
 from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count
@@ -18,6 +23,10 @@ from applications.services.submission import dossier_transition
 from core.errors import ApplicationError
 from core.mail import mail_queue
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from applications.models import Call, Dossier, RequiredDocument
+
 # Dossiers waiting for the check, and those the check has already moved on.
 WAITING = (DossierStatus.SUBMITTED, DossierStatus.DOCUMENTS_REQUESTED)
 DECIDED = (
@@ -30,11 +39,11 @@ DECIDED = (
 )
 
 
-def critical_masses(cluster_ids):
+def critical_masses(cluster_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """{cluster id: critical mass} as `applications.selectors.critical_mass` gives it, for
     many clusters in one query."""
     cluster_ids = set(cluster_ids)
-    counts = defaultdict(dict)
+    counts: defaultdict[int, dict[str, int]] = defaultdict(dict)
     rows = (
         ClusterMember.objects.filter(cluster_id__in=cluster_ids)
         .order_by()
@@ -57,7 +66,7 @@ def critical_masses(cluster_ids):
     return masses
 
 
-def submitted_mass(snapshot):
+def submitted_mass(snapshot: list[dict[str, Any]]) -> dict[str, Any]:
     """The critical mass of the participants frozen at submission."""
     kinds = [member["member_type"] for member in snapshot]
     companies = sum(1 for kind in kinds if kind in COMPANY_TYPES)
@@ -70,7 +79,7 @@ def submitted_mass(snapshot):
     }
 
 
-def precheck(dossier, mass=None):
+def precheck(dossier: Dossier, mass: dict[str, Any] | None = None) -> list[str]:
     """What the portal finds wrong with a dossier before staff decide: the call's eligibility
     rules, then the mandatory items missing. Empty when it conforms.
 
@@ -87,7 +96,7 @@ def precheck(dossier, mass=None):
     return gaps
 
 
-def _require_manager(actor):
+def _require_manager(actor: User) -> None:
     if not actor.has_perm("evaluation.manage"):
         raise ApplicationError(
             _("Seul un administrateur du programme peut vérifier la recevabilité."),
@@ -95,7 +104,7 @@ def _require_manager(actor):
         )
 
 
-def ensure_call_closed(call, now=None):
+def ensure_call_closed(call: Call, now: datetime | None = None) -> None:
     """Admissibility is checked once the call is closed, never while directors may still act."""
     if not call.is_closed(now):
         raise ApplicationError(
@@ -109,7 +118,14 @@ def ensure_call_closed(call, now=None):
 
 
 @transaction.atomic
-def admissibility_declare(*, actor, dossier, admissible, reason="", now=None):
+def admissibility_declare(
+    *,
+    actor: User,
+    dossier: Dossier,
+    admissible: bool,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Dossier:
     """Declare a dossier admissible or inadmissible; an inadmissible one needs a reason."""
     _require_manager(actor)
     ensure_call_closed(dossier.call, now)
@@ -130,13 +146,21 @@ def admissibility_declare(*, actor, dossier, admissible, reason="", now=None):
     return dossier_transition(actor=actor, dossier=dossier, action=action, message=reason)
 
 
-def request_pending(dossier, now=None):
+def request_pending(dossier: Dossier, now: datetime | None = None) -> bool:
     """An open request for documents: the cluster still has time to answer it."""
     return any(request.is_open(now) for request in dossier.document_requests.all())
 
 
 @transaction.atomic
-def documents_request(*, actor, dossier, requirements, message, reply_by, now=None):
+def documents_request(
+    *,
+    actor: User,
+    dossier: Dossier,
+    requirements: Iterable[RequiredDocument],
+    message: str,
+    reply_by: date,
+    now: datetime | None = None,
+) -> DocumentRequest:
     """Ask the cluster for some of the call's documents by a date, and tell its editors."""
     now = now or timezone.now()
     _require_manager(actor)
@@ -173,7 +197,9 @@ def documents_request(*, actor, dossier, requirements, message, reply_by, now=No
     return request
 
 
-def _notify_request(dossier, request, requirements):
+def _notify_request(
+    dossier: Dossier, request: DocumentRequest, requirements: list[RequiredDocument]
+) -> None:
     path = reverse("applications:request_detail", kwargs={"pk": dossier.pk})
     for person in cluster_editors(dossier.cluster):
         mail_queue(

@@ -1,6 +1,11 @@
 """Who evaluates which dossier: assignments by hand or balanced automatically, and the
 evaluator's declaration of interests that comes before any reading of the dossier."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
@@ -17,23 +22,38 @@ from core.states import StateMachine
 from ..models import Assignment, AssignmentStatus, ConflictDeclaration, Review, ReviewStatus
 from .grid import ensure_grid_complete, grid_ensure
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import WithAnnotations
+
+    from accounts.models import User
+    from applications.models import Call
+
+    from ..models import Grid
+
 # Dossiers that may receive evaluators.
 ASSIGNABLE_STATUSES = (DossierStatus.ADMISSIBLE, DossierStatus.UNDER_EVALUATION)
 LIVE_STATUSES = (AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.ACTIVE)
 EVALUATORS_PER_DOSSIER = 2
 
 
-def active_evaluators():
+class EvaluatorLoad(TypedDict):
+    """What `evaluators_with_load` adds to each evaluator: their live assignments in the call."""
+
+    load: int
+
+
+def active_evaluators() -> QuerySet[User]:
     return get_user_model().objects.filter(role=Role.EVALUATOR, is_active=True)
 
 
-def evaluators_with_load(call):
+def evaluators_with_load(call: Call) -> QuerySet[WithAnnotations[User, EvaluatorLoad]]:
     """Every active evaluator with `load`, their live assignments in the call: one query."""
     live_in_call = Q(assignments__status__in=LIVE_STATUSES, assignments__dossier__call=call)
     return active_evaluators().annotate(load=Count("assignments", filter=live_in_call))
 
 
-def conflicted_pairs(cluster_ids):
+def conflicted_pairs(cluster_ids: Iterable[int]) -> set[tuple[int, int]]:
     """{(evaluator id, cluster id)} of the conflicts declared with these clusters."""
     return set(
         ConflictDeclaration.objects.filter(
@@ -42,14 +62,14 @@ def conflicted_pairs(cluster_ids):
     )
 
 
-def _require_manager(actor):
+def _require_manager(actor: User) -> None:
     if not actor.has_perm("evaluation.manage"):
         raise ApplicationError(
             _("Seul un administrateur du programme peut attribuer les dossiers."), code="forbidden"
         )
 
 
-def _lock_dossier(dossier):
+def _lock_dossier(dossier: Dossier) -> Dossier:
     return (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("call", "cluster")
@@ -57,7 +77,7 @@ def _lock_dossier(dossier):
     )
 
 
-def _ensure_assignable(dossier):
+def _ensure_assignable(dossier: Dossier) -> None:
     if dossier.status not in ASSIGNABLE_STATUSES:
         raise ApplicationError(
             _(
@@ -69,7 +89,7 @@ def _ensure_assignable(dossier):
         )
 
 
-def _ensure_evaluator_free(dossier, evaluator):
+def _ensure_evaluator_free(dossier: Dossier, evaluator: User) -> None:
     if not (evaluator.is_active and evaluator.role == Role.EVALUATOR):
         raise ApplicationError(
             _("%(name)s n'est pas un évaluateur actif.") % {"name": evaluator.full_name},
@@ -109,10 +129,10 @@ ASSIGNMENT_STATES = StateMachine(
 
 def assignment_transition(
     *,
-    actor,
+    actor: User,
     assignment: Assignment,
     action: str,
-    journal_target,
+    journal_target: Assignment | Dossier,
     message: str = "",
     data: dict | None = None,
 ) -> Assignment:
@@ -129,7 +149,9 @@ def assignment_transition(
     return assignment
 
 
-def _assign(*, actor, dossier, evaluator, grid):
+def _assign(
+    *, actor: User, dossier: Dossier, evaluator: User, grid: Grid
+) -> tuple[Assignment, Dossier]:
     """Create the assignment; the caller has locked the dossier and checked everything."""
     assignment = Assignment.objects.create(dossier=dossier, evaluator=evaluator, assigned_by=actor)
     # The evaluator's identity stays off the dossier's history, which its director reads.
@@ -157,14 +179,14 @@ def _assign(*, actor, dossier, evaluator, grid):
     return assignment, dossier
 
 
-def _complete_grid(call):
+def _complete_grid(call: Call) -> Grid:
     grid = grid_ensure(call=call)
     ensure_grid_complete(grid)
     return grid
 
 
 @transaction.atomic
-def assignment_create(*, actor, dossier, evaluator):
+def assignment_create(*, actor: User, dossier: Dossier, evaluator: User) -> Assignment:
     """Ask one evaluator to score one admissible dossier; they are told by e-mail."""
     _require_manager(actor)
     dossier = _lock_dossier(dossier)
@@ -176,7 +198,9 @@ def assignment_create(*, actor, dossier, evaluator):
 
 
 @transaction.atomic
-def assignments_auto(*, actor, call, per_dossier=EVALUATORS_PER_DOSSIER):
+def assignments_auto(
+    *, actor: User, call: Call, per_dossier: int = EVALUATORS_PER_DOSSIER
+) -> list[Assignment]:
     """Give each dossier of the call up to `per_dossier` evaluators, least loaded first.
 
     Never an evaluator who declared a conflict with the dossier's cluster, nor one already
@@ -190,7 +214,7 @@ def assignments_auto(*, actor, call, per_dossier=EVALUATORS_PER_DOSSIER):
         .select_related("call", "cluster")
         .order_by("submitted_at", "reference")
     )
-    assigned = {}
+    assigned: dict[int, set[int]] = {}
     for dossier_id, evaluator_id in Assignment.objects.filter(
         dossier__in=dossiers, status__in=LIVE_STATUSES
     ).values_list("dossier_id", "evaluator_id"):
@@ -218,7 +242,7 @@ def assignments_auto(*, actor, call, per_dossier=EVALUATORS_PER_DOSSIER):
     return created
 
 
-def short_dossiers(call, per_dossier=EVALUATORS_PER_DOSSIER):
+def short_dossiers(call: Call, per_dossier: int = EVALUATORS_PER_DOSSIER) -> QuerySet[Dossier]:
     """The call's assignable dossiers with fewer than `per_dossier` live evaluators."""
     return (
         Dossier.objects.filter(call=call, status__in=ASSIGNABLE_STATUSES)
@@ -229,7 +253,7 @@ def short_dossiers(call, per_dossier=EVALUATORS_PER_DOSSIER):
 
 
 @transaction.atomic
-def assignment_remove(*, actor, assignment, reason):
+def assignment_remove(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
     """Take a dossier back from an evaluator, unless their review is already submitted."""
     _require_manager(actor)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
@@ -259,7 +283,9 @@ def assignment_remove(*, actor, assignment, reason):
 
 
 @transaction.atomic
-def interests_declare(*, actor, assignment, has_conflict, statement=""):
+def interests_declare(
+    *, actor: User, assignment: Assignment, has_conflict: bool, statement: str = ""
+) -> Assignment:
     """The evaluator's word before opening the dossier: no conflict makes the assignment
     active; a conflict withdraws it, is remembered for the cluster, and the administrators
     are told so they can reassign the dossier."""
@@ -302,7 +328,7 @@ def interests_declare(*, actor, assignment, has_conflict, statement=""):
     return assignment
 
 
-def _tell_administrators_of_conflict(assignment, statement):
+def _tell_administrators_of_conflict(assignment: Assignment, statement: str) -> None:
     dossier = assignment.dossier
     for administrator in get_user_model().objects.filter(role=Role.ADMINISTRATOR, is_active=True):
         mail_queue(

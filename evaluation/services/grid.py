@@ -1,7 +1,10 @@
 """The evaluation grid of a call: created with the ministry's defaults, editable until the
 first review is submitted, then frozen."""
 
+from __future__ import annotations
+
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F, Sum
@@ -14,6 +17,12 @@ from core.services import assign_fields, full_clean_or_refuse
 from ..defaults import default_grid
 from ..models import Criterion, Grid, Score
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from applications.models import Call
+
+    from ..models import Review
+
 GRID_FIELDS = (
     "scale_max",
     "scale_labels",
@@ -25,7 +34,7 @@ GRID_FIELDS = (
 CRITERION_FIELDS = ("label", "description", "weight", "min_score", "position")
 
 
-def grid_ensure(*, call):
+def grid_ensure(*, call: Call) -> Grid:
     """The call's grid, saved from the ministry's default grid the first time a write needs it."""
     grid = Grid.objects.filter(call=call).first()
     if grid is not None:
@@ -43,7 +52,7 @@ def grid_ensure(*, call):
 
 
 @transaction.atomic
-def grid_adopt(*, actor, call):
+def grid_adopt(*, actor: User, call: Call) -> Grid:
     """The administrator starts from the ministry's grid to adapt it to the call."""
     if not actor.has_perm("evaluation.manage"):
         raise ApplicationError(_("Seul un administrateur du programme peut modifier la grille."))
@@ -54,7 +63,7 @@ def grid_adopt(*, actor, call):
     return grid
 
 
-def _require_editable(actor, grid):
+def _require_editable(actor: User, grid: Grid) -> None:
     if not actor.has_perm("evaluation.manage"):
         raise ApplicationError(_("Seul un administrateur du programme peut modifier la grille."))
     if grid.is_frozen:
@@ -68,7 +77,7 @@ def _require_editable(actor, grid):
 
 
 @transaction.atomic
-def grid_update(*, actor, grid, **fields):
+def grid_update(*, actor: User, grid: Grid, **fields: Any) -> Grid:
     grid = Grid.objects.select_for_update().get(pk=grid.pk)
     changed = {name for name, value in fields.items() if getattr(grid, name) != value}
     # The evaluation deadline is a date, not a rule of the scoring: it may move at any time.
@@ -89,7 +98,9 @@ def grid_update(*, actor, grid, **fields):
 
 
 @transaction.atomic
-def criterion_save(*, actor, grid, criterion=None, **fields):
+def criterion_save(
+    *, actor: User, grid: Grid, criterion: Criterion | None = None, **fields: Any
+) -> Criterion:
     grid = Grid.objects.select_for_update().get(pk=grid.pk)
     _require_editable(actor, grid)
     criterion = criterion or Criterion(grid=grid)
@@ -106,7 +117,7 @@ def criterion_save(*, actor, grid, criterion=None, **fields):
 
 
 @transaction.atomic
-def criterion_delete(*, actor, criterion):
+def criterion_delete(*, actor: User, criterion: Criterion) -> None:
     grid = Grid.objects.select_for_update().get(pk=criterion.grid_id)
     _require_editable(actor, grid)
     if criterion.scores.exists():
@@ -117,11 +128,11 @@ def criterion_delete(*, actor, criterion):
     journal_record(target=grid.call, actor=actor, action="grid.update")
 
 
-def weights_total(grid):
+def weights_total(grid: Grid) -> int:
     return grid.criteria.aggregate(total=Sum("weight"))["total"] or 0
 
 
-def ensure_grid_complete(grid):
+def ensure_grid_complete(grid: Grid) -> None:
     """Scoring needs a grid whose weights add up to 100."""
     total = weights_total(grid)
     if total != 100:
@@ -131,7 +142,7 @@ def ensure_grid_complete(grid):
         )
 
 
-def review_weighted_total(review, grid):
+def review_weighted_total(review: Review, grid: Grid) -> Decimal:
     """Σ weight × note / note maximum, computed by the database: a total out of 100."""
     total = Score.objects.filter(review=review).aggregate(
         total=Sum(F("criterion__weight") * F("value"))

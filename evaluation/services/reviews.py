@@ -1,9 +1,13 @@
 """The evaluator's review of one dossier: saved as a draft, submitted once (which freezes the
 grid), reopened only by an administrator; reminders before the evaluation deadline."""
 
+from __future__ import annotations
+
 from collections import defaultdict
-from datetime import timedelta
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -23,6 +27,14 @@ from ..models import Assignment, AssignmentStatus, Grid, Review, ReviewStatus, R
 from ..selectors import review_figures
 from .grid import ensure_grid_complete, grid_ensure, review_weighted_total
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+    from core.models import JournalEntry
+
+    from ..models import Criterion
+
 # A dossier is scored between admissibility and the committee's decision.
 SCORABLE_STATUSES = (DossierStatus.ADMISSIBLE, DossierStatus.UNDER_EVALUATION)
 REMINDER_DAYS = (7, 3, 1)
@@ -40,13 +52,13 @@ REVIEW_STATES = StateMachine(
 
 def review_transition(
     *,
-    actor,
+    actor: User,
     review: Review,
     action: str,
     dossier: Dossier,
-    fields=(),
+    fields: Iterable[str] = (),
     message: str = "",
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
 ) -> Review:
     """Move a locked review along the table above, saving the other `fields` the caller set.
     Journaled on the dossier, by review number: the evaluator's name stays off its history."""
@@ -62,15 +74,15 @@ def review_transition(
     return review
 
 
-def score_field(criterion):
+def score_field(criterion: Criterion) -> str:
     return f"score_{criterion.pk}"
 
 
-def justification_field(criterion):
+def justification_field(criterion: Criterion) -> str:
     return f"justification_{criterion.pk}"
 
 
-def _lock_assignment(assignment):
+def _lock_assignment(assignment: Assignment) -> Assignment:
     return (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("dossier__call", "evaluator")
@@ -78,7 +90,7 @@ def _lock_assignment(assignment):
     )
 
 
-def _ensure_may_score(actor, assignment):
+def _ensure_may_score(actor: User, assignment: Assignment) -> None:
     if not actor.has_perm("evaluation.score", assignment):
         raise ApplicationError(
             _("Vous n'êtes pas l'évaluateur attribué à ce dossier."), code="forbidden"
@@ -90,7 +102,7 @@ def _ensure_may_score(actor, assignment):
         )
 
 
-def _submitted_error():
+def _submitted_error() -> ApplicationError:
     return ApplicationError(
         _(
             "Votre évaluation est soumise : elle est définitive. "
@@ -100,7 +112,7 @@ def _submitted_error():
     )
 
 
-def _clean_value(criterion, value, grid):
+def _clean_value(criterion: Criterion, value: Any, grid: Grid) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= grid.scale_max:
@@ -112,7 +124,9 @@ def _clean_value(criterion, value, grid):
     return value
 
 
-def _save_score(review, criterion, value, justification):
+def _save_score(
+    review: Review, criterion: Criterion, value: int | None, justification: str
+) -> None:
     if value is None:
         if justification:
             # A note is a number: the model has no place for a justification without one.
@@ -137,7 +151,9 @@ def _save_score(review, criterion, value, justification):
 
 
 @transaction.atomic
-def review_save(*, actor, assignment, scores, comment=""):
+def review_save(
+    *, actor: User, assignment: Assignment, scores: Mapping[int, tuple[Any, str]], comment: str = ""
+) -> Review:
     """Save the evaluator's draft; `scores` maps criterion ids to (note or None, justification).
 
     A draft may be partial: an empty note removes the criterion's note from the draft."""
@@ -164,7 +180,7 @@ def review_save(*, actor, assignment, scores, comment=""):
 SUMMARY_FIELDS = ("review_count", "mean_total", "spread", "below_minimum")
 
 
-def review_summaries_refresh(*, dossiers) -> None:
+def review_summaries_refresh(*, dossiers: QuerySet[Dossier]) -> None:
     """Make the dossiers' `ReviewSummary` what their submitted reviews add up to (three
     statements whatever their number): every write that submits or reopens a review calls it
     in its transaction, and the seeds that write reviews in bulk once for all."""
@@ -178,7 +194,7 @@ def review_summaries_refresh(*, dossiers) -> None:
     )
 
 
-def _summary_refresh(dossier_id):
+def _summary_refresh(dossier_id: int) -> None:
     # The dossier's row is locked first: two of its reviews submitted or reopened at once are
     # then counted one after the other, the second count seeing the first review.
     dossier = Dossier.objects.filter(pk=dossier_id)
@@ -186,7 +202,7 @@ def _summary_refresh(dossier_id):
     review_summaries_refresh(dossiers=dossier)
 
 
-def review_missing(review, criteria):
+def review_missing(review: Review | None, criteria: Iterable[Criterion]) -> list[str]:
     """What stops a review from being submitted, in words, criterion by criterion."""
     saved = {score.criterion_id: score for score in review.scores.all()} if review else {}
     missing = []
@@ -202,7 +218,7 @@ def review_missing(review, criteria):
 
 
 @transaction.atomic
-def review_submit(*, actor, assignment, now=None):
+def review_submit(*, actor: User, assignment: Assignment, now: datetime | None = None) -> Review:
     """Submit the draft for good: every criterion noted and justified, the total computed by
     the database, and the grid frozen by the call's first submitted review."""
     now = now or timezone.now()
@@ -220,6 +236,8 @@ def review_submit(*, actor, assignment, now=None):
             _("L'évaluation est incomplète : %(missing)s.") % {"missing": " ; ".join(missing)},
             code="incomplete",
         )
+    # Without a draft every note is missing: from here on the review exists.
+    review = cast(Review, review)
     review.total = Decimal(str(review_weighted_total(review, grid))).quantize(CENTIME)
     review.submitted_at = now
     full_clean_or_refuse(review)
@@ -242,7 +260,7 @@ def review_submit(*, actor, assignment, now=None):
     return review
 
 
-def _submitted_values(review):
+def _submitted_values(review: Review) -> dict[str, Any]:
     """The notes and total of a submitted review, as the journal keeps them."""
     scores = review.scores.select_related("criterion").order_by("criterion__position", "pk")
     return {
@@ -251,25 +269,25 @@ def _submitted_values(review):
     }
 
 
-def _previous_submission(dossier, review):
+def _previous_submission(dossier: Dossier, review: Review) -> dict[str, Any] | None:
     """What a reopened review said when it was last submitted; None on a first submission."""
     previous = journal_for(dossier).filter(action="review.submit", data__review=review.pk).first()
     return previous.data.get("after") if previous else None
 
 
-def _reason(reason):
+def _reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Indiquez le motif de la réouverture."), field="reason")
     return reason
 
 
-def administrators():
+def administrators() -> QuerySet[User]:
     return get_user_model().objects.filter(role=Role.ADMINISTRATOR, is_active=True)
 
 
 @transaction.atomic
-def review_reopen_request(*, actor, assignment, reason):
+def review_reopen_request(*, actor: User, assignment: Assignment, reason: str) -> JournalEntry:
     """The evaluator asks the administrators to reopen a submitted review."""
     assignment = _lock_assignment(assignment)
     _ensure_may_score(actor, assignment)
@@ -305,7 +323,7 @@ def review_reopen_request(*, actor, assignment, reason):
 
 
 @transaction.atomic
-def review_reopen(*, actor, review, reason):
+def review_reopen(*, actor: User, review: Review, reason: str) -> Review:
     """An administrator turns a submitted review back into a draft its evaluator can change.
     The grid stays frozen: the other reviews were made against it."""
     if not actor.has_perm("evaluation.manage"):
@@ -355,13 +373,13 @@ def review_reopen(*, actor, review, reason):
     return review
 
 
-def _due_reminder(deadline, now):
+def _due_reminder(deadline: datetime, now: datetime) -> int | None:
     """The closest reminder whose moment has come (a late assignment gets only that one)."""
     remaining = deadline - now
     return min((days for days in REMINDER_DAYS if remaining <= timedelta(days=days)), default=None)
 
 
-def pending_assignments(now):
+def pending_assignments(now: datetime) -> QuerySet[Assignment]:
     """Active assignments whose review is not submitted, due within the first reminder's span."""
     return (
         Assignment.objects.filter(
@@ -376,7 +394,7 @@ def pending_assignments(now):
     )
 
 
-def reviews_remind(*, now=None):
+def reviews_remind(*, now: datetime | None = None) -> list[OutgoingMail]:
     """Queue the reminders due now: one e-mail per evaluator and call listing their pending
     dossiers, each reminder (7, 3, 1 days before the deadline) at most once. Returns the
     e-mails queued by this run."""
@@ -387,7 +405,8 @@ def reviews_remind(*, now=None):
     queued = []
     for (evaluator, call), assignments in pending.items():
         grid = call.grid
-        days = _due_reminder(grid.evaluation_deadline, now)
+        # pending_assignments keeps only the grids whose deadline is set.
+        days = _due_reminder(grid.evaluation_deadline, now)  # type: ignore[arg-type]
         key = (
             f"evaluation-reminder:{grid.pk}:{evaluator.pk}:"
             f"{grid.evaluation_deadline:%Y%m%d%H%M}:{days}d"

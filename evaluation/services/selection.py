@@ -1,7 +1,11 @@
 """The selection: consensus scores for divergent dossiers, the committee's decisions within the
 call's budget envelope, and the publication of the results with their decision letters."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -31,14 +35,21 @@ from ..selectors import (
     ranking,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from core.models import OutgoingMail
+
+    from ..models import Grid
+    from ..selectors import RankedDossier
+
 DECIDE = "evaluation.decide"
 MANAGE = "evaluation.manage"
-OUTCOME_ACTIONS = {
+OUTCOME_ACTIONS: dict[str, str] = {
     Decision.Outcome.SELECTED: "select",
     Decision.Outcome.WAITING_LIST: "waitlist",
     Decision.Outcome.REJECTED: "reject",
 }
-OUTCOME_STATES = {
+OUTCOME_STATES: dict[str, DossierStatus] = {
     Decision.Outcome.SELECTED: DossierStatus.SELECTED,
     Decision.Outcome.WAITING_LIST: DossierStatus.WAITING_LIST,
     Decision.Outcome.REJECTED: DossierStatus.REJECTED,
@@ -52,7 +63,7 @@ DECIDABLE_STATUSES = (
 )
 
 
-def _require(actor, perm):
+def _require(actor: User, perm: str) -> None:
     if not actor.has_perm(perm):
         raise ApplicationError(
             _("Seul le comité de sélection ou un administrateur peut faire cela."),
@@ -60,7 +71,7 @@ def _require(actor, perm):
         )
 
 
-def _ensure_results_unpublished(call):
+def _ensure_results_unpublished(call: Call) -> None:
     if call.status == CallStatus.RESULTS_PUBLISHED:
         raise ApplicationError(
             _("Les résultats de cet appel sont publiés : ils ne peuvent plus être modifiés."),
@@ -68,12 +79,12 @@ def _ensure_results_unpublished(call):
         )
 
 
-def ranked_row(dossier, call=None):
+def ranked_row(dossier: Dossier, call: Call | None = None) -> RankedDossier | None:
     """The dossier's line of its call's ranking (scores, eligibility, subsidy), or None."""
     return ranking(call or dossier.call).filter(pk=dossier.pk).first()
 
 
-def reason_texts(grid):
+def reason_texts(grid: Grid) -> dict[str, str]:
     """{reason code of the ranking: why a dossier may not be selected, in words}."""
     return {
         "": "",
@@ -88,13 +99,15 @@ def reason_texts(grid):
     }
 
 
-def ineligibility_reason(row, grid):
+def ineligibility_reason(row: RankedDossier, grid: Grid) -> str:
     """Why a dossier of the ranking may not be selected, in words; "" when it may."""
     return reason_texts(grid)[row.reason]
 
 
 @transaction.atomic
-def consensus_record(*, actor, dossier, score, justification):
+def consensus_record(
+    *, actor: User, dossier: Dossier, score: Decimal, justification: str
+) -> Consensus:
     """The committee settles the score of a dossier whose evaluators diverged."""
     _require(actor, DECIDE)
     dossier = (
@@ -152,14 +165,14 @@ def consensus_record(*, actor, dossier, score, justification):
     return consensus
 
 
-def _committed(call, *, excluding):
+def _committed(call: Call, *, excluding: Dossier) -> Decimal:
     """Σ of the subsidies of the call's selected dossiers, by the database."""
     return Decision.objects.filter(dossier__call=call, outcome=Decision.Outcome.SELECTED).exclude(
         dossier=excluding
     ).aggregate(total=Sum("subsidy_total"))["total"] or Decimal("0")
 
 
-def _ensure_within_envelope(call, dossier, subsidy):
+def _ensure_within_envelope(call: Call, dossier: Dossier, subsidy: Decimal) -> None:
     committed = _committed(call, excluding=dossier)
     total = committed + subsidy
     if total > call.budget_envelope:
@@ -177,7 +190,7 @@ def _ensure_within_envelope(call, dossier, subsidy):
         )
 
 
-def _ensure_decidable(call, dossier):
+def _ensure_decidable(call: Call, dossier: Dossier) -> None:
     _ensure_results_unpublished(call)
     if not call.is_closed():
         raise ApplicationError(
@@ -192,7 +205,7 @@ def _ensure_decidable(call, dossier):
 
 
 @transaction.atomic
-def decision_set(*, actor, dossier, outcome):
+def decision_set(*, actor: User, dossier: Dossier, outcome: str) -> Decision:
     """Select, waitlist or reject a dossier; selections stay within the call's envelope.
 
     The call's row is locked first: two selections made at the same time are taken one after
@@ -204,7 +217,8 @@ def decision_set(*, actor, dossier, outcome):
     call = Call.objects.select_for_update().get(pk=dossier.call_id)
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     _ensure_decidable(call, dossier)
-    row = ranked_row(dossier, call)
+    # A decidable dossier is one of the ranking's rows.
+    row = cast("RankedDossier", ranked_row(dossier, call))
     if outcome == Decision.Outcome.SELECTED:
         reason = ineligibility_reason(row, call.grid)
         if reason:
@@ -237,24 +251,24 @@ def decision_set(*, actor, dossier, outcome):
     return decision
 
 
-def _decision_values(decision):
+def _decision_values(decision: Decision | None) -> dict[str, str] | None:
     if decision is None:
         return None
     return {"outcome": decision.outcome, "subsidy_total": str(decision.subsidy_total)}
 
 
-def _missing_decisions(rows):
+def _missing_decisions(rows: Sequence[RankedDossier]) -> list[str]:
     return [row.reference for row in rows if not _has_decision(row)]
 
 
-def _has_decision(row):
+def _has_decision(row: RankedDossier) -> bool:
     try:
         return row.decision is not None
     except Decision.DoesNotExist:
         return False
 
 
-def _ensure_publishable(call, rows):
+def _ensure_publishable(call: Call, rows: Sequence[RankedDossier]) -> None:
     """Nothing may have changed since the decisions that makes them wrong."""
     waiting = call.dossiers.filter(
         status__in=[DossierStatus.SUBMITTED, DossierStatus.DOCUMENTS_REQUESTED]
@@ -280,7 +294,7 @@ def _ensure_publishable(call, rows):
 
 
 @transaction.atomic
-def results_publish(*, actor, call):
+def results_publish(*, actor: User, call: Call) -> Call:
     """Publish the call's results: each director then gets a decision letter by e-mail."""
     from ..tasks import decision_letter_render
 
@@ -313,7 +327,7 @@ def results_publish(*, actor, call):
     )
     decision_ids = [row.decision.pk for row in rows]
 
-    def send_letters():
+    def send_letters() -> None:
         for decision_id in decision_ids:
             decision_letter_render.delay(decision_id)
 
@@ -321,7 +335,7 @@ def results_publish(*, actor, call):
     return call
 
 
-def _letter_context(decision):
+def _letter_context(decision: Decision) -> dict[str, Any]:
     dossier = decision.dossier
     call = dossier.call
     return {
@@ -334,7 +348,7 @@ def _letter_context(decision):
     }
 
 
-def decision_letter_pdf_render(*, decision_id):
+def decision_letter_pdf_render(*, decision_id: int) -> Decision:
     """Render the decision letter in the director's language; a new render replaces the file."""
     decision = Decision.objects.select_related(
         "dossier__call__grid", "dossier__cluster__owner"
@@ -358,7 +372,7 @@ def decision_letter_pdf_render(*, decision_id):
 
 
 @transaction.atomic
-def decision_mail_queue(*, decision):
+def decision_mail_queue(*, decision: Decision) -> list[OutgoingMail]:
     """The letter goes to the cluster's director and co-editors, each once."""
     dossier = decision.dossier
     path = reverse("applications:dossier_detail", kwargs={"pk": dossier.pk})

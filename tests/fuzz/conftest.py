@@ -4,6 +4,7 @@ view answers without a 500, and a refused post writes nothing."""
 import os
 from collections import Counter, defaultdict
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -17,7 +18,7 @@ from core.tests.client import VerifiedLoginClient
 
 # Each test builds its world once (function-scoped fixtures) and each example runs in a
 # savepoint rolled back at its end, so examples are independent without rebuilding the world.
-_COMMON = {
+_COMMON: dict[str, Any] = {
     "deadline": None,
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     "derandomize": False,
@@ -33,7 +34,7 @@ ANSWERS = {200, 302, 303, 400, 403, 404, 409, 422}
 PROJECT_APPS = ("accounts", "applications", "evaluation", "contracts", "core", "audit")
 # Answers per URL name, shown at the end of the run: a form whose posts are all refused
 # would be fuzzing its error path only.
-ANSWERS_SEEN = defaultdict(Counter)
+ANSWERS_SEEN: defaultdict[str, Counter[int]] = defaultdict(Counter)
 
 
 def world_state(*objects):
