@@ -28,10 +28,12 @@ from ..services import reviews as services
 from ..services.grid import review_weighted_total
 from .ranking_rows import url_with_pk
 
+# What the evaluator has to do next on a line of the queue, read from the assignment's and
+# the review's statuses (a step, not a third status).
 DECLARE, TO_SCORE, DRAFT, SUBMITTED = "declare", "to_score", "draft", "submitted"
 
 
-def _queue_state(line):
+def _next_step(line):
     if line["status"] == AssignmentStatus.AWAITING_DECLARATION:
         return DECLARE
     if line["review_status"] is None:
@@ -52,15 +54,15 @@ def _queue_lines(user):
     }
     deadlines = {}
     for line in lines:
-        line["state"] = state = _queue_state(line)
-        line["url"] = urls.get(state, urls[TO_SCORE])(line["pk"])
+        line["next_step"] = step = _next_step(line)
+        line["url"] = urls.get(step, urls[TO_SCORE])(line["pk"])
         moment = line["deadline"]
         if moment is not None and moment not in deadlines:
             deadlines[moment] = render_to_string("partials/deadline.html", deadline(moment, now))
         line["deadline_html"] = deadlines.get(moment)
-        if state == SUBMITTED:
+        if step == SUBMITTED:
             line["total"] = out_of_100 % {"total": numbers.decimal(line["review_total"])}
-    lines.sort(key=lambda line: line["state"] == SUBMITTED)
+    lines.sort(key=lambda line: line["next_step"] == SUBMITTED)
     return lines
 
 
