@@ -40,12 +40,12 @@ def recovery_codes_left(user):
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-@transaction.atomic
-def totp_device_pending(*, user):
-    """The unconfirmed device shown during enrolment: the same secret until it is confirmed."""
-    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+def totp_device_shown(*, user, key=None):
+    """The app the enrolment page shows, unsaved: its secret (`key`, kept in the person's
+    session) is saved with the first code typed, so that opening the page writes nothing."""
+    device = TOTPDevice(user=user, name=DEVICE_NAME, confirmed=False)
+    if key:
+        device.key = key
     return device
 
 
@@ -128,9 +128,14 @@ def _recovery_codes_create(user):
     return codes
 
 
-def two_factor_enrol(*, user, device, code):
-    """Confirm the app with its first code; returns the recovery codes, to be shown once."""
-    device = TOTPDevice.objects.get(pk=device.pk, user=user, confirmed=False)
+def two_factor_enrol(*, user, key, code):
+    """Confirm the app whose secret the page showed with its first code; returns the device
+    and the recovery codes, to be shown once. The unconfirmed device is saved by the first
+    code typed, so that wrong codes are counted on it (throttling)."""
+    with transaction.atomic():
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=False, key=key, defaults={"name": DEVICE_NAME}
+        )
     # Checked in its own transaction: a failure must stay counted for the throttling.
     _check(device, user, _normalised(code))
     with transaction.atomic():

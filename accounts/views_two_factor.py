@@ -24,6 +24,8 @@ from .models import STAFF_ROLES, User
 
 # Recovery codes wait here between their creation and the one page that shows them.
 RECOVERY_CODES = "recovery_codes_once"
+# The secret of the app being enrolled, until its first code confirms it.
+PENDING_APP = "two_factor_pending_app"
 
 
 def _next_url(request):
@@ -84,17 +86,20 @@ def otp_enrol(request):
         if user.is_verified():
             return redirect(next_url)
         return redirect(sessions.with_next(reverse("accounts:otp_verify"), next_url))
-    device = two_factor.totp_device_pending(user=user)
+    # The secret stays the same until it is confirmed, across reloads, in the session.
+    device = two_factor.totp_device_shown(user=user, key=request.session.get(PENDING_APP))
+    request.session[PENDING_APP] = device.key
     form = EnrolmentCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             device, codes = two_factor.two_factor_enrol(
-                user=user, device=device, code=form.cleaned_data["code"]
+                user=user, key=device.key, code=form.cleaned_data["code"]
             )
         except ApplicationError as error:
             form.add_error("code", error.message)
         else:
             _verified(request, device)
+            request.session.pop(PENDING_APP, None)
             request.session[RECOVERY_CODES] = codes
             messages.success(request, _("La double authentification est activée."))
             return redirect(sessions.with_next(reverse("accounts:recovery_codes"), next_url))

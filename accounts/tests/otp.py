@@ -1,6 +1,8 @@
 """Codes of an authenticator app, computed in tests as the person's phone would."""
 
+import re
 import time
+from base64 import b32decode
 
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,6 +18,17 @@ def confirmed_device(user):
         User.objects.filter(pk=user.pk).update(two_factor_enabled=True)
         user.two_factor_enabled = True
     return device
+
+
+def code_for_secret(secret):
+    """The code an app set up from the secret the enrolment page shows gives right now."""
+    key = b32decode(secret.replace(" ", ""))
+    return f"{hotp(key, int(time.time() // 30), 6):06d}"
+
+
+def shown_secret(page):
+    """The secret the enrolment page writes out for apps that cannot read its QR code."""
+    return re.search(r'<code class="otp-secret" dir="ltr">([A-Z2-7 ]+)</code>', page)[1]
 
 
 def totp_code(device):
