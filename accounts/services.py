@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,8 @@ from core.mail import mail_queue
 from core.services import full_clean_or_refuse
 
 from .models import STAFF_ROLES, Role, User
-from .tokens import email_verification_payload, email_verification_token
+from .selectors import email_verification_user, link_used_error
+from .tokens import email_verification_token
 
 if TYPE_CHECKING:
     from core.models import OutgoingMail
@@ -90,27 +90,10 @@ def verification_mail_resend(*, email: str) -> None:
 
 @transaction.atomic
 def user_verify_email(*, token: str) -> User:
-    try:
-        payload = email_verification_payload(token)
-    except signing.SignatureExpired as exc:
-        raise ApplicationError(
-            _("Ce lien de vérification a expiré (il est valable 48 heures)."), code="expired"
-        ) from exc
-    except signing.BadSignature as exc:
-        raise ApplicationError(
-            _("Ce lien de vérification n'est pas valide."), code="invalid"
-        ) from exc
-    user = User.objects.select_for_update().filter(pk=payload.get("u")).first()
-    if user is None or user.email != payload.get("e"):
-        raise ApplicationError(_("Ce lien de vérification n'est pas valide."), code="invalid")
+    """Mark the address of the link's account as verified, once (the person confirmed it)."""
+    user = User.objects.select_for_update().get(pk=email_verification_user(token).pk)
     if user.email_verified:
-        raise ApplicationError(
-            _(
-                "Ce lien a déjà été utilisé : votre adresse est vérifiée, "
-                "vous pouvez vous connecter."
-            ),
-            code="used",
-        )
+        raise link_used_error()
     user.email_verified_at = timezone.now()
     user.save(update_fields=["email_verified_at"])
     return user

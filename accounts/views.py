@@ -29,7 +29,7 @@ from .forms import (
 )
 from .middleware import second_step_url
 from .models import STAFF_ROLES, User
-from .selectors import user_list
+from .selectors import email_verification_user, user_list
 from .throttling import ratelimit_email, ratelimit_ip
 
 # Forms that send an e-mail: at most 10 an hour from one client, 3 an hour to one address.
@@ -111,15 +111,28 @@ def register_done(request):
     return render(request, "accounts/register_done.html", {"email": email})
 
 
+def _link_refused(request, error):
+    if error.code == "used":
+        messages.info(request, error.message)
+        return redirect("accounts:login")
+    return render(request, "accounts/verify_failed.html", {"error": error}, status=400)
+
+
 def verify_email(request, token):
+    """The link of the e-mail shows the address and a button: the account is verified by the
+    person's click (POST), never by the opening of the link, which mail scanners do too."""
+    if request.method != "POST":
+        try:
+            user = email_verification_user(token)
+        except ApplicationError as error:
+            return _link_refused(request, error)
+        return render(request, "accounts/verify_confirm.html", {"email": user.email})
     try:
         services.user_verify_email(token=token)
     except ApplicationError as error:
-        level = messages.INFO if error.code == "used" else messages.ERROR
-        messages.add_message(request, level, error.message)
-        if error.code == "used":
-            return redirect("accounts:login")
-        return render(request, "accounts/verify_failed.html", {"error": error}, status=400)
+        if error.code != "used":
+            messages.error(request, error.message)
+        return _link_refused(request, error)
     messages.success(
         request, _("Votre adresse e-mail est vérifiée. Vous pouvez maintenant vous connecter.")
     )

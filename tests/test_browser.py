@@ -49,6 +49,7 @@ def test_director_registers_verifies_logs_in_and_switches_to_arabic(live_server,
     _shot(page, "02-register-done-fr")
 
     page.goto(_verification_link(mail_dir))
+    page.get_by_role("button", name="Confirmer mon adresse").click()
     page.get_by_text("Votre adresse e-mail est vérifiée").wait_for()
     page.get_by_label("Adresse e-mail").fill("leila@c2tm.ma")
     page.get_by_label(re.compile(r"^\s*Mot de passe")).fill(PASSWORD)

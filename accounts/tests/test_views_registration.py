@@ -101,12 +101,17 @@ def test_verification_link_activates_the_account_once(client):
     client.post(REGISTER, _form())
     path = _verification_path(mail.outbox[0])
 
-    first = client.get(path, follow=True)
+    opened = client.get(path)
+    assert "Confirmez votre adresse e-mail" in page_text(opened)
+    assert "amina@cluster-solaire.ma" in page_text(opened)
+    # Opening the link (as a mail scanner would) verifies nothing: the button does.
+    assert not User.objects.get(email="amina@cluster-solaire.ma").email_verified
+    first = client.post(path, follow=True)
     assert "Votre adresse e-mail est vérifiée" in page_text(first)
     assert User.objects.get(email="amina@cluster-solaire.ma").email_verified
 
-    again = client.get(path, follow=True)
-    assert "Ce lien a déjà été utilisé" in page_text(again)
+    assert "Ce lien a déjà été utilisé" in page_text(client.get(path, follow=True))
+    assert "Ce lien a déjà été utilisé" in page_text(client.post(path, follow=True))
     login = client.post(
         reverse("accounts:login"),
         {"username": "Amina@Cluster-Solaire.ma", "password": "Soleil-de-Ouarzazate-2026"},
@@ -123,9 +128,11 @@ def test_verification_link_expires_after_48_hours(client, monkeypatch):
     monkeypatch.setattr("django.core.signing.time.time", lambda: later)
 
     response = client.get(path)
+    confirmed = client.post(path)
 
-    assert response.status_code == 400
+    assert response.status_code == confirmed.status_code == 400
     assert "Ce lien de vérification a expiré" in page_text(response)
+    assert "Ce lien de vérification a expiré" in page_text(confirmed)
     assert not User.objects.get(email="amina@cluster-solaire.ma").email_verified
 
 
