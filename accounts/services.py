@@ -20,6 +20,7 @@ from core.mail import mail_queue
 from core.services import full_clean_or_refuse
 
 from .models import STAFF_ROLES, Role, User
+from .selectors import email_is_taken
 from .tokens import email_verification_payload, email_verification_token
 
 if TYPE_CHECKING:
@@ -28,10 +29,6 @@ if TYPE_CHECKING:
 
 def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
-
-
-def email_is_taken(email: str) -> bool:
-    return User.objects.filter(email__iexact=email.strip()).exists()
 
 
 def _duplicate_email_error() -> ApplicationError:

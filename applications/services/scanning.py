@@ -10,7 +10,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.selectors import active_administrators
 from core.antivirus import AntivirusUnavailable, scan_stream
 from core.journal import journal_record
 from core.mail import mail_queue
@@ -120,10 +121,9 @@ def _tell_people(document: DossierDocument, file_name: str) -> None:
     )
     cluster_path = reverse("applications:dossier_section", args=[dossier.pk, slug])
     people = {*cluster_editors(dossier.cluster), document.uploaded_by}
-    administrators = User.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
     for person in sorted(people, key=lambda person: person.pk):
         _mail(document, person, cluster_path, file_name, for_staff=False)
-    for person in administrators.order_by("pk"):
+    for person in active_administrators().order_by("pk"):
         path = reverse("applications:dossier_detail", args=[dossier.pk])
         _mail(document, person, path, file_name, for_staff=True)
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypedDict
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.selectors import active_administrators, active_evaluators
 from applications.models import Dossier, DossierStatus
 from applications.services.submission import dossier_transition
 from core.errors import ApplicationError
@@ -41,10 +41,6 @@ class EvaluatorLoad(TypedDict):
     """What `evaluators_with_load` adds to each evaluator: their live assignments in the call."""
 
     load: int
-
-
-def active_evaluators() -> QuerySet[User]:
-    return get_user_model().objects.filter(role=Role.EVALUATOR, is_active=True)
 
 
 def evaluators_with_load(call: Call) -> QuerySet[WithAnnotations[User, EvaluatorLoad]]:
@@ -330,7 +326,7 @@ def interests_declare(
 
 def _tell_administrators_of_conflict(assignment: Assignment, statement: str) -> None:
     dossier = assignment.dossier
-    for administrator in get_user_model().objects.filter(role=Role.ADMINISTRATOR, is_active=True):
+    for administrator in active_administrators():
         mail_queue(
             template="conflict_declared",
             to=administrator.email,

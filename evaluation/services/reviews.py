@@ -9,12 +9,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.selectors import active_administrators
 from applications.models import Dossier, DossierStatus
 from core.errors import ApplicationError
 from core.journal import journal_for, journal_record
@@ -282,10 +281,6 @@ def _reason(reason: str | None) -> str:
     return reason
 
 
-def administrators() -> QuerySet[User]:
-    return get_user_model().objects.filter(role=Role.ADMINISTRATOR, is_active=True)
-
-
 @transaction.atomic
 def review_reopen_request(*, actor: User, assignment: Assignment, reason: str) -> JournalEntry:
     """The evaluator asks the administrators to reopen a submitted review."""
@@ -304,7 +299,7 @@ def review_reopen_request(*, actor: User, assignment: Assignment, reason: str) -
         message=reason,
         data={"review": review.pk},
     )
-    for person in administrators():
+    for person in active_administrators():
         mail_queue(
             template="review_reopen_requested",
             to=person.email,
