@@ -3,8 +3,6 @@ and the cluster and the administrators are told."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from django.core.files.storage import storages
 from django.db import transaction
 from django.urls import reverse
@@ -19,17 +17,17 @@ from core.uploads import random_name
 
 from ..choices import DocumentPart, ScanStatus
 from ..models import Dossier, DossierDocument
-from ..selectors import cluster_editors
-
-WAITING = (ScanStatus.PENDING, ScanStatus.ERROR)
-# A file still waiting after this long lost its task (or used up its retries): ask again.
-STALE_AFTER = timedelta(minutes=15)
+from ..selectors import SCAN_WAITING, cluster_editors
 
 
 def _waiting(document: DossierDocument | None, file_name: str) -> DossierDocument | None:
     """The document if it still holds this file and waits for a verdict; None otherwise
     (replaced, deleted or already judged: the task has nothing left to do)."""
-    if document is None or document.file.name != file_name or document.scan_status not in WAITING:
+    if (
+        document is None
+        or document.file.name != file_name
+        or document.scan_status not in SCAN_WAITING
+    ):
         return None
     return document
 
@@ -144,14 +142,4 @@ def _mail(
         },
         # One e-mail per person and per infected upload, however often the task runs.
         key=f"document-infected:{document.pk}:{file_name}:{person.pk}",
-    )
-
-
-def documents_waiting_too_long(now: datetime | None = None) -> list[tuple[int, str]]:
-    """(id, file name) of the files whose verdict is overdue, for the periodic re-scan."""
-    now = now or timezone.now()
-    return list(
-        DossierDocument.objects.filter(
-            scan_status__in=WAITING, uploaded_at__lt=now - STALE_AFTER
-        ).values_list("pk", "file")
     )

@@ -3,22 +3,19 @@ call's rules, then declare it admissible, inadmissible, or ask the cluster for d
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.choices import COMPANY_TYPES, MemberType
 from applications.eligibility import eligibility_gaps
-from applications.models import ClusterMember, DocumentRequest, DossierStatus
+from applications.models import DocumentRequest, DossierStatus
 from applications.sections import missing_items
-from applications.selectors import cluster_editors
+from applications.selectors import cluster_editors, submitted_mass
 from applications.services.submission import dossier_transition
 from core.errors import ApplicationError
 from core.mail import mail_queue
@@ -37,46 +34,6 @@ DECIDED = (
     DossierStatus.WAITING_LIST,
     DossierStatus.REJECTED,
 )
-
-
-def critical_masses(cluster_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """{cluster id: critical mass} as `applications.selectors.critical_mass` gives it, for
-    many clusters in one query."""
-    cluster_ids = set(cluster_ids)
-    counts: defaultdict[int, dict[str, int]] = defaultdict(dict)
-    rows = (
-        ClusterMember.objects.filter(cluster_id__in=cluster_ids)
-        .order_by()
-        .values("cluster_id", "member_type")
-        .annotate(n=Count("pk"))
-    )
-    for row in rows:
-        counts[row["cluster_id"]][row["member_type"]] = row["n"]
-    masses = {}
-    for cluster_id in cluster_ids:
-        by_kind = counts[cluster_id]
-        total = sum(by_kind.values())
-        companies = sum(by_kind.get(kind, 0) for kind in COMPANY_TYPES)
-        masses[cluster_id] = {
-            "total": total,
-            "companies": companies,
-            "company_share": round(100 * companies / total, 1) if total else 0,
-            "by_type": [(kind, label, by_kind.get(kind, 0)) for kind, label in MemberType.choices],
-        }
-    return masses
-
-
-def submitted_mass(snapshot: list[dict[str, Any]]) -> dict[str, Any]:
-    """The critical mass of the participants frozen at submission."""
-    kinds = [member["member_type"] for member in snapshot]
-    companies = sum(1 for kind in kinds if kind in COMPANY_TYPES)
-    total = len(kinds)
-    return {
-        "total": total,
-        "companies": companies,
-        "company_share": round(100 * companies / total, 1) if total else 0,
-        "by_type": [(kind, label, kinds.count(kind)) for kind, label in MemberType.choices],
-    }
 
 
 def precheck(dossier: Dossier, mass: dict[str, Any] | None = None) -> list[str]:
