@@ -23,6 +23,7 @@ from core.services import full_clean_or_refuse
 from core.states import StateMachine
 
 from ..models import Assignment, AssignmentStatus, Grid, Review, ReviewStatus, ReviewSummary, Score
+from ..scoring import score_field
 from ..selectors import review_figures
 from .grid import ensure_grid_complete, grid_ensure, review_weighted_total
 
@@ -71,14 +72,6 @@ def review_transition(
         data={"review": review.pk, **(data or {})},
     )
     return review
-
-
-def score_field(criterion: Criterion) -> str:
-    return f"score_{criterion.pk}"
-
-
-def justification_field(criterion: Criterion) -> str:
-    return f"justification_{criterion.pk}"
 
 
 def _lock_assignment(assignment: Assignment) -> Assignment:
