@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.eligibility import eligibility_gaps
 from applications.models import DocumentRequest, DossierStatus
-from applications.sections import missing_items
-from applications.selectors import cluster_editors, submitted_mass
+from applications.selectors import cluster_editors
 from applications.services.submission import dossier_transition
 from core.errors import ApplicationError
 from core.mail import mail_queue
+
+from ..selectors import request_pending
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -34,23 +34,6 @@ DECIDED = (
     DossierStatus.WAITING_LIST,
     DossierStatus.REJECTED,
 )
-
-
-def precheck(dossier: Dossier, mass: dict[str, Any] | None = None) -> list[str]:
-    """What the portal finds wrong with a dossier before staff decide: the call's eligibility
-    rules, then the mandatory items missing. Empty when it conforms.
-
-    `dossier` is loaded with `applications.selectors.dossier_for_page`. The members counted
-    are those the dossier listed when it was submitted, not the cluster's list of today."""
-    if dossier.participants_snapshot:
-        mass = submitted_mass(dossier.participants_snapshot)
-    gaps = eligibility_gaps(dossier.cluster, dossier.call, mass)
-    for section, label in missing_items(dossier):
-        if section.kind == "documents":
-            gaps.append(_("Pièce obligatoire manquante : %(label)s") % {"label": label})
-        else:
-            gaps.append(_("Section incomplète : %(title)s") % {"title": section.title})
-    return gaps
 
 
 def _require_manager(actor: User) -> None:
@@ -101,11 +84,6 @@ def admissibility_declare(
         )
     action = "declare_admissible" if admissible else "declare_inadmissible"
     return dossier_transition(actor=actor, dossier=dossier, action=action, message=reason)
-
-
-def request_pending(dossier: Dossier, now: datetime | None = None) -> bool:
-    """An open request for documents: the cluster still has time to answer it."""
-    return any(request.is_open(now) for request in dossier.document_requests.all())
 
 
 @transaction.atomic

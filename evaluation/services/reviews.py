@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import active_administrators
-from applications.models import Dossier, DossierStatus
+from applications.models import Dossier
 from core.errors import ApplicationError
 from core.journal import journal_for, journal_record
 from core.mail import mail_queue
@@ -24,8 +24,14 @@ from core.states import StateMachine
 
 from ..models import Assignment, AssignmentStatus, Grid, Review, ReviewStatus, ReviewSummary, Score
 from ..scoring import score_field
-from ..selectors import review_figures
-from .grid import ensure_grid_complete, grid_ensure, review_weighted_total
+from ..selectors import (
+    SCORABLE_STATUSES,
+    pending_assignments,
+    review_figures,
+    review_missing,
+    review_weighted_total,
+)
+from .grid import ensure_grid_complete, grid_ensure
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -35,8 +41,6 @@ if TYPE_CHECKING:
 
     from ..models import Criterion
 
-# A dossier is scored between admissibility and the committee's decision.
-SCORABLE_STATUSES = (DossierStatus.ADMISSIBLE, DossierStatus.UNDER_EVALUATION)
 REMINDER_DAYS = (7, 3, 1)
 CENTIME = Decimal("0.01")
 
@@ -192,21 +196,6 @@ def _summary_refresh(dossier_id: int) -> None:
     dossier = Dossier.objects.filter(pk=dossier_id)
     list(dossier.select_for_update(of=("self",)).values_list("pk", flat=True))
     review_summaries_refresh(dossiers=dossier)
-
-
-def review_missing(review: Review | None, criteria: Iterable[Criterion]) -> list[str]:
-    """What stops a review from being submitted, in words, criterion by criterion."""
-    saved = {score.criterion_id: score for score in review.scores.all()} if review else {}
-    missing = []
-    for criterion in criteria:
-        score = saved.get(criterion.pk)
-        if score is None:
-            missing.append(_("« %(criterion)s » : note manquante") % {"criterion": criterion})
-        elif not score.justification.strip():
-            missing.append(
-                _("« %(criterion)s » : justification manquante") % {"criterion": criterion}
-            )
-    return missing
 
 
 @transaction.atomic
@@ -367,28 +356,13 @@ def _due_reminder(deadline: datetime, now: datetime) -> int | None:
     return min((days for days in REMINDER_DAYS if remaining <= timedelta(days=days)), default=None)
 
 
-def pending_assignments(now: datetime) -> QuerySet[Assignment]:
-    """Active assignments whose review is not submitted, due within the first reminder's span."""
-    return (
-        Assignment.objects.filter(
-            status=AssignmentStatus.ACTIVE,
-            dossier__status__in=SCORABLE_STATUSES,
-            dossier__call__grid__evaluation_deadline__gt=now,
-            dossier__call__grid__evaluation_deadline__lte=now + timedelta(days=max(REMINDER_DAYS)),
-        )
-        .exclude(review__status=ReviewStatus.SUBMITTED)
-        .select_related("evaluator", "dossier__cluster", "dossier__call__grid")
-        .order_by("dossier__reference")
-    )
-
-
 def reviews_remind(*, now: datetime | None = None) -> list[OutgoingMail]:
     """Queue the reminders due now: one e-mail per evaluator and call listing their pending
     dossiers, each reminder (7, 3, 1 days before the deadline) at most once. Returns the
     e-mails queued by this run."""
     now = now or timezone.now()
     pending = defaultdict(list)
-    for assignment in pending_assignments(now):
+    for assignment in pending_assignments(now, within=timedelta(days=max(REMINDER_DAYS))):
         pending[(assignment.evaluator, assignment.dossier.call)].append(assignment)
     queued = []
     for (evaluator, call), assignments in pending.items():

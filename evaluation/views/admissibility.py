@@ -16,13 +16,12 @@ from core.journal import journal_for
 from core.permissions import permission_required
 
 from ..forms.admissibility import AdmissibleForm, DocumentsRequestForm, InadmissibleForm
+from ..selectors import precheck, request_pending
 from ..services.admissibility import (
     DECIDED,
     WAITING,
     admissibility_declare,
     documents_request,
-    precheck,
-    request_pending,
 )
 
 MANAGE = "evaluation.manage"
