@@ -11,7 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import STAFF_ROLES, User
-from .services import email_is_taken, password_reset_mail_queue
+from .selectors import email_is_taken
+from .services import password_reset_mail_queue
 
 DUPLICATE_EMAIL = _("Un compte existe déjà avec cette adresse e-mail.")
 

@@ -1,3 +1,5 @@
+"""Reads about people: who administers, who evaluates, whether an address is taken."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -7,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 
-from .models import User
+from .models import Role, User
 from .tokens import email_verification_payload
 
 if TYPE_CHECKING:
@@ -16,6 +18,19 @@ if TYPE_CHECKING:
 
 def user_list() -> QuerySet[User]:
     return User.objects.select_related("invited_by").order_by("role", "full_name")
+
+
+def active_administrators() -> QuerySet[User]:
+    """The programme's administrators who may still sign in: those told of what needs them."""
+    return User.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
+
+
+def active_evaluators() -> QuerySet[User]:
+    return User.objects.filter(role=Role.EVALUATOR, is_active=True)
+
+
+def email_is_taken(email: str) -> bool:
+    return User.objects.filter(email__iexact=email.strip()).exists()
 
 
 def link_used_error() -> ApplicationError:

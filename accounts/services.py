@@ -19,7 +19,7 @@ from core.mail import mail_queue
 from core.services import full_clean_or_refuse
 
 from .models import STAFF_ROLES, Role, User
-from .selectors import email_verification_user, link_used_error
+from .selectors import email_is_taken, email_verification_user, link_used_error
 from .tokens import email_verification_token
 
 if TYPE_CHECKING:
@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 
 def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
-
-
-def email_is_taken(email: str) -> bool:
-    return User.objects.filter(email__iexact=email.strip()).exists()
 
 
 def _duplicate_email_error() -> ApplicationError:

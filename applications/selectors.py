@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
@@ -18,13 +19,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .choices import COMPANY_TYPES, MemberType
+from .choices import COMPANY_TYPES, MemberType, ScanStatus
 from .models import (
     BudgetYear,
     Call,
     CallStatus,
     Cluster,
+    ClusterMember,
     CollaborativeProject,
+    DocumentRequest,
     Dossier,
     DossierDocument,
     DossierStatus,
@@ -112,6 +115,46 @@ def critical_mass(cluster: Cluster) -> dict[str, Any]:
     share = round(100 * companies / total, 1) if total else 0
     by_type = [(kind, label, counts.get(kind, 0)) for kind, label in MemberType.choices]
     return {"total": total, "companies": companies, "company_share": share, "by_type": by_type}
+
+
+def critical_masses(cluster_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """{cluster id: critical mass} as `critical_mass` gives it, for many clusters in one
+    query."""
+    cluster_ids = set(cluster_ids)
+    counts: defaultdict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        ClusterMember.objects.filter(cluster_id__in=cluster_ids)
+        .order_by()
+        .values("cluster_id", "member_type")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts[row["cluster_id"]][row["member_type"]] = row["n"]
+    masses = {}
+    for cluster_id in cluster_ids:
+        by_kind = counts[cluster_id]
+        total = sum(by_kind.values())
+        companies = sum(by_kind.get(kind, 0) for kind in COMPANY_TYPES)
+        masses[cluster_id] = {
+            "total": total,
+            "companies": companies,
+            "company_share": round(100 * companies / total, 1) if total else 0,
+            "by_type": [(kind, label, by_kind.get(kind, 0)) for kind, label in MemberType.choices],
+        }
+    return masses
+
+
+def submitted_mass(snapshot: list[dict[str, Any]]) -> dict[str, Any]:
+    """The critical mass of the participants frozen at submission."""
+    kinds = [member["member_type"] for member in snapshot]
+    companies = sum(1 for kind in kinds if kind in COMPANY_TYPES)
+    total = len(kinds)
+    return {
+        "total": total,
+        "companies": companies,
+        "company_share": round(100 * companies / total, 1) if total else 0,
+        "by_type": [(kind, label, kinds.count(kind)) for kind, label in MemberType.choices],
+    }
 
 
 def dossiers_visible_to(user: User | AnonymousUser) -> QuerySet[Dossier]:
@@ -237,4 +280,50 @@ def deposited_dossiers(call: Call) -> QuerySet[Dossier]:
         call.dossiers.exclude(status=DossierStatus.DRAFT)
         .select_related("cluster")
         .order_by("submitted_at", "reference")
+    )
+
+
+def latest_request(dossier: Dossier) -> DocumentRequest | None:
+    """The dossier's most recent request for documents, with its items, or None."""
+    return (
+        DocumentRequest.objects.filter(dossier=dossier)
+        .prefetch_related("requirements")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def documents_given_since(request: DocumentRequest, dossier: Dossier) -> list[DossierDocument]:
+    """The dossier's documents for the requested items uploaded since the request was made."""
+    asked = {requirement.pk for requirement in request.requirements.all()}
+    return [
+        document
+        for document in dossier.documents.all()
+        if document.requirement_id in asked and document.uploaded_at >= request.created_at
+    ]
+
+
+def provided_since(request: DocumentRequest, dossier: Dossier) -> dict[int, DossierDocument]:
+    """{requirement id: document} of the requested items given since the request was made,
+    once the antivirus found them clean."""
+    return {
+        document.requirement_id: document
+        for document in documents_given_since(request, dossier)
+        if document.scan_status == ScanStatus.CLEAN
+    }
+
+
+# Files still waiting for the antivirus's verdict.
+SCAN_WAITING = (ScanStatus.PENDING, ScanStatus.ERROR)
+# A file still waiting after this long lost its task (or used up its retries): ask again.
+SCAN_STALE_AFTER = timedelta(minutes=15)
+
+
+def documents_waiting_too_long(now: datetime | None = None) -> list[tuple[int, str]]:
+    """(id, file name) of the files whose verdict is overdue, for the periodic re-scan."""
+    now = now or timezone.now()
+    return list(
+        DossierDocument.objects.filter(
+            scan_status__in=SCAN_WAITING, uploaded_at__lt=now - SCAN_STALE_AFTER
+        ).values_list("pk", "file")
     )

@@ -6,10 +6,10 @@ from core.tasks import PENDING_GRACE
 
 from .choices import ScanStatus
 from .models import Receipt
+from .selectors import documents_waiting_too_long
 from .services.receipts import receipt_mail_queue, receipt_pdf_render
 from .services.reminders import deadline_reminders_send
 from .services.scanning import document_scan as document_scan_service
-from .services.scanning import documents_waiting_too_long
 
 SCAN_MAX_RETRIES = 8
 

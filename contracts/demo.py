@@ -30,7 +30,7 @@ from .models import (
     Tranche,
     TrancheStatus,
 )
-from .selectors import committed_under
+from .selectors import committed_under, latest_version
 from .services import generation, lifecycle, payments, reports
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
@@ -145,7 +145,7 @@ def _contract(admin, decision):
 
 
 def _signed_copy(contract):
-    version = lifecycle.latest_version(contract, "fr")
+    version = latest_version(contract, "fr")
     with version.pdf.open("rb") as handle:
         return handle.read()
 

@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from applications.choices import Indicator
@@ -26,6 +27,7 @@ from applications.selectors import edited_cluster_ids
 
 from .defaults import TERMS
 from .models import Contract, ContractStatus, ContractTerms, Tranche, TrancheStatus
+from .payouts import achievement_rate
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from accounts.models import User
     from applications.models import Call
 
-    from .models import KpiCommitment
+    from .models import AnnualReport, ContractVersion, KpiCommitment
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -157,3 +159,32 @@ def contract_schedule(contract: Contract) -> dict[str, Any]:
         "commitment_rows": commitment_table(commitments, contract.years),
         "year_numbers": list(range(1, contract.years + 1)),
     }
+
+
+def latest_version(contract: Contract, language: str | None = None) -> ContractVersion | None:
+    versions = contract.versions.exclude(pdf="")
+    if language:
+        versions = versions.filter(language=language)
+    return versions.order_by("-number").first()
+
+
+def report_missing(report: AnnualReport) -> list[str]:
+    """What the cluster must still give before transmitting the report, in words (a report
+    not saved yet misses everything)."""
+    missing = []
+    if not report.activity_report:
+        missing.append(_("le rapport d'activité"))
+    if not report.financial_report:
+        missing.append(_("le rapport financier"))
+    reported = (
+        set(report.achievements.values_list("commitment_id", flat=True)) if report.pk else set()
+    )
+    for commitment in report.contract.commitments.filter(year=report.year):
+        if commitment.pk not in reported:
+            missing.append(_("la valeur réalisée de « %(name)s »") % {"name": commitment.name})
+    return missing
+
+
+def report_rate(report: AnnualReport) -> Decimal:
+    pairs = report.achievements.values_list("achieved", "commitment__target")
+    return achievement_rate(pairs)

@@ -19,8 +19,7 @@ from core.exports import (
 )
 
 from .models import Decision, ReviewStatus, Score
-from .selectors import ranking, ranking_totals
-from .services.selection import reason_texts
+from .selectors import ranking, ranking_totals, reason_texts
 
 SCORE_FORMAT = "0.00"
 # What a line of the ranking page shows, read as values (no model built per row).

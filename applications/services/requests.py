@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 
-from ..choices import ScanStatus
 from ..models import DocumentRequest, DossierStatus
+from ..selectors import documents_given_since, latest_request, provided_since
 from .documents import document_store, refuse_early
 from .dossiers import _lock
 from .submission import dossier_transition, ensure_files_scanned
@@ -24,35 +24,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
     from ..models import Dossier, DossierDocument, RequiredDocument
-
-
-def latest_request(dossier: Dossier) -> DocumentRequest | None:
-    """The dossier's most recent request for documents, with its items, or None."""
-    return (
-        DocumentRequest.objects.filter(dossier=dossier)
-        .prefetch_related("requirements")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
-def provided_since(request: DocumentRequest, dossier: Dossier) -> dict[int, DossierDocument]:
-    """{requirement id: document} of the requested items given since the request was made,
-    once the antivirus found them clean."""
-    return {
-        document.requirement_id: document
-        for document in _given_since(request, dossier)
-        if document.scan_status == ScanStatus.CLEAN
-    }
-
-
-def _given_since(request: DocumentRequest, dossier: Dossier) -> list[DossierDocument]:
-    asked = {requirement.pk for requirement in request.requirements.all()}
-    return [
-        document
-        for document in dossier.documents.all()
-        if document.requirement_id in asked and document.uploaded_at >= request.created_at
-    ]
 
 
 def _open_request(actor: User, dossier: Dossier, now: datetime) -> DocumentRequest:
@@ -113,7 +84,7 @@ def request_answer(*, actor: User, dossier: Dossier, now: datetime | None = None
     now = now or timezone.now()
     dossier = _lock(dossier)
     request = _open_request(actor, dossier, now)
-    ensure_files_scanned(dossier, _given_since(request, dossier))
+    ensure_files_scanned(dossier, documents_given_since(request, dossier))
     provided = provided_since(request, dossier)
     if not provided:
         raise ApplicationError(

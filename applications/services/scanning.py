@@ -3,14 +3,13 @@ and the cluster and the administrators are told."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from django.core.files.storage import storages
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.selectors import active_administrators
 from core.antivirus import AntivirusUnavailable, scan_stream
 from core.journal import journal_record
 from core.mail import mail_queue
@@ -18,17 +17,17 @@ from core.uploads import random_name
 
 from ..choices import DocumentPart, ScanStatus
 from ..models import Dossier, DossierDocument
-from ..selectors import cluster_editors
-
-WAITING = (ScanStatus.PENDING, ScanStatus.ERROR)
-# A file still waiting after this long lost its task (or used up its retries): ask again.
-STALE_AFTER = timedelta(minutes=15)
+from ..selectors import SCAN_WAITING, cluster_editors
 
 
 def _waiting(document: DossierDocument | None, file_name: str) -> DossierDocument | None:
     """The document if it still holds this file and waits for a verdict; None otherwise
     (replaced, deleted or already judged: the task has nothing left to do)."""
-    if document is None or document.file.name != file_name or document.scan_status not in WAITING:
+    if (
+        document is None
+        or document.file.name != file_name
+        or document.scan_status not in SCAN_WAITING
+    ):
         return None
     return document
 
@@ -120,10 +119,9 @@ def _tell_people(document: DossierDocument, file_name: str) -> None:
     )
     cluster_path = reverse("applications:dossier_section", args=[dossier.pk, slug])
     people = {*cluster_editors(dossier.cluster), document.uploaded_by}
-    administrators = User.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
     for person in sorted(people, key=lambda person: person.pk):
         _mail(document, person, cluster_path, file_name, for_staff=False)
-    for person in administrators.order_by("pk"):
+    for person in active_administrators().order_by("pk"):
         path = reverse("applications:dossier_detail", args=[dossier.pk])
         _mail(document, person, path, file_name, for_staff=True)
 
@@ -144,14 +142,4 @@ def _mail(
         },
         # One e-mail per person and per infected upload, however often the task runs.
         key=f"document-infected:{document.pk}:{file_name}:{person.pk}",
-    )
-
-
-def documents_waiting_too_long(now: datetime | None = None) -> list[tuple[int, str]]:
-    """(id, file name) of the files whose verdict is overdue, for the periodic re-scan."""
-    now = now or timezone.now()
-    return list(
-        DossierDocument.objects.filter(
-            scan_status__in=WAITING, uploaded_at__lt=now - STALE_AFTER
-        ).values_list("pk", "file")
     )

@@ -13,12 +13,8 @@ from core.errors import ApplicationError
 
 from ..forms.dossier import UploadForm
 from ..models import DossierStatus
-from ..services.requests import (
-    latest_request,
-    provided_since,
-    request_answer,
-    request_document_upload,
-)
+from ..selectors import latest_request, provided_since
+from ..services.requests import request_answer, request_document_upload
 from .dossier import _dossier, _dossier_to_act_on
 
 

@@ -20,10 +20,9 @@ from contracts.models import (
     TrancheCondition,
     TrancheStatus,
 )
+from contracts.payouts import achievement_rate, tranche_due_amount
 from contracts.services.figures import call_figures_refresh
 from contracts.services.generation import MINISTRY, report_due_on, schedule_rows, terms_ensure
-from contracts.services.reports import achievement_rate
-from contracts.services.tranches import tranche_due_amount
 from evaluation.models import Decision
 
 from .dossiers import store_pdf

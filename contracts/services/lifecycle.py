@@ -31,6 +31,7 @@ from ..models import (
     ReportStatus,
     TrancheStatus,
 )
+from ..selectors import latest_version
 from .figures import call_figures_refresh
 from .generation import ensure_draft, require_manager, terms_ensure
 from .tranches import tranche_transition, tranches_release
@@ -188,13 +189,6 @@ def version_pdf_render(*, version_id: int) -> ContractVersion:
     if old:
         locked.pdf.storage.delete(old)
     return locked
-
-
-def latest_version(contract: Contract, language: str | None = None) -> ContractVersion | None:
-    versions = contract.versions.exclude(pdf="")
-    if language:
-        versions = versions.filter(language=language)
-    return versions.order_by("-number").first()
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -24,9 +23,10 @@ from ..models import (
     KpiAchievement,
     ReportStatus,
 )
+from ..selectors import report_missing, report_rate
 from .generation import require_manager
 from .lifecycle import INFECTED, notify_cluster, notify_ministry
-from .tranches import HUNDRED, tranches_release
+from .tranches import tranches_release
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -73,18 +73,6 @@ def report_transition(
         data={"year": report.year, **(data or {})},
     )
     return report
-
-
-def achievement_rate(pairs: Iterable[tuple[int, int]]) -> Decimal:
-    """The mean over indicators of achieved / target, each capped at 100 %, in percent.
-    Indicators with a zero target say nothing of the rate and are left out."""
-    ratios = [
-        min(Decimal(achieved) / Decimal(target), Decimal(1)) for achieved, target in pairs if target
-    ]
-    if not ratios:
-        return HUNDRED
-    mean = sum(ratios, Decimal(0)) / len(ratios) * HUNDRED
-    return mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _ensure_can_report(actor: User, contract: Contract) -> None:
@@ -226,23 +214,6 @@ def achievement_save(
         line.evidence_name = checked.name
     line.save()
     return line
-
-
-def report_missing(report: AnnualReport) -> list[str]:
-    """What the cluster must still give before transmitting the report, in words (a report
-    not saved yet misses everything)."""
-    missing = []
-    if not report.activity_report:
-        missing.append(_("le rapport d'activité"))
-    if not report.financial_report:
-        missing.append(_("le rapport financier"))
-    reported = (
-        set(report.achievements.values_list("commitment_id", flat=True)) if report.pk else set()
-    )
-    for commitment in report.contract.commitments.filter(year=report.year):
-        if commitment.pk not in reported:
-            missing.append(_("la valeur réalisée de « %(name)s »") % {"name": commitment.name})
-    return missing
 
 
 @transaction.atomic
@@ -395,11 +366,6 @@ def report_request_changes(*, actor: User, report: AnnualReport, comment: str) -
         tranches=[],
     )
     return report
-
-
-def report_rate(report: AnnualReport) -> Decimal:
-    pairs = report.achievements.values_list("achieved", "commitment__target")
-    return achievement_rate(pairs)
 
 
 @transaction.atomic

@@ -4,27 +4,24 @@ or cancelled when the contract ends before it was ever due."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from core.states import StateMachine
 
 from ..models import (
     AnnualReport,
-    BelowThreshold,
     Contract,
     Tranche,
     TrancheCondition,
     TrancheStatus,
 )
+from ..payouts import released_by, tranche_due_amount
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-HUNDRED = Decimal("100")
 S = TrancheStatus
 TRANCHE_STATES = StateMachine(
     "tranche",
@@ -60,34 +57,6 @@ def tranche_transition(
         data={"year": tranche.year, "position": tranche.position, **(data or {})},
     )
     return tranche
-
-
-def released_by(event: str, report: AnnualReport | None) -> Q:
-    """The planned tranches an event makes payable, as a filter on the contract's tranches."""
-    if event == "signature":
-        return Q(condition=TrancheCondition.SIGNATURE)
-    if report is None:
-        raise ValueError("Every event but the signature comes with its report.")
-    this_year = Q(
-        year=report.year,
-        condition__in=[TrancheCondition.REPORT, TrancheCondition.REPORT_KPI],
-    )
-    next_year = Q(year=report.year + 1, condition=TrancheCondition.PREVIOUS_REPORT)
-    return this_year | next_year
-
-
-def tranche_due_amount(tranche: Tranche, contract: Contract, rate: Decimal | None) -> Decimal:
-    """What a released tranche is worth: all of it, unless tied to the KPIs and below the
-    threshold, where it is reduced in proportion to the rate or withheld."""
-    if tranche.condition != TrancheCondition.REPORT_KPI:
-        return tranche.amount
-    if rate is None:
-        raise ValueError("A tranche tied to the KPIs is released by a report, with its rate.")
-    if rate >= contract.kpi_threshold:
-        return tranche.amount
-    if contract.below_threshold == BelowThreshold.WITHHOLD:
-        return Decimal("0")
-    return (tranche.amount * rate / HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def tranches_release(

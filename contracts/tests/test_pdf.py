@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from contracts.selectors import latest_version
 from contracts.services import generation, lifecycle
 from contracts.tests.factories import decided_call, draft_contract, render_versions
 
@@ -62,7 +63,7 @@ def contract(administrator):
 
 @pytest.mark.django_db
 def test_the_french_contract_lists_its_parties_articles_schedule_and_indicators(contract):
-    version = lifecycle.latest_version(contract, "fr")
+    version = latest_version(contract, "fr")
     content = pdf_of(version)
     keep("contract-fr.pdf", content)
     pages = pdf_pages(content)
@@ -147,7 +148,7 @@ def test_the_arabic_contract_reads_right_to_left_with_the_same_figures(administr
         assert f"{amount} MAD" in text
     assert "60" in text and "150" in text
     # The older French version stays downloadable beside the Arabic one.
-    assert lifecycle.latest_version(contract, "fr").number == 1
+    assert latest_version(contract, "fr").number == 1
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from contracts.models import (
     Tranche,
     TrancheCondition,
 )
-from contracts.selectors import committed_under
+from contracts.selectors import committed_under, latest_version
 from contracts.services import lifecycle
 from contracts.services.generation import (
     commitments_update,
@@ -163,7 +163,7 @@ def test_generation_queues_a_french_version_and_creates_the_calls_terms(administ
     assert (version.number, version.language, version.pdf.name) == (1, "fr", "")
     assert contract.call.contract_terms.filter(language="fr").exists()
     render_versions(contract)
-    assert lifecycle.latest_version(contract).pdf
+    assert latest_version(contract).pdf
 
 
 def test_the_start_date_is_today_unless_given(administrator):

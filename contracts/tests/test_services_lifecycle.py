@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.tests.factories import DirectorFactory
 from applications.tests.builders import pdf_file
 from contracts.models import ContractStatus, ContractVersion, ReportStatus, TrancheStatus
+from contracts.selectors import latest_version
 from contracts.services import lifecycle
 from contracts.services.lifecycle import CONTRACT_STATES
 from contracts.services.reports import report_approve
@@ -307,15 +308,15 @@ def test_closing_needs_the_last_years_report_approved(administrator, director):
 
 def test_each_regeneration_adds_a_version_and_keeps_the_older_ones(administrator):
     contract = draft_contract(administrator)
-    first = lifecycle.latest_version(contract)
+    first = latest_version(contract)
 
     arabic = lifecycle.version_request(actor=administrator, contract=contract, language="ar")
     third = lifecycle.version_request(actor=administrator, contract=contract, language="fr")
     render_versions(contract)
 
     assert (arabic.number, third.number) == (2, 3)
-    assert lifecycle.latest_version(contract).number == 3
-    assert lifecycle.latest_version(contract, "ar").number == 2
+    assert latest_version(contract).number == 3
+    assert latest_version(contract, "ar").number == 2
     assert ContractVersion.objects.filter(contract=contract).exclude(pdf="").count() == 3
     first.refresh_from_db()
     assert first.pdf.storage.exists(first.pdf.name)
@@ -323,7 +324,7 @@ def test_each_regeneration_adds_a_version_and_keeps_the_older_ones(administrator
 
 def test_a_rendered_version_rendered_again_replaces_its_file(administrator):
     contract = draft_contract(administrator)
-    version = lifecycle.latest_version(contract)
+    version = latest_version(contract)
     old = version.pdf.name
 
     again = lifecycle.version_pdf_render(version_id=version.pk)

@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications.tests.builders import pdf_file
 from contracts.models import ReportStatus, TrancheCondition, TrancheStatus
-from contracts.selectors import committed_under
+from contracts.payouts import achievement_rate
+from contracts.selectors import committed_under, report_missing
 from contracts.services import generation, lifecycle, reports
-from contracts.services.reports import achievement_rate, report_approve
+from contracts.services.reports import report_approve
 from contracts.tests.factories import (
     active_contract,
     draft_contract,
@@ -202,7 +203,7 @@ def test_an_incomplete_report_cannot_be_transmitted(administrator, director):
     assert "« Brevets »" not in error.value.message
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT
-    assert len(reports.report_missing(report)) == 2 + 4
+    assert len(report_missing(report)) == 2 + 4
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from applications.tests.builders import pdf_file
 from core.tests.client import page_text
 
 from ..models import Contract, ContractStatus, ContractVersion, TrancheStatus
+from ..selectors import latest_version
 from ..services import lifecycle
 from .factories import (
     active_contract,
@@ -126,7 +127,7 @@ def test_the_director_is_asked_to_sign_a_sent_contract(client, director, sent):
     response = client.get(_url("detail", sent))
 
     page = page_text(response)
-    latest = lifecycle.latest_version(sent)
+    latest = latest_version(sent)
     assert response.status_code == 200
     assert "Déposer le contrat signé" in page
     assert _url("version_download", sent, latest.number) in page
@@ -402,7 +403,7 @@ def test_an_ended_contract_offers_no_action(client, administrator, active):
 
 def test_administrator_downloads_a_draft_version(client, administrator, draft):
     client.force_login(administrator)
-    version = lifecycle.latest_version(draft)
+    version = latest_version(draft)
 
     response = client.get(_url("version_download", draft, version.number))
 
@@ -414,7 +415,7 @@ def test_administrator_downloads_a_draft_version(client, administrator, draft):
 
 def test_the_director_downloads_the_version_sent_to_sign(client, director, sent):
     client.force_login(director)
-    version = lifecycle.latest_version(sent)
+    version = latest_version(sent)
 
     response = client.get(_url("version_download", sent, version.number))
 
@@ -424,7 +425,7 @@ def test_the_director_downloads_the_version_sent_to_sign(client, director, sent)
 
 def test_a_director_never_downloads_a_drafts_version(client, director, draft):
     client.force_login(director)
-    version = lifecycle.latest_version(draft)
+    version = latest_version(draft)
 
     assert client.get(_url("version_download", draft, version.number)).status_code == 404
 
@@ -432,13 +433,13 @@ def test_a_director_never_downloads_a_drafts_version(client, director, draft):
 @pytest.mark.parametrize("role", ["outsider", "evaluator", "committee_member"])
 def test_others_may_not_download_the_contract(client, sent, role, request):
     client.force_login(request.getfixturevalue(role))
-    version = lifecycle.latest_version(sent)
+    version = latest_version(sent)
 
     assert client.get(_url("version_download", sent, version.number)).status_code == 404
 
 
 def test_visitors_may_not_download_the_contract(client, sent):
-    version = lifecycle.latest_version(sent)
+    version = latest_version(sent)
 
     response = client.get(_url("version_download", sent, version.number))
 

@@ -20,18 +20,15 @@ from core.permissions import permission_required
 
 from ..forms.reports import FILE_FIELDS, ApproveForm, ChangesForm, PaymentForm, ReportForm
 from ..models import AnnualReport, ContractStatus, Tranche, TrancheStatus
-from ..selectors import contracts_visible_to
+from ..payouts import HUNDRED, achievement_rate, released_by, tranche_due_amount
+from ..selectors import contracts_visible_to, report_missing
 from ..services.payments import payment_record
 from ..services.reports import (
-    HUNDRED,
-    achievement_rate,
     ensure_report_can_open,
     report_approve,
     report_fill,
-    report_missing,
     report_request_changes,
 )
-from ..services.tranches import released_by, tranche_due_amount
 
 MANAGE = "contracts.manage"
 REPORT = "contracts.report"
@@ -70,8 +67,9 @@ def indicator_lines(report, commitments, achievements):
 
 
 def release_preview(report, rate):
-    """The tranches approval would make payable and what each would be worth: the services'
-    own rule (`released_by`, `tranche_due_amount`), applied without writing anything."""
+    """The tranches approval would make payable and what each would be worth: the rules the
+    release service applies (`payouts.released_by`, `payouts.tranche_due_amount`), without
+    writing anything."""
     contract = report.contract
     tranches = contract.tranches.filter(
         released_by("report", report), status=TrancheStatus.PLANNED

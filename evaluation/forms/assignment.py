@@ -4,9 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.selectors import active_evaluators
 from core.fields import RowChoiceField
-
-from ..services.assignment import active_evaluators
 
 NO_CONFLICT = "none"
 CONFLICT = "conflict"

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..services.reviews import justification_field, score_field
+from ..scoring import justification_field, score_field
 
 
 class ReviewForm(forms.Form):

@@ -3,25 +3,22 @@ call's rules, then declare it admissible, inadmissible, or ask the cluster for d
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.choices import COMPANY_TYPES, MemberType
-from applications.eligibility import eligibility_gaps
-from applications.models import ClusterMember, DocumentRequest, DossierStatus
-from applications.sections import missing_items
+from applications.models import DocumentRequest, DossierStatus
 from applications.selectors import cluster_editors
 from applications.services.submission import dossier_transition
 from core.errors import ApplicationError
 from core.mail import mail_queue
+
+from ..selectors import request_pending
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -37,63 +34,6 @@ DECIDED = (
     DossierStatus.WAITING_LIST,
     DossierStatus.REJECTED,
 )
-
-
-def critical_masses(cluster_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """{cluster id: critical mass} as `applications.selectors.critical_mass` gives it, for
-    many clusters in one query."""
-    cluster_ids = set(cluster_ids)
-    counts: defaultdict[int, dict[str, int]] = defaultdict(dict)
-    rows = (
-        ClusterMember.objects.filter(cluster_id__in=cluster_ids)
-        .order_by()
-        .values("cluster_id", "member_type")
-        .annotate(n=Count("pk"))
-    )
-    for row in rows:
-        counts[row["cluster_id"]][row["member_type"]] = row["n"]
-    masses = {}
-    for cluster_id in cluster_ids:
-        by_kind = counts[cluster_id]
-        total = sum(by_kind.values())
-        companies = sum(by_kind.get(kind, 0) for kind in COMPANY_TYPES)
-        masses[cluster_id] = {
-            "total": total,
-            "companies": companies,
-            "company_share": round(100 * companies / total, 1) if total else 0,
-            "by_type": [(kind, label, by_kind.get(kind, 0)) for kind, label in MemberType.choices],
-        }
-    return masses
-
-
-def submitted_mass(snapshot: list[dict[str, Any]]) -> dict[str, Any]:
-    """The critical mass of the participants frozen at submission."""
-    kinds = [member["member_type"] for member in snapshot]
-    companies = sum(1 for kind in kinds if kind in COMPANY_TYPES)
-    total = len(kinds)
-    return {
-        "total": total,
-        "companies": companies,
-        "company_share": round(100 * companies / total, 1) if total else 0,
-        "by_type": [(kind, label, kinds.count(kind)) for kind, label in MemberType.choices],
-    }
-
-
-def precheck(dossier: Dossier, mass: dict[str, Any] | None = None) -> list[str]:
-    """What the portal finds wrong with a dossier before staff decide: the call's eligibility
-    rules, then the mandatory items missing. Empty when it conforms.
-
-    `dossier` is loaded with `applications.selectors.dossier_for_page`. The members counted
-    are those the dossier listed when it was submitted, not the cluster's list of today."""
-    if dossier.participants_snapshot:
-        mass = submitted_mass(dossier.participants_snapshot)
-    gaps = eligibility_gaps(dossier.cluster, dossier.call, mass)
-    for section, label in missing_items(dossier):
-        if section.kind == "documents":
-            gaps.append(_("Pièce obligatoire manquante : %(label)s") % {"label": label})
-        else:
-            gaps.append(_("Section incomplète : %(title)s") % {"title": section.title})
-    return gaps
 
 
 def _require_manager(actor: User) -> None:
@@ -144,11 +84,6 @@ def admissibility_declare(
         )
     action = "declare_admissible" if admissible else "declare_inadmissible"
     return dossier_transition(actor=actor, dossier=dossier, action=action, message=reason)
-
-
-def request_pending(dossier: Dossier, now: datetime | None = None) -> bool:
-    """An open request for documents: the cluster still has time to answer it."""
-    return any(request.is_open(now) for request in dossier.document_requests.all())
 
 
 @transaction.atomic

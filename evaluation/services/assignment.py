@@ -3,15 +3,13 @@ evaluator's declaration of interests that comes before any reading of the dossie
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.selectors import active_administrators
 from applications.models import Dossier, DossierStatus
 from applications.services.submission import dossier_transition
 from core.errors import ApplicationError
@@ -20,46 +18,20 @@ from core.mail import mail_queue
 from core.states import StateMachine
 
 from ..models import Assignment, AssignmentStatus, ConflictDeclaration, Review, ReviewStatus
+from ..selectors import (
+    ASSIGNABLE_STATUSES,
+    EVALUATORS_PER_DOSSIER,
+    LIVE_STATUSES,
+    conflicted_pairs,
+    evaluators_with_load,
+)
 from .grid import ensure_grid_complete, grid_ensure
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
-    from django_stubs_ext import WithAnnotations
-
     from accounts.models import User
     from applications.models import Call
 
     from ..models import Grid
-
-# Dossiers that may receive evaluators.
-ASSIGNABLE_STATUSES = (DossierStatus.ADMISSIBLE, DossierStatus.UNDER_EVALUATION)
-LIVE_STATUSES = (AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.ACTIVE)
-EVALUATORS_PER_DOSSIER = 2
-
-
-class EvaluatorLoad(TypedDict):
-    """What `evaluators_with_load` adds to each evaluator: their live assignments in the call."""
-
-    load: int
-
-
-def active_evaluators() -> QuerySet[User]:
-    return get_user_model().objects.filter(role=Role.EVALUATOR, is_active=True)
-
-
-def evaluators_with_load(call: Call) -> QuerySet[WithAnnotations[User, EvaluatorLoad]]:
-    """Every active evaluator with `load`, their live assignments in the call: one query."""
-    live_in_call = Q(assignments__status__in=LIVE_STATUSES, assignments__dossier__call=call)
-    return active_evaluators().annotate(load=Count("assignments", filter=live_in_call))
-
-
-def conflicted_pairs(cluster_ids: Iterable[int]) -> set[tuple[int, int]]:
-    """{(evaluator id, cluster id)} of the conflicts declared with these clusters."""
-    return set(
-        ConflictDeclaration.objects.filter(
-            cluster_id__in=cluster_ids, has_conflict=True
-        ).values_list("evaluator_id", "cluster_id")
-    )
 
 
 def _require_manager(actor: User) -> None:
@@ -242,16 +214,6 @@ def assignments_auto(
     return created
 
 
-def short_dossiers(call: Call, per_dossier: int = EVALUATORS_PER_DOSSIER) -> QuerySet[Dossier]:
-    """The call's assignable dossiers with fewer than `per_dossier` live evaluators."""
-    return (
-        Dossier.objects.filter(call=call, status__in=ASSIGNABLE_STATUSES)
-        .annotate(live_count=Count("assignments", filter=Q(assignments__status__in=LIVE_STATUSES)))
-        .filter(live_count__lt=per_dossier)
-        .order_by("reference")
-    )
-
-
 @transaction.atomic
 def assignment_remove(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
     """Take a dossier back from an evaluator, unless their review is already submitted."""
@@ -330,7 +292,7 @@ def interests_declare(
 
 def _tell_administrators_of_conflict(assignment: Assignment, statement: str) -> None:
     dossier = assignment.dossier
-    for administrator in get_user_model().objects.filter(role=Role.ADMINISTRATOR, is_active=True):
+    for administrator in active_administrators():
         mail_queue(
             template="conflict_declared",
             to=administrator.email,

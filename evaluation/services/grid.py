@@ -3,11 +3,9 @@ first review is submitted, then frozen."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
@@ -16,12 +14,12 @@ from core.services import assign_fields, full_clean_or_refuse
 
 from ..defaults import default_grid
 from ..models import Criterion, Grid, Score
+from ..selectors import weights_total
 
 if TYPE_CHECKING:
     from accounts.models import User
     from applications.models import Call
 
-    from ..models import Review
 
 GRID_FIELDS = (
     "scale_max",
@@ -128,10 +126,6 @@ def criterion_delete(*, actor: User, criterion: Criterion) -> None:
     journal_record(target=grid.call, actor=actor, action="grid.update")
 
 
-def weights_total(grid: Grid) -> int:
-    return grid.criteria.aggregate(total=Sum("weight"))["total"] or 0
-
-
 def ensure_grid_complete(grid: Grid) -> None:
     """Scoring needs a grid whose weights add up to 100."""
     total = weights_total(grid)
@@ -140,12 +134,3 @@ def ensure_grid_complete(grid: Grid) -> None:
             _("Les poids des critères totalisent %(total)s au lieu de 100 : corrigez la grille.")
             % {"total": total}
         )
-
-
-def review_weighted_total(review: Review, grid: Grid) -> Decimal:
-    """Σ weight × note / note maximum, computed by the database: a total out of 100."""
-    total = Score.objects.filter(review=review).aggregate(
-        total=Sum(F("criterion__weight") * F("value"))
-    )["total"]
-    # Decimal, rounded half up to the centime, as a person would round a mark.
-    return (Decimal(total or 0) / grid.scale_max).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -9,13 +9,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from applications.models import Dossier, DossierStatus
+from accounts.selectors import active_administrators
+from applications.models import Dossier
 from core.errors import ApplicationError
 from core.journal import journal_for, journal_record
 from core.mail import mail_queue
@@ -24,8 +23,15 @@ from core.services import full_clean_or_refuse
 from core.states import StateMachine
 
 from ..models import Assignment, AssignmentStatus, Grid, Review, ReviewStatus, ReviewSummary, Score
-from ..selectors import review_figures
-from .grid import ensure_grid_complete, grid_ensure, review_weighted_total
+from ..scoring import score_field
+from ..selectors import (
+    SCORABLE_STATUSES,
+    pending_assignments,
+    review_figures,
+    review_missing,
+    review_weighted_total,
+)
+from .grid import ensure_grid_complete, grid_ensure
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -35,8 +41,6 @@ if TYPE_CHECKING:
 
     from ..models import Criterion
 
-# A dossier is scored between admissibility and the committee's decision.
-SCORABLE_STATUSES = (DossierStatus.ADMISSIBLE, DossierStatus.UNDER_EVALUATION)
 REMINDER_DAYS = (7, 3, 1)
 CENTIME = Decimal("0.01")
 
@@ -72,14 +76,6 @@ def review_transition(
         data={"review": review.pk, **(data or {})},
     )
     return review
-
-
-def score_field(criterion: Criterion) -> str:
-    return f"score_{criterion.pk}"
-
-
-def justification_field(criterion: Criterion) -> str:
-    return f"justification_{criterion.pk}"
 
 
 def _lock_assignment(assignment: Assignment) -> Assignment:
@@ -202,21 +198,6 @@ def _summary_refresh(dossier_id: int) -> None:
     review_summaries_refresh(dossiers=dossier)
 
 
-def review_missing(review: Review | None, criteria: Iterable[Criterion]) -> list[str]:
-    """What stops a review from being submitted, in words, criterion by criterion."""
-    saved = {score.criterion_id: score for score in review.scores.all()} if review else {}
-    missing = []
-    for criterion in criteria:
-        score = saved.get(criterion.pk)
-        if score is None:
-            missing.append(_("« %(criterion)s » : note manquante") % {"criterion": criterion})
-        elif not score.justification.strip():
-            missing.append(
-                _("« %(criterion)s » : justification manquante") % {"criterion": criterion}
-            )
-    return missing
-
-
 @transaction.atomic
 def review_submit(*, actor: User, assignment: Assignment, now: datetime | None = None) -> Review:
     """Submit the draft for good: every criterion noted and justified, the total computed by
@@ -282,10 +263,6 @@ def _reason(reason: str | None) -> str:
     return reason
 
 
-def administrators() -> QuerySet[User]:
-    return get_user_model().objects.filter(role=Role.ADMINISTRATOR, is_active=True)
-
-
 @transaction.atomic
 def review_reopen_request(*, actor: User, assignment: Assignment, reason: str) -> JournalEntry:
     """The evaluator asks the administrators to reopen a submitted review."""
@@ -304,7 +281,7 @@ def review_reopen_request(*, actor: User, assignment: Assignment, reason: str) -
         message=reason,
         data={"review": review.pk},
     )
-    for person in administrators():
+    for person in active_administrators():
         mail_queue(
             template="review_reopen_requested",
             to=person.email,
@@ -379,28 +356,13 @@ def _due_reminder(deadline: datetime, now: datetime) -> int | None:
     return min((days for days in REMINDER_DAYS if remaining <= timedelta(days=days)), default=None)
 
 
-def pending_assignments(now: datetime) -> QuerySet[Assignment]:
-    """Active assignments whose review is not submitted, due within the first reminder's span."""
-    return (
-        Assignment.objects.filter(
-            status=AssignmentStatus.ACTIVE,
-            dossier__status__in=SCORABLE_STATUSES,
-            dossier__call__grid__evaluation_deadline__gt=now,
-            dossier__call__grid__evaluation_deadline__lte=now + timedelta(days=max(REMINDER_DAYS)),
-        )
-        .exclude(review__status=ReviewStatus.SUBMITTED)
-        .select_related("evaluator", "dossier__cluster", "dossier__call__grid")
-        .order_by("dossier__reference")
-    )
-
-
 def reviews_remind(*, now: datetime | None = None) -> list[OutgoingMail]:
     """Queue the reminders due now: one e-mail per evaluator and call listing their pending
     dossiers, each reminder (7, 3, 1 days before the deadline) at most once. Returns the
     e-mails queued by this run."""
     now = now or timezone.now()
     pending = defaultdict(list)
-    for assignment in pending_assignments(now):
+    for assignment in pending_assignments(now, within=timedelta(days=max(REMINDER_DAYS))):
         pending[(assignment.evaluator, assignment.dossier.call)].append(assignment)
     queued = []
     for (evaluator, call), assignments in pending.items():

@@ -26,20 +26,12 @@ from core.services import full_clean_or_refuse
 from core.templatetags.portal import mad
 
 from ..models import Consensus, Decision
-from ..selectors import (
-    AWAITING,
-    DIVERGENT,
-    UNDER_CRITERION,
-    UNDER_TOTAL,
-    UNSCORED,
-    ranking,
-)
+from ..selectors import ineligibility_reason, ranked_row, ranking
 
 if TYPE_CHECKING:
     from accounts.models import User
     from core.models import OutgoingMail
 
-    from ..models import Grid
     from ..selectors import RankedDossier
 
 DECIDE = "evaluation.decide"
@@ -77,31 +69,6 @@ def _ensure_results_unpublished(call: Call) -> None:
             _("Les résultats de cet appel sont publiés : ils ne peuvent plus être modifiés."),
             code="published",
         )
-
-
-def ranked_row(dossier: Dossier, call: Call | None = None) -> RankedDossier | None:
-    """The dossier's line of its call's ranking (scores, eligibility, subsidy), or None."""
-    return ranking(call or dossier.call).filter(pk=dossier.pk).first()
-
-
-def reason_texts(grid: Grid) -> dict[str, str]:
-    """{reason code of the ranking: why a dossier may not be selected, in words}."""
-    return {
-        "": "",
-        UNSCORED: _("Aucune évaluation soumise."),
-        UNDER_TOTAL: _("Note finale sous le minimum de %(minimum)s / 100.")
-        % {"minimum": floatformat(grid.min_total, "-2")},
-        UNDER_CRITERION: _("Au moins un critère est noté sous son minimum."),
-        DIVERGENT: _(
-            "Les évaluateurs divergent : le comité doit d'abord arrêter une note de consensus."
-        ),
-        AWAITING: _("Toutes les évaluations attribuées ne sont pas encore soumises."),
-    }
-
-
-def ineligibility_reason(row: RankedDossier, grid: Grid) -> str:
-    """Why a dossier of the ranking may not be selected, in words; "" when it may."""
-    return reason_texts(grid)[row.reason]
 
 
 @transaction.atomic

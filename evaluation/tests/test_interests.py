@@ -8,11 +8,11 @@ from core.errors import ApplicationError
 from core.journal import journal_for
 from core.tests.client import page_text
 from evaluation.models import AssignmentStatus, ConflictDeclaration
+from evaluation.selectors import short_dossiers
 from evaluation.services.assignment import (
     assignment_create,
     assignments_auto,
     interests_declare,
-    short_dossiers,
 )
 from evaluation.tests.factories import AssignmentFactory
 from evaluation.tests.test_assignment import admissible_dossier, board_url, closed_call

@@ -9,21 +9,19 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Call, CallStatus, Dossier, DossierStatus
 from applications.sections import task_list
-from applications.selectors import dossier_for_page
+from applications.selectors import critical_masses, dossier_for_page
 from applications.services.submission import DOSSIER_STATES
 from core.errors import ApplicationError
 from core.journal import journal_for
 from core.permissions import permission_required
 
 from ..forms.admissibility import AdmissibleForm, DocumentsRequestForm, InadmissibleForm
+from ..selectors import precheck, request_pending
 from ..services.admissibility import (
     DECIDED,
     WAITING,
     admissibility_declare,
-    critical_masses,
     documents_request,
-    precheck,
-    request_pending,
 )
 
 MANAGE = "evaluation.manage"

@@ -15,8 +15,15 @@ from core.permissions import permission_required
 
 from ..forms.assignment import AssignmentAddForm, AssignmentRemoveForm, InterestsForm
 from ..models import Assignment, AssignmentStatus, Grid, ReviewStatus
+from ..selectors import (
+    ASSIGNABLE_STATUSES,
+    EVALUATORS_PER_DOSSIER,
+    LIVE_STATUSES,
+    conflicted_pairs,
+    evaluators_with_load,
+    short_dossiers,
+)
 from ..services import assignment as services
-from ..services.assignment import ASSIGNABLE_STATUSES, EVALUATORS_PER_DOSSIER, LIVE_STATUSES
 
 MANAGE = "evaluation.manage"
 SHOWN_STATUSES = (*LIVE_STATUSES, AssignmentStatus.WITHDRAWN_CONFLICT)
@@ -54,10 +61,10 @@ def _board(call):
         .order_by("reference")
     )
     evaluators = sorted(
-        services.evaluators_with_load(call),
+        evaluators_with_load(call),
         key=lambda evaluator: (evaluator.full_name.casefold(), evaluator.pk),
     )
-    conflicts = services.conflicted_pairs({dossier.cluster_id for dossier in dossiers})
+    conflicts = conflicted_pairs({dossier.cluster_id for dossier in dossiers})
     for dossier in dossiers:
         dossier.live = []
         dossier.withdrawn = []
@@ -184,7 +191,7 @@ def assignments_auto(request, call_pk):
             )
             % {"count": len(created)},
         )
-    short = list(services.short_dossiers(call).values_list("reference", flat=True))
+    short = list(short_dossiers(call).values_list("reference", flat=True))
     if short:
         messages.warning(
             request,

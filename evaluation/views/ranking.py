@@ -22,7 +22,7 @@ from .. import exports, selectors
 from ..forms.selection import ConsensusForm, DecisionForm
 from ..models import Review, ReviewStatus
 from ..selectors import RANKED_STATUSES
-from ..services.selection import consensus_record, decision_set, ranked_row, results_publish
+from ..services.selection import consensus_record, decision_set, results_publish
 from .ranking_rows import RankingRows
 from .results import criterion_means
 
@@ -170,7 +170,7 @@ def _reviews_side_by_side(dossier):
 def consensus(request, dossier_pk):
     dossier = _ranked_dossier_or_404(dossier_pk)
     call = dossier.call
-    row = ranked_row(dossier, call)
+    row = selectors.ranked_row(dossier, call)
     try:
         existing = row.consensus
     except ObjectDoesNotExist:

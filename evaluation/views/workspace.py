@@ -23,9 +23,13 @@ from core.templatetags.portal import deadline
 
 from ..forms.workspace import ReasonForm, ReviewForm
 from ..models import AssignmentStatus, Review, ReviewStatus
-from ..selectors import evaluator_queue_lines, live_assignments
+from ..selectors import (
+    evaluator_queue_lines,
+    live_assignments,
+    review_missing,
+    review_weighted_total,
+)
 from ..services import reviews as services
-from ..services.grid import review_weighted_total
 from .ranking_rows import url_with_pk
 
 # What the evaluator has to do next on a line of the queue, read from the assignment's and
@@ -182,7 +186,7 @@ def review(request, assignment_pk):
     if request.POST.get("action") != "submit":
         messages.success(request, _("Votre brouillon est enregistré."))
         return redirect("evaluation:review", assignment_pk=assignment.pk)
-    missing = services.review_missing(review, form.criteria)
+    missing = review_missing(review, form.criteria)
     if missing:
         form.add_error(
             None,
@@ -214,7 +218,7 @@ def review_submit(request, assignment_pk):
         else:
             messages.success(request, _("Votre évaluation est soumise. Merci."))
         return redirect("evaluation:review", assignment_pk=assignment.pk)
-    missing = services.review_missing(review, criteria)
+    missing = review_missing(review, criteria)
     if missing:
         messages.error(request, _("L'évaluation est incomplète : %s.") % " ; ".join(missing))
         return redirect("evaluation:review", assignment_pk=assignment.pk)

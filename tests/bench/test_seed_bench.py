@@ -34,9 +34,7 @@ from evaluation.models import (
     Decision,
     ReviewStatus,
 )
-from evaluation.selectors import ranking
-from evaluation.services.grid import review_weighted_total
-from evaluation.services.selection import ineligibility_reason
+from evaluation.selectors import ineligibility_reason, ranking, review_weighted_total
 
 pytestmark = pytest.mark.django_db
 
