@@ -19,7 +19,7 @@ from core.exports import (
 )
 
 from .models import Decision, ReviewStatus, Score
-from .selectors import ranking, ranking_totals, reason_texts
+from .selectors.ranking import ranking, ranking_totals, reason_texts
 
 SCORE_FORMAT = "0.00"
 # What a line of the ranking page shows, read as values (no model built per row).

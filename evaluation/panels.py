@@ -7,7 +7,7 @@ from applications.models import Call, CallStatus
 from core.dashboard import BACKOFFICE_CALL, CALL_DETAIL, DASHBOARD, DOSSIER_DETAIL, register_panel
 
 from .models import AssignmentStatus
-from .selectors import evaluator_queue
+from .selectors.assignments import evaluator_queue
 from .views import assignment, results
 
 

@@ -5,7 +5,7 @@ dossier its evaluators score."""
 from accounts.models import Role
 from applications.models import CallStatus
 from core.dashboard import CALL_DETAIL, DASHBOARD, EVALUATION_WORKSPACE, HOME, register_panel
-from evaluation.selectors import live_assignments
+from evaluation.selectors.assignments import live_assignments
 
 from ..dashboard import PUBLIC, cluster_record, key_figures, public_call_line
 from ..models import Contract

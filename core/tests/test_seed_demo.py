@@ -5,7 +5,7 @@ from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import Role, User
 from applications.models import Call, CallStatus, Cluster, Dossier
 from evaluation.models import Decision, Review
-from evaluation.selectors import ranking
+from evaluation.selectors.ranking import ranking
 
 
 @pytest.mark.django_db

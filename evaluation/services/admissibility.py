@@ -18,7 +18,7 @@ from applications.services.submission import dossier_transition
 from core.errors import ApplicationError
 from core.mail import mail_queue
 
-from ..selectors import request_pending
+from ..selectors.assignments import request_pending
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -18,7 +18,7 @@ from core.mail import mail_queue
 from core.states import StateMachine
 
 from ..models import Assignment, AssignmentStatus, ConflictDeclaration, Review, ReviewStatus
-from ..selectors import (
+from ..selectors.assignments import (
     ASSIGNABLE_STATUSES,
     EVALUATORS_PER_DOSSIER,
     LIVE_STATUSES,

@@ -14,7 +14,7 @@ from core.services import assign_fields, full_clean_or_refuse
 
 from ..defaults import default_grid
 from ..models import Criterion, Grid, Score
-from ..selectors import weights_total
+from ..selectors.reviews import weights_total
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -24,13 +24,9 @@ from core.states import StateMachine
 
 from ..models import Assignment, AssignmentStatus, Grid, Review, ReviewStatus, ReviewSummary, Score
 from ..scoring import score_field
-from ..selectors import (
-    SCORABLE_STATUSES,
-    pending_assignments,
-    review_figures,
-    review_missing,
-    review_weighted_total,
-)
+from ..selectors.assignments import SCORABLE_STATUSES, pending_assignments
+from ..selectors.ranking import review_figures
+from ..selectors.reviews import review_missing, review_weighted_total
 from .grid import ensure_grid_complete, grid_ensure
 
 if TYPE_CHECKING:

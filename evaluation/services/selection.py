@@ -26,13 +26,13 @@ from core.services import full_clean_or_refuse
 from core.templatetags.portal import mad
 
 from ..models import Consensus, Decision
-from ..selectors import ineligibility_reason, ranked_row, ranking
+from ..selectors.ranking import ineligibility_reason, ranked_row, ranking
 
 if TYPE_CHECKING:
     from accounts.models import User
     from core.models import OutgoingMail
 
-    from ..selectors import RankedDossier
+    from ..selectors.ranking import RankedDossier
 
 DECIDE = "evaluation.decide"
 MANAGE = "evaluation.manage"

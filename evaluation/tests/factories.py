@@ -5,7 +5,7 @@ from accounts.tests.factories import AdministratorFactory, EvaluatorFactory
 from applications.models import Dossier, DossierStatus
 from applications.tests.factories import DossierFactory
 from evaluation.models import Assignment, AssignmentStatus, Review, ReviewStatus, Score
-from evaluation.selectors import review_weighted_total
+from evaluation.selectors.reviews import review_weighted_total
 from evaluation.services.grid import grid_ensure
 from evaluation.services.reviews import review_summaries_refresh
 

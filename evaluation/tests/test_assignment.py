@@ -18,7 +18,7 @@ from core.errors import ApplicationError
 from core.journal import journal_for
 from core.tests.client import page_text
 from evaluation.models import Assignment, AssignmentStatus, ConflictDeclaration, Criterion
-from evaluation.selectors import short_dossiers
+from evaluation.selectors.assignments import short_dossiers
 from evaluation.services.assignment import (
     assignment_create,
     assignment_remove,

@@ -127,7 +127,7 @@ def test_admissibility_counts_the_members_listed_at_submission(director):
     from applications.selectors import dossier_for_page
     from applications.services.submission import dossier_submit
     from applications.tests.builders import complete, draft_for
-    from evaluation.selectors import precheck
+    from evaluation.selectors.assignments import precheck
 
     dossier = complete(draft_for(director, members=10), director)
     dossier_submit(actor=director, dossier=dossier, declaration=True)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from applications.models import BudgetYear, DossierStatus
 from applications.tests.factories import CallFactory, DossierFactory
 from evaluation.models import Consensus, ReviewSummary
-from evaluation.selectors import ranking
+from evaluation.selectors.ranking import ranking
 from evaluation.services.grid import grid_ensure
 from evaluation.tests.factories import evaluated
 

@@ -16,7 +16,7 @@ from core.journal import journal_for
 from core.permissions import permission_required
 
 from ..forms.admissibility import AdmissibleForm, DocumentsRequestForm, InadmissibleForm
-from ..selectors import precheck, request_pending
+from ..selectors.assignments import precheck, request_pending
 from ..services.admissibility import (
     DECIDED,
     WAITING,

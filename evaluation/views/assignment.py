@@ -15,7 +15,7 @@ from core.permissions import permission_required
 
 from ..forms.assignment import AssignmentAddForm, AssignmentRemoveForm, InterestsForm
 from ..models import Assignment, AssignmentStatus, Grid, ReviewStatus
-from ..selectors import (
+from ..selectors.assignments import (
     ASSIGNABLE_STATUSES,
     EVALUATORS_PER_DOSSIER,
     LIVE_STATUSES,

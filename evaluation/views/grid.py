@@ -12,7 +12,7 @@ from core.permissions import permission_required
 
 from ..forms.grid import CriterionForm, GridForm
 from ..models import Grid
-from ..selectors import call_grid
+from ..selectors.reviews import call_grid
 from ..services.grid import criterion_delete, criterion_save, grid_adopt, grid_update
 
 MANAGE = "evaluation.manage"

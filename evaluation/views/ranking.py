@@ -18,10 +18,11 @@ from applications.models import Call, CallStatus, Dossier, DossierStatus
 from core.errors import ApplicationError
 from core.permissions import permission_required
 
-from .. import exports, selectors
+from .. import exports
 from ..forms.selection import ConsensusForm, DecisionForm
 from ..models import Review, ReviewStatus
-from ..selectors import RANKED_STATUSES
+from ..selectors import ranking as rankings
+from ..selectors.ranking import RANKED_STATUSES, ranked_row
 from ..services.selection import consensus_record, decision_set, results_publish
 from .ranking_rows import RankingRows
 from .results import criterion_means
@@ -62,7 +63,7 @@ def _ranking_url(call_id, dossier_pk=None):
     if not dossier_pk:
         return url
     call = Call.objects.select_related("grid").get(pk=call_id)
-    order = list(selectors.ranking(call).values_list("pk", flat=True))
+    order = list(rankings.ranking(call).values_list("pk", flat=True))
     rank = order.index(dossier_pk) + 1 if dossier_pk in order else 1
     page = (rank - 1) // RANKING_PAGE_SIZE + 1
     return f"{url}?page={page}#dossier-{dossier_pk}" if page > 1 else f"{url}#dossier-{dossier_pk}"
@@ -170,7 +171,7 @@ def _reviews_side_by_side(dossier):
 def consensus(request, dossier_pk):
     dossier = _ranked_dossier_or_404(dossier_pk)
     call = dossier.call
-    row = selectors.ranked_row(dossier, call)
+    row = ranked_row(dossier, call)
     try:
         existing = row.consensus
     except ObjectDoesNotExist:

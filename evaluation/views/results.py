@@ -16,7 +16,7 @@ from applications.models import CallStatus
 from core.formatting import written_html
 
 from ..models import Criterion, Decision, ReviewStatus, Score
-from ..selectors import selected_clusters
+from ..selectors.ranking import selected_clusters
 
 
 def criterion_means(dossier):

@@ -23,12 +23,8 @@ from core.templatetags.portal import deadline
 
 from ..forms.workspace import ReasonForm, ReviewForm
 from ..models import AssignmentStatus, Review, ReviewStatus
-from ..selectors import (
-    evaluator_queue_lines,
-    live_assignments,
-    review_missing,
-    review_weighted_total,
-)
+from ..selectors.assignments import evaluator_queue_lines, live_assignments
+from ..selectors.reviews import review_missing, review_weighted_total
 from ..services import reviews as services
 from .ranking_rows import url_with_pk
 

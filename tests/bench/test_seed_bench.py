@@ -34,7 +34,8 @@ from evaluation.models import (
     Decision,
     ReviewStatus,
 )
-from evaluation.selectors import ineligibility_reason, ranking, review_weighted_total
+from evaluation.selectors.ranking import ineligibility_reason, ranking
+from evaluation.selectors.reviews import review_weighted_total
 
 pytestmark = pytest.mark.django_db
 
