@@ -21,8 +21,10 @@ from contracts.models import (
     TrancheStatus,
 )
 from contracts.services.figures import call_figures_refresh
-from contracts.services.generation import MINISTRY, report_due_on, schedule_rows, terms_ensure
+from contracts.services.generation import MINISTRY
 from contracts.services.reports import achievement_rate
+from contracts.services.schedule import report_due_on, schedule_rows
+from contracts.services.terms import terms_ensure
 from contracts.services.tranches import tranche_due_amount
 from evaluation.models import Decision
 

@@ -32,7 +32,8 @@ from ..models import (
     TrancheStatus,
 )
 from .figures import call_figures_refresh
-from .generation import ensure_draft, require_manager, terms_ensure
+from .guards import ensure_draft, require_manager
+from .terms import terms_ensure
 from .tranches import tranche_transition, tranches_release
 
 if TYPE_CHECKING:

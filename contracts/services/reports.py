@@ -24,7 +24,7 @@ from ..models import (
     KpiAchievement,
     ReportStatus,
 )
-from .generation import require_manager
+from .guards import require_manager
 from .lifecycle import INFECTED, notify_cluster, notify_ministry
 from .tranches import HUNDRED, tranches_release
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from accounts.tests.factories import AdministratorFactory, DirectorFactory
 from contracts.models import Contract, Payment, TrancheStatus
 from contracts.selectors import committed_under
-from contracts.services import generation
-from contracts.services.generation import contract_generate, schedule_update
+from contracts.services import drafting, generation, schedule
+from contracts.services.drafting import schedule_update
+from contracts.services.generation import contract_generate
 from contracts.services.payments import payment_record
 from contracts.tests.factories import active_contract, decided_call, selected_decision
 from core.errors import ApplicationError
@@ -31,13 +32,15 @@ pytestmark = [
 def slow_envelope_check(monkeypatch):
     """The envelope is checked a moment after the tranches are written: without the call's row
     lock, both requests would be inside that moment together and both would pass."""
-    check = generation.ensure_within_envelope
+    check = schedule.ensure_within_envelope
 
     def slow(*args, **kwargs):
         time.sleep(0.3)
         return check(*args, **kwargs)
 
+    # Where generation and drafting look the check up.
     monkeypatch.setattr(generation, "ensure_within_envelope", slow)
+    monkeypatch.setattr(drafting, "ensure_within_envelope", slow)
 
 
 def at_once(work, arguments):

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from applications.tests.builders import pdf_file
 from contracts.models import ReportStatus, TrancheCondition, TrancheStatus
 from contracts.selectors import committed_under
-from contracts.services import generation, lifecycle, reports
+from contracts.services import drafting, lifecycle, reports
 from contracts.services.reports import achievement_rate, report_approve
 from contracts.tests.factories import (
     active_contract,
@@ -134,7 +134,7 @@ def test_a_rate_exactly_at_the_threshold_releases_the_whole_tranche(administrato
 def withholding_contract(administrator, director):
     """An active contract whose KPI tranches are withheld below a 60 % threshold."""
     contract = draft_contract(administrator, director=director)
-    generation.contract_update(
+    drafting.contract_update(
         actor=administrator,
         contract=contract,
         fields={"below_threshold": "withhold", "kpi_threshold": Decimal("60")},
