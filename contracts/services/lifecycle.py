@@ -23,7 +23,7 @@ from core.states import StateMachine
 from core.unavailable import enqueue_on_commit
 from core.uploads import FileType, check_upload
 
-from ..dashboard import PUBLIC as IN_FORCE_OR_CLOSED
+from ..dashboard.sums import PUBLIC as IN_FORCE_OR_CLOSED
 from ..models import (
     Contract,
     ContractStatus,

@@ -20,7 +20,8 @@ from core.tests.browser import log_in, screenshot
 from core.tests.client import page_text
 from evaluation.tests.factories import AssignmentFactory
 
-from ..dashboard import key_figures, programme, public_summary
+from ..dashboard.programme import key_figures, programme
+from ..dashboard.public import public_summary
 from ..models import ContractStatus, ContractYear, Tranche, TrancheStatus
 from ..services import drafting, lifecycle, payments, reports
 from .factories import active_contract, decided_call, draft_contract, filed_report
