@@ -31,7 +31,7 @@ from .models import (
     TrancheStatus,
 )
 from .selectors import committed_under, latest_version
-from .services import generation, lifecycle, payments, reports
+from .services import drafting, generation, lifecycle, payments, reports, terms
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
 START = date(2011, 9, 6)  # the four contracts were signed on 6 September 2011
@@ -126,7 +126,7 @@ def _contract(admin, decision):
             )
             cluster = decision.dossier.cluster
             if contract.representative_name in ("", "—"):
-                contract = generation.contract_update(
+                contract = drafting.contract_update(
                     actor=admin,
                     contract=contract,
                     fields={
@@ -260,7 +260,7 @@ def seed(stdout):
         return
     with translation.override("fr"):
         for language in ("fr", "ar"):
-            generation.terms_ensure(call=call, language=language)
+            terms.terms_ensure(call=call, language=language)
         decisions = (
             Decision.objects.filter(dossier__call=call, outcome=Decision.Outcome.SELECTED)
             .select_related("dossier__cluster__owner")

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from core.exports import MONEY_FORMAT, XLSX_TYPE, attachment, csv_response, sheet_fill
 
-from .dashboard import contract_lines, programme
+from .dashboard.programme import contract_lines, programme
 
 RATE_FORMAT = "0.0"
 

@@ -1,21 +1,18 @@
-"""The director's dossier: task list, sections, files, check-your-answers, submission."""
+"""The director's dossier: its list, its start, its task list, its sections and projects."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import reselect, retarget
 
 from core.dashboard import DOSSIER_DETAIL, panels_for
 from core.errors import ApplicationError
 from core.journal import journal_for
 from core.permissions import permission_required
 
-from ..choices import DocumentPart, ScanStatus
 from ..concurrency import project_fingerprint, section_fingerprint
 from ..eligibility import eligibility_gaps
 from ..forms.dossier import (
@@ -24,12 +21,10 @@ from ..forms.dossier import (
     MembersForm,
     ProjectForm,
     SectionTextForm,
-    SubmitForm,
     UploadForm,
-    WithdrawForm,
 )
-from ..models import Call, CallStatus, Dossier, DossierStatus
-from ..sections import SECTIONS_BY_SLUG, missing_items, task_list
+from ..models import Call, CallStatus, Dossier
+from ..sections import SECTIONS_BY_SLUG, task_list
 from ..selectors import (
     cluster_for_user,
     critical_mass,
@@ -40,8 +35,6 @@ from ..selectors import (
     dossiers_visible_to,
 )
 from ..services import dossiers as services
-from ..services.documents import document_delete, document_upload
-from ..services.submission import dossier_reopen, dossier_submit, dossier_withdraw
 
 
 def _dossier(request, pk, *, for_page=True, section=None, for_check=False, for_task_list=False):
@@ -264,100 +257,6 @@ def _upload_rows(dossier, section, failed=None):
 
 
 @login_required
-@require_POST
-def document_upload_view(request, pk, requirement_pk):
-    # A successful upload reads nothing more: its card (htmx) or a redirect (no script).
-    dossier = _dossier_to_act_on(request, pk, for_page=False)
-    requirement = get_object_or_404(dossier.call.required_documents, pk=requirement_pk)
-    slug = (
-        "pieces-administratives"
-        if requirement.part == DocumentPart.ADMINISTRATIVE
-        else "pieces-techniques"
-    )
-    form = UploadForm(request.POST, request.FILES, requirement=requirement)
-    if form.is_valid():
-        try:
-            document = document_upload(
-                actor=request.user,
-                dossier=dossier,
-                requirement=requirement,
-                uploaded=form.cleaned_data["file"],
-            )
-        except ApplicationError as error:
-            form.add_error("file", error.message)
-        else:
-            if request.htmx:
-                return _document_card(request, dossier, requirement, document)
-            messages.success(
-                request,
-                _("Le fichier « %(label)s » est enregistré.") % {"label": requirement.label},
-            )
-            return redirect("applications:dossier_section", pk=dossier.pk, slug=slug)
-    section = SECTIONS_BY_SLUG[slug]
-    context = {
-        "dossier": dossier,
-        "section": section,
-        "editable": _can_edit(request, dossier),
-        "upload_forms": _upload_rows(dossier, section, failed=(requirement.pk, form)),
-        "failed_form": form,
-        "failed_requirement": requirement.pk,
-    }
-    # 200, not 400: htmx swaps the whole page in, with the error summary and the error next
-    # to the file input, in place of the card the form was sent from.
-    response = render(request, "applications/dossier/section.html", context)
-    if request.htmx:
-        reselect(retarget(response, "#main"), "#main")
-    return response
-
-
-def _document_card(request, dossier, requirement, document):
-    """The answer to an upload sent by htmx: the document's card, as the section shows it."""
-    context = {
-        "dossier": dossier,
-        "requirement": requirement,
-        "document": document,
-        "upload_form": UploadForm(requirement=requirement),
-        "editable": _can_edit(request, dossier),
-        "saved": True,
-    }
-    return render(request, "applications/dossier/_document_card.html", context)
-
-
-@login_required
-@require_POST
-def document_delete_view(request, pk, document_pk):
-    dossier = _dossier_to_act_on(request, pk)
-    document = get_object_or_404(dossier.documents, pk=document_pk)
-    slug = (
-        "pieces-administratives"
-        if document.requirement.part == DocumentPart.ADMINISTRATIVE
-        else "pieces-techniques"
-    )
-    try:
-        document_delete(actor=request.user, document=document)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Le fichier a été supprimé."))
-    return redirect("applications:dossier_section", pk=dossier.pk, slug=slug)
-
-
-@login_required
-def document_download(request, pk, document_pk):
-    dossier = _dossier(request, pk, for_page=False)
-    # A file waiting for the antivirus, or quarantined, is served to no one.
-    document = get_object_or_404(
-        dossier.documents.filter(scan_status=ScanStatus.CLEAN), pk=document_pk
-    )
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-
-
-@login_required
 def project_edit(request, pk, project_pk=None):
     dossier = _dossier_to_act_on(request, pk)
     project = get_object_or_404(dossier.projects, pk=project_pk) if project_pk else None
@@ -398,111 +297,3 @@ def project_delete(request, pk, project_pk):
     else:
         messages.success(request, _("Le projet a été supprimé."))
     return redirect("applications:dossier_section", pk=dossier.pk, slug="innovation")
-
-
-@login_required
-def dossier_review(request, pk):
-    """Check your answers: the whole dossier, what is missing, the declaration, submit."""
-    received_at = timezone.now()
-    post = request.method == "POST"
-    # A submission reads what it checks itself, under the lock; the page is read if refused.
-    if post:
-        dossier = _dossier_to_act_on(request, pk, for_page=False)
-    else:
-        dossier = _dossier(request, pk, for_check=True)
-    if request.method == "POST" and dossier.status == DossierStatus.SUBMITTED:
-        # A second click on "Soumettre": the first one went through.
-        return redirect("applications:dossier_confirmation", pk=dossier.pk)
-    form = SubmitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dossier_submit(
-                actor=request.user,
-                dossier=dossier,
-                declaration=form.cleaned_data["declaration"],
-                now=received_at,
-            )
-        except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            return redirect("applications:dossier_confirmation", pk=dossier.pk)
-    if post:
-        dossier = _dossier(request, pk, for_check=True)
-    rows, progress = task_list(dossier)
-    context = {
-        "dossier": dossier,
-        "form": form,
-        "rows": rows,
-        "progress": progress,
-        "missing": missing_items(dossier),
-        "gaps": eligibility_gaps(dossier.cluster, dossier.call),
-        "can_edit": _can_edit(request, dossier),
-    }
-    return render(request, "applications/dossier/review.html", context)
-
-
-@login_required
-def dossier_confirmation(request, pk):
-    dossier = _dossier(request, pk, for_page=False)
-    receipt = dossier.receipts.first()
-    return render(
-        request, "applications/dossier/confirmation.html", {"dossier": dossier, "receipt": receipt}
-    )
-
-
-@login_required
-def receipt_download(request, pk, receipt_pk):
-    dossier = _dossier(request, pk, for_page=False)
-    receipt = get_object_or_404(dossier.receipts, pk=receipt_pk)
-    if not receipt.pdf:
-        messages.info(
-            request,
-            _("L'accusé de réception est en cours de préparation : réessayez dans un instant."),
-        )
-        return redirect("applications:dossier_confirmation", pk=dossier.pk)
-    return FileResponse(
-        receipt.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"{receipt.number}.pdf",
-        content_type="application/pdf",
-    )
-
-
-@login_required
-def dossier_withdraw_view(request, pk):
-    dossier = _dossier_to_act_on(request, pk)
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dossier_withdraw(
-                actor=request.user, dossier=dossier, reason=form.cleaned_data["reason"]
-            )
-        except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Votre dossier a été retiré. Vous pouvez le rouvrir tant que l'appel est ouvert."
-                ),
-            )
-            return redirect("applications:dossier_detail", pk=dossier.pk)
-    return render(request, "applications/dossier/withdraw.html", {"dossier": dossier, "form": form})
-
-
-@login_required
-@require_POST
-def dossier_reopen_view(request, pk):
-    dossier = _dossier_to_act_on(request, pk)
-    try:
-        dossier_reopen(actor=request.user, dossier=dossier)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _(
-                "Votre dossier est de nouveau un brouillon : complétez-le puis déposez-le avant la clôture."
-            ),
-        )
-    return redirect("applications:dossier_detail", pk=dossier.pk)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from applications.models import DossierStatus
 from applications.tests.factories import CallFactory, DossierFactory
 from contracts.models import Contract, ContractYear, Tranche, TrancheStatus
-from contracts.services import generation, lifecycle
+from contracts.services import drafting, lifecycle
 from contracts.services.payments import payment_record
 from contracts.tests.factories import active_contract, draft_contract, selected_decision
 from core.journal import journal_for
@@ -52,7 +52,7 @@ def test_bulk_written_tranches_and_years_keep_their_history(administrator):
     tranche = contract.tranches.first()
     assert tranche.history.get().history_user == administrator
 
-    generation.schedule_update(
+    drafting.schedule_update(
         actor=administrator,
         contract=contract,
         tranches=[
@@ -112,7 +112,7 @@ def test_a_schedule_change_is_journaled_with_the_old_and_new_tranches(administra
     contract = draft_contract(administrator)
     old = list(contract.tranches.order_by("year", "position").values_list("amount", flat=True))
 
-    generation.schedule_update(
+    drafting.schedule_update(
         actor=administrator,
         contract=contract,
         tranches=[

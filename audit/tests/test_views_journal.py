@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 from openpyxl import load_workbook
 
 from applications.tests.factories import CallFactory, DossierFactory
-from contracts.services import generation
+from contracts.services import drafting, generation
 from contracts.tests.factories import selected_decision
 from core.journal import journal_record
 from core.tests.client import page_text
@@ -198,7 +198,7 @@ def test_the_journal_is_paginated_by_50(client, administrator):
 def test_the_contract_page_shows_a_schedule_change_in_its_timeline(client, administrator):
     decision = selected_decision(decided_by=administrator)
     contract = generation.contract_generate(actor=administrator, decision=decision)
-    generation.schedule_update(
+    drafting.schedule_update(
         actor=administrator,
         contract=contract,
         tranches=[

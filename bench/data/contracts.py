@@ -22,7 +22,9 @@ from contracts.models import (
 )
 from contracts.payouts import achievement_rate, tranche_due_amount
 from contracts.services.figures import call_figures_refresh
-from contracts.services.generation import MINISTRY, report_due_on, schedule_rows, terms_ensure
+from contracts.services.generation import MINISTRY
+from contracts.services.schedule import report_due_on, schedule_rows
+from contracts.services.terms import terms_ensure
 from evaluation.models import Decision
 
 from .dossiers import store_pdf

@@ -7,7 +7,9 @@ from applications.models import CallStatus
 from core.dashboard import CALL_DETAIL, DASHBOARD, EVALUATION_WORKSPACE, HOME, register_panel
 from evaluation.selectors.assignments import live_assignments
 
-from ..dashboard import PUBLIC, cluster_record, key_figures, public_call_line
+from ..dashboard.programme import cluster_record, key_figures
+from ..dashboard.public import public_call_line
+from ..dashboard.sums import PUBLIC
 from ..models import Contract
 
 

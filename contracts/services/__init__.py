@@ -1,1 +1,2 @@
-"""Every write on contracts, one module per stage: generation, lifecycle, reports, payments."""
+"""Every write on contracts, one module per stage: generation, drafting (and the call's terms),
+lifecycle, reports, payments; guards and schedule are what the stages share."""

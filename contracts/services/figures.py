@@ -4,7 +4,7 @@ from django.db import transaction
 
 from applications.models import Call
 
-from .. import dashboard
+from ..dashboard import public as dashboard
 from ..models import CallFigures
 
 

@@ -23,7 +23,7 @@ from core.states import StateMachine
 from core.unavailable import enqueue_on_commit
 from core.uploads import FileType, check_upload
 
-from ..dashboard import PUBLIC as IN_FORCE_OR_CLOSED
+from ..dashboard.sums import PUBLIC as IN_FORCE_OR_CLOSED
 from ..models import (
     Contract,
     ContractStatus,
@@ -33,7 +33,8 @@ from ..models import (
 )
 from ..selectors import latest_version
 from .figures import call_figures_refresh
-from .generation import ensure_draft, require_manager, terms_ensure
+from .guards import ensure_draft, require_manager
+from .terms import terms_ensure
 from .tranches import tranche_transition, tranches_release
 
 if TYPE_CHECKING:

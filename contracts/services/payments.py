@@ -15,7 +15,7 @@ from core.errors import ApplicationError
 from core.templatetags.portal import mad
 
 from ..models import Payment, Tranche, TrancheStatus
-from .generation import require_manager
+from .guards import require_manager
 from .lifecycle import notify_cluster
 from .tranches import tranche_transition
 

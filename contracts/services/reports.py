@@ -24,7 +24,7 @@ from ..models import (
     ReportStatus,
 )
 from ..selectors import report_missing, report_rate
-from .generation import require_manager
+from .guards import require_manager
 from .lifecycle import INFECTED, notify_cluster, notify_ministry
 from .tranches import tranches_release
 

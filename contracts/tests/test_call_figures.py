@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from core.tests.client import page_text
 
-from ..dashboard import live_call_figures
+from ..dashboard.public import live_call_figures
 from ..models import CallFigures
 from ..services import lifecycle
 from .factories import active_contract, decided_call

@@ -20,9 +20,10 @@ from core.tests.browser import log_in, screenshot
 from core.tests.client import page_text
 from evaluation.tests.factories import AssignmentFactory
 
-from ..dashboard import key_figures, programme, public_summary
+from ..dashboard.programme import key_figures, programme
+from ..dashboard.public import public_summary
 from ..models import ContractStatus, ContractYear, Tranche, TrancheStatus
-from ..services import generation, lifecycle, payments, reports
+from ..services import drafting, lifecycle, payments, reports
 from .factories import active_contract, decided_call, draft_contract, filed_report
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +166,7 @@ def test_custom_indicators_are_grouped_under_their_label(administrator):
     call = decided_call(contract_years=3)
     for _ in range(2):
         contract = draft_contract(administrator, call=call, amounts=[MILLION] * 3, targets=None)
-        generation.commitments_update(
+        drafting.commitments_update(
             actor=administrator,
             contract=contract,
             commitments=[

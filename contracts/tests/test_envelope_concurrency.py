@@ -12,8 +12,9 @@ from django.utils import timezone
 from accounts.tests.factories import AdministratorFactory, DirectorFactory
 from contracts.models import Contract, Payment, TrancheStatus
 from contracts.selectors import committed_under
-from contracts.services import generation
-from contracts.services.generation import contract_generate, schedule_update
+from contracts.services import drafting, generation, schedule
+from contracts.services.drafting import schedule_update
+from contracts.services.generation import contract_generate
 from contracts.services.payments import payment_record
 from contracts.tests.factories import active_contract, decided_call, selected_decision
 from core.errors import ApplicationError
@@ -31,13 +32,15 @@ pytestmark = [
 def slow_envelope_check(monkeypatch):
     """The envelope is checked a moment after the tranches are written: without the call's row
     lock, both requests would be inside that moment together and both would pass."""
-    check = generation.ensure_within_envelope
+    check = schedule.ensure_within_envelope
 
     def slow(*args, **kwargs):
         time.sleep(0.3)
         return check(*args, **kwargs)
 
+    # Where generation and drafting look the check up.
     monkeypatch.setattr(generation, "ensure_within_envelope", slow)
+    monkeypatch.setattr(drafting, "ensure_within_envelope", slow)
 
 
 def at_once(work, arguments):
@@ -134,7 +137,7 @@ def test_the_same_tranche_paid_twice_at_once_gives_one_payment():
 def test_two_contracts_of_one_call_activated_at_once_are_both_counted(monkeypatch):
     """The call's public figures are counted under their row's lock: without it, each
     activation would count the call without the other's contract, and the last write win."""
-    from contracts import dashboard
+    from contracts.dashboard import public
     from contracts.models import CallFigures, ContractStatus
     from contracts.services.figures import call_figures_refresh
     from contracts.services.lifecycle import contract_transition
@@ -147,14 +150,14 @@ def test_two_contracts_of_one_call_activated_at_once_are_both_counted(monkeypatc
     ]
     Contract.objects.filter(pk__in=[c.pk for c in contracts]).update(status=ContractStatus.SIGNED)
     call_figures_refresh(call=call)  # the row exists: its insert does not line them up
-    count = dashboard.live_call_figures
+    count = public.live_call_figures
 
     def slow_count(*args, **kwargs):
         figures = count(*args, **kwargs)
         time.sleep(0.3)  # the other activation commits meanwhile, if it is not held back
         return figures
 
-    monkeypatch.setattr(dashboard, "live_call_figures", slow_count)
+    monkeypatch.setattr(public, "live_call_figures", slow_count)
 
     def activate(contract):
         # Only the contract's row, as DESIGN.md asks (lifecycle's _lock still takes the call's

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from contracts.selectors import latest_version
-from contracts.services import generation, lifecycle
+from contracts.services import drafting, lifecycle, terms
 from contracts.tests.factories import decided_call, draft_contract, render_versions
 
 AMOUNTS = [
@@ -113,7 +113,7 @@ def test_the_french_contract_lists_its_parties_articles_schedule_and_indicators(
 
 @pytest.mark.django_db
 def test_a_contract_whose_kpi_tranches_are_withheld_says_so(administrator, contract):
-    generation.contract_update(
+    drafting.contract_update(
         actor=administrator,
         contract=contract,
         fields={"below_threshold": "withhold", "kpi_threshold": Decimal("60")},
@@ -128,9 +128,7 @@ def test_a_contract_whose_kpi_tranches_are_withheld_says_so(administrator, contr
 
 @pytest.mark.django_db
 def test_the_arabic_contract_reads_right_to_left_with_the_same_figures(administrator, contract):
-    generation.terms_update(
-        actor=administrator, call=contract.call, language="ar", fields=ARABIC_TERMS
-    )
+    terms.terms_update(actor=administrator, call=contract.call, language="ar", fields=ARABIC_TERMS)
     version = lifecycle.version_request(actor=administrator, contract=contract, language="ar")
     render_versions(contract)
     content = pdf_of(version)

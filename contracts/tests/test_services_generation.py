@@ -18,12 +18,8 @@ from contracts.models import (
 )
 from contracts.selectors import committed_under, latest_version
 from contracts.services import lifecycle
-from contracts.services.generation import (
-    commitments_update,
-    contract_generate,
-    contract_update,
-    schedule_update,
-)
+from contracts.services.drafting import commitments_update, contract_update, schedule_update
+from contracts.services.generation import contract_generate
 from contracts.tests.factories import (
     decided_call,
     draft_contract,

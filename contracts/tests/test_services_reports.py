@@ -11,7 +11,7 @@ from applications.tests.builders import pdf_file
 from contracts.models import ReportStatus, TrancheCondition, TrancheStatus
 from contracts.payouts import achievement_rate
 from contracts.selectors import committed_under, report_missing
-from contracts.services import generation, lifecycle, reports
+from contracts.services import drafting, lifecycle, reports
 from contracts.services.reports import report_approve
 from contracts.tests.factories import (
     active_contract,
@@ -135,7 +135,7 @@ def test_a_rate_exactly_at_the_threshold_releases_the_whole_tranche(administrato
 def withholding_contract(administrator, director):
     """An active contract whose KPI tranches are withheld below a 60 % threshold."""
     contract = draft_contract(administrator, director=director)
-    generation.contract_update(
+    drafting.contract_update(
         actor=administrator,
         contract=contract,
         fields={"below_threshold": "withhold", "kpi_threshold": Decimal("60")},

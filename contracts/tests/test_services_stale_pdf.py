@@ -21,7 +21,7 @@ def test_a_contract_goes_from_generation_to_its_first_approved_report(administra
 def test_a_draft_edited_after_its_last_pdf_is_not_sent_until_a_new_version(administrator):
     import pytest
 
-    from contracts.services import generation, lifecycle
+    from contracts.services import drafting, lifecycle
     from contracts.tests.factories import draft_contract, render_versions
     from core.errors import ApplicationError
 
@@ -31,7 +31,7 @@ def test_a_draft_edited_after_its_last_pdf_is_not_sent_until_a_new_version(admin
         for t in contract.tranches.all()
     ]
     lines[0]["amount"] -= Decimal("100000")
-    generation.schedule_update(actor=administrator, contract=contract, tranches=lines)
+    drafting.schedule_update(actor=administrator, contract=contract, tranches=lines)
 
     with pytest.raises(ApplicationError) as error:
         lifecycle.contract_send(actor=administrator, contract=contract)

@@ -11,7 +11,8 @@ from core.formatting import Numbers, written_html
 from core.permissions import permission_required
 
 from .. import exports
-from ..dashboard import programme, programme_calls, public_summary
+from ..dashboard.programme import programme, programme_calls
+from ..dashboard.public import public_summary
 
 VIEW_DASHBOARD = "contracts.view_dashboard"
 CALL_PARAMETER = "appel"

@@ -20,13 +20,9 @@ from evaluation.models import Decision
 
 from ..forms.drafting import CommitmentsForm, ContractDraftForm, TermsForm, tranche_formset
 from ..selectors import committed_under, contract_terms, contracts_visible_to
-from ..services.generation import (
-    commitments_update,
-    contract_generate,
-    contract_update,
-    schedule_update,
-    terms_update,
-)
+from ..services.drafting import commitments_update, contract_update, schedule_update
+from ..services.generation import contract_generate
+from ..services.terms import terms_update
 
 MANAGE = "contracts.manage"
 # The languages the model contract and the contract's PDF are written in.

@@ -1,5 +1,6 @@
-"""Annual reports and payments: the director files the year's report, the ministry reviews
-it, and records the transfer of each tranche that becomes due."""
+"""Annual reports: the director files the year's report, with its indicators and files, and
+anyone who may see the contract downloads them. The ministry's review and the payments have
+their own modules."""
 
 from decimal import Decimal
 from pathlib import PurePosixPath
@@ -11,24 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from accounts.decorators import recent_login_required
 from applications.choices import Indicator
 from core.errors import ApplicationError
-from core.permissions import permission_required
 
-from ..forms.reports import FILE_FIELDS, ApproveForm, ChangesForm, PaymentForm, ReportForm
-from ..models import AnnualReport, ContractStatus, Tranche, TrancheStatus
-from ..payouts import HUNDRED, achievement_rate, released_by, tranche_due_amount
+from ..forms.reports import FILE_FIELDS, ReportForm
+from ..models import AnnualReport, ContractStatus
+from ..payouts import HUNDRED
 from ..selectors import contracts_visible_to, report_missing
-from ..services.payments import payment_record
-from ..services.reports import (
-    ensure_report_can_open,
-    report_approve,
-    report_fill,
-    report_request_changes,
-)
+from ..services.reports import ensure_report_can_open, report_fill
 
 MANAGE = "contracts.manage"
 REPORT = "contracts.report"
@@ -64,21 +56,6 @@ def indicator_lines(report, commitments, achievements):
             ratio = min(Decimal(line.achieved) / Decimal(commitment.target), Decimal(1)) * HUNDRED
         lines.append({"commitment": commitment, "achievement": line, "ratio": ratio})
     return lines
-
-
-def release_preview(report, rate):
-    """The tranches approval would make payable and what each would be worth: the rules the
-    release service applies (`payouts.released_by`, `payouts.tranche_due_amount`), without
-    writing anything."""
-    contract = report.contract
-    tranches = contract.tranches.filter(
-        released_by("report", report), status=TrancheStatus.PLANNED
-    ).order_by("year", "position")
-    rows = []
-    for tranche in tranches:
-        due = tranche_due_amount(tranche, contract, rate)
-        rows.append({"tranche": tranche, "due": due, "reduced": due < tranche.amount})
-    return rows
 
 
 def _due_on(report):
@@ -254,102 +231,6 @@ def report(request, pk, year):
     )
 
 
-# The ministry's review ------------------------------------------------------------------------
-
-
-def _render_review(request, contract, report, approve_form=None, changes_form=None):
-    commitments, achievements = _report_parts(report)
-    lines = indicator_lines(report, commitments, achievements)
-    reviewable = report.status == "submitted"
-    rate = report.achievement_rate
-    if reviewable:
-        rate = achievement_rate(
-            (line.achieved, line.commitment.target) for line in achievements.values()
-        )
-    return render(
-        request,
-        "contracts/reports/review.html",
-        {
-            "contract": contract,
-            "report": report,
-            "lines": lines,
-            "rate": rate,
-            "reviewable": reviewable,
-            "preview": release_preview(report, rate) if reviewable else [],
-            "released": _released_tranches(report) if report.status == "approved" else [],
-            "files": _files(report),
-            "due_on": _due_on(report),
-            "approve_form": approve_form or ApproveForm(),
-            "changes_form": changes_form or ChangesForm(),
-        },
-    )
-
-
-def _released_tranches(report):
-    return (
-        report.contract.tranches.filter(released_by("report", report))
-        .exclude(status=TrancheStatus.PLANNED)
-        .order_by("year", "position")
-    )
-
-
-def _reviewed(request, pk, year):
-    contract = _contract(request, pk)
-    return contract, _report(contract, year)
-
-
-@permission_required(MANAGE)
-def report_review(request, pk, year):
-    contract, report = _reviewed(request, pk, year)
-    return _render_review(request, contract, report)
-
-
-@require_POST
-@permission_required(MANAGE)
-def report_approve_view(request, pk, year):
-    contract, report = _reviewed(request, pk, year)
-    form = ApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            report = report_approve(
-                actor=request.user, report=report, comment=form.cleaned_data["comment"]
-            )
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Le rapport de l'année %(year)s est approuvé : taux de réalisation des "
-                    "indicateurs de %(rate)s %%. Le cluster en est informé par e-mail."
-                )
-                % {"year": report.year, "rate": report.achievement_rate},
-            )
-            return redirect(_contract_url(contract, "versements"))
-    return _render_review(request, contract, report, approve_form=form)
-
-
-@require_POST
-@permission_required(MANAGE)
-def report_changes_view(request, pk, year):
-    contract, report = _reviewed(request, pk, year)
-    form = ChangesForm(request.POST)
-    if form.is_valid():
-        try:
-            report_request_changes(
-                actor=request.user, report=report, comment=form.cleaned_data["review_comment"]
-            )
-        except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(
-                request,
-                _("Les compléments sont demandés au cluster, qui en est informé par e-mail."),
-            )
-            return redirect(_contract_url(contract))
-    return _render_review(request, contract, report, changes_form=form)
-
-
 # Files ----------------------------------------------------------------------------------------
 
 
@@ -380,36 +261,3 @@ def evidence_file(request, pk, year, line_pk):
     report = _report(contract, year)
     line = get_object_or_404(report.achievements, pk=line_pk)
     return _send(line.evidence, line.evidence_name or PurePosixPath(line.evidence.name).name)
-
-
-# Payments -------------------------------------------------------------------------------------
-
-
-@permission_required(MANAGE)
-@recent_login_required
-def payment(request, pk):
-    tranche = get_object_or_404(
-        Tranche.objects.select_related("contract__cluster", "contract__call"), pk=pk
-    )
-    contract = tranche.contract
-    form = PaymentForm(request.POST or None, tranche=tranche)
-    if request.method == "POST" and form.is_valid():
-        try:
-            payment_record(actor=request.user, tranche=tranche, **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Le versement de la tranche %(number)s est enregistré. Le cluster en est informé."
-                )
-                % {"number": f"{tranche.year}.{tranche.position}"},
-            )
-            return redirect(_contract_url(contract, "versements"))
-        tranche.refresh_from_db()
-    return render(
-        request,
-        "contracts/reports/payment.html",
-        {"contract": contract, "tranche": tranche, "form": form},
-    )

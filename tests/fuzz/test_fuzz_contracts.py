@@ -21,7 +21,8 @@ from contracts.models import (
     TrancheCondition,
     TrancheStatus,
 )
-from contracts.services.generation import contract_generate, terms_ensure
+from contracts.services.generation import contract_generate
+from contracts.services.terms import terms_ensure
 from contracts.tests.factories import active_contract, filed_report, selected_decision
 
 from .conftest import fuzz_post, logged_in

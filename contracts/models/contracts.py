@@ -1,8 +1,7 @@
-"""Contrats-programmes: the State's multi-year commitment to a selected cluster, its subsidy
-schedule in tranches, the KPI commitments, annual reports and disbursements."""
+"""The contrat-programme: the call's model terms, the contract, its years, its KPI commitments,
+its PDF versions, and the public figures of a call's contracts."""
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,13 +10,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.choices import Indicator
-from core.models import DecimalDigits, DeleteGuardMixin, DeleteGuardQuerySet, TimeStampedModel
+from core.models import DecimalDigits, TimeStampedModel
 from core.states import register_badges
 
-from .storage import contract_file_path, evidence_path, report_file_path, version_path
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from ..storage import contract_file_path, version_path
 
 MONEY: DecimalDigits = {"max_digits": 14, "decimal_places": 2}
 RATE: DecimalDigits = {"max_digits": 5, "decimal_places": 2}
@@ -179,106 +175,6 @@ class ContractYear(models.Model):
         return f"{self.contract} — {self.year}"
 
 
-class TrancheCondition(models.TextChoices):
-    SIGNATURE = "signature", _("À la signature du contrat")
-    PREVIOUS_REPORT = "previous_report", _("À l'approbation du rapport de l'année précédente")
-    REPORT = "report", _("À l'approbation du rapport de l'année")
-    REPORT_KPI = (
-        "report_kpi",
-        _("À l'approbation du rapport de l'année, selon le taux de réalisation des indicateurs"),
-    )
-
-
-class TrancheStatus(models.TextChoices):
-    PLANNED = "planned", _("Prévue")
-    DUE = "due", _("Exigible")
-    PAID = "paid", _("Versée")
-    WITHHELD = "withheld", _("Retenue")
-    CANCELLED = "cancelled", _("Annulée")
-
-
-register_badges(
-    {
-        TrancheStatus.PLANNED: "text-bg-light border",
-        TrancheStatus.DUE: "text-bg-warning",
-        TrancheStatus.PAID: "text-bg-success",
-        TrancheStatus.WITHHELD: "text-bg-danger",
-        TrancheStatus.CANCELLED: "text-bg-secondary",
-    }
-)
-
-
-class Tranche(models.Model):
-    """A part of a year's subsidy, paid when its condition is met."""
-
-    # Set by a service before save: simple_history records this person as the change's author.
-    _history_user: "User"
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="tranches")
-    year = models.PositiveSmallIntegerField(_("année"), validators=[MinValueValidator(1)])
-    position = models.PositiveSmallIntegerField(_("tranche n°"), validators=[MinValueValidator(1)])
-    amount = models.DecimalField(
-        _("montant prévu (MAD)"), validators=[MinValueValidator(0)], **MONEY
-    )
-    condition = models.CharField(_("condition"), max_length=20, choices=TrancheCondition.choices)
-    status = models.CharField(
-        _("état"), max_length=10, choices=TrancheStatus.choices, default=TrancheStatus.PLANNED
-    )
-    # What is owed once the condition is met: the amount, or less after a KPI reduction.
-    due_amount = models.DecimalField(_("montant exigible (MAD)"), null=True, blank=True, **MONEY)
-    due_at = models.DateTimeField(_("exigible depuis le"), null=True, blank=True)
-    achievement_rate = models.DecimalField(
-        _("taux de réalisation retenu (%)"), null=True, blank=True, **RATE
-    )
-
-    class Meta:
-        verbose_name = _("tranche")
-        verbose_name_plural = _("tranches")
-        ordering = ["contract", "year", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["contract", "year", "position"], name="tranche_unique_position"
-            ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="tranche_amount_gte_0"),
-            models.CheckConstraint(
-                condition=Q(due_amount__isnull=True)
-                | (Q(due_amount__gte=0) & Q(due_amount__lte=models.F("amount"))),
-                name="tranche_due_within_amount",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.contract} — {self.year}.{self.position}"
-
-
-class Payment(DeleteGuardMixin, TimeStampedModel):
-    """The disbursement of a tranche: one per tranche, never above what is due. Never deleted
-    (DeleteGuardMixin.undeletable keeps every row)."""
-
-    # Set by a service before save: simple_history records this person as the change's author.
-    _history_user: "User"
-    deletion_refused = _("Un versement enregistré ne se supprime jamais.")
-
-    tranche = models.OneToOneField(Tranche, on_delete=models.PROTECT, related_name="payment")
-    paid_on = models.DateField(_("date du versement"))
-    amount = models.DecimalField(_("montant versé (MAD)"), **MONEY)
-    reference = models.CharField(_("référence du virement"), max_length=100)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    objects = DeleteGuardQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("versement")
-        verbose_name_plural = _("versements")
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt_0"),
-        ]
-
-    def __str__(self):
-        return f"{self.tranche}: {self.amount}"
-
-
 CUSTOM_INDICATOR = "custom"
 
 
@@ -342,94 +238,6 @@ class ContractVersion(models.Model):
 
     def __str__(self):
         return f"{self.contract} v{self.number} ({self.language})"
-
-
-class ReportStatus(models.TextChoices):
-    DRAFT = "draft", _("Brouillon")
-    SUBMITTED = "submitted", _("Transmis")
-    CHANGES_REQUESTED = "changes_requested", _("Compléments demandés")
-    APPROVED = "approved", _("Approuvé")
-
-
-register_badges(
-    {
-        ReportStatus.DRAFT: "text-bg-secondary",
-        ReportStatus.SUBMITTED: "text-bg-primary",
-        ReportStatus.CHANGES_REQUESTED: "text-bg-warning",
-        ReportStatus.APPROVED: "text-bg-success",
-    }
-)
-
-
-class AnnualReport(TimeStampedModel):
-    """What the cluster achieved in one year of its contract."""
-
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="reports")
-    year = models.PositiveSmallIntegerField(_("année"), validators=[MinValueValidator(1)])
-    status = models.CharField(
-        _("état"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
-    )
-    activity_report = models.FileField(
-        _("rapport d'activité"), upload_to=report_file_path, blank=True, max_length=300
-    )
-    financial_report = models.FileField(
-        _("rapport financier"), upload_to=report_file_path, blank=True, max_length=300
-    )
-    comment = models.TextField(_("commentaires du cluster"), blank=True)
-    submitted_at = models.DateTimeField(_("transmis le"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    review_comment = models.TextField(_("observations du ministère"), blank=True)
-    reviewed_at = models.DateTimeField(_("examiné le"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    achievement_rate = models.DecimalField(
-        _("taux de réalisation des indicateurs (%)"), null=True, blank=True, **RATE
-    )
-
-    class Meta:
-        verbose_name = _("rapport annuel")
-        verbose_name_plural = _("rapports annuels")
-        ordering = ["contract", "year"]
-        constraints = [
-            models.UniqueConstraint(fields=["contract", "year"], name="report_one_per_year"),
-        ]
-
-    def __str__(self):
-        return f"{self.contract} — {self.year}"
-
-    @property
-    def is_editable(self):
-        return self.status in (ReportStatus.DRAFT, ReportStatus.CHANGES_REQUESTED)
-
-
-class KpiAchievement(models.Model):
-    """The value the cluster reports for one of its commitments, with its evidence."""
-
-    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="achievements")
-    commitment = models.ForeignKey(
-        KpiCommitment, on_delete=models.PROTECT, related_name="achievements"
-    )
-    achieved = models.PositiveIntegerField(_("réalisé"))
-    comment = models.TextField(_("commentaire"), blank=True)
-    evidence = models.FileField(
-        _("justificatif"), upload_to=evidence_path, blank=True, max_length=300
-    )
-    evidence_name = models.CharField(_("nom du justificatif"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("réalisation d'indicateur")
-        verbose_name_plural = _("réalisations d'indicateurs")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["report", "commitment"], name="achievement_one_per_commitment"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.commitment}: {self.achieved}"
 
 
 class CallFigures(models.Model):
