@@ -94,6 +94,7 @@ def register_director(journey, mail_dir):
     page.get_by_role("button", name="Créer mon compte").click()
     page.get_by_role("heading", name="Votre compte a bien été créé").wait_for()
     page.goto(_verification_link(mail_dir))
+    page.get_by_role("button", name="Confirmer mon adresse").click()
     page.get_by_text("Votre adresse e-mail est vérifiée").wait_for()
     director = User.objects.get(email=DIRECTOR_EMAIL)
     journey.log_in(director)
