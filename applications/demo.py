@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 
 from accounts.models import Role, User
+from core.translation import in_each_language
 
 from .choices import MemberType, Region, ScanStatus, Sector
 from .defaults import DEFAULT_CHECKLIST
@@ -90,11 +91,11 @@ def _call(reference, **fields):
             RequiredDocument.objects.create(
                 call=call,
                 part=part,
-                label=str(label),
                 mandatory=mandatory,
                 allowed_types=[str(code) for code in types],
                 max_size_mb=size,
                 position=position,
+                **in_each_language("label", label),
             )
     return call, created
 
@@ -105,6 +106,10 @@ def _calls():
     call_2011, _created = _call(
         "aap-clusters-2011",
         title="Appel à projets clusters 2011",
+        title_ar="طلب مشاريع التجمعات 2011",
+        title_en="Call for cluster projects 2011",
+        description_ar="أول طلب مشاريع لبرنامج دعم التجمعات (صندوق دعم التجمعات، 62 مليون درهم للفترة 2011-2013).",
+        description_en="First call for projects of the cluster support programme (cluster support fund, MAD 62 million for 2011-2013).",
         edition_year=2011,
         description="Premier appel à projets du programme d'appui aux clusters (Fonds d'appui aux clusters, 62 MDH pour 2011-2013).",
         opens_at=_local(2011, 2, 18, 9),
@@ -115,6 +120,10 @@ def _calls():
     call_2024, _created = _call(
         "aap-clusters-2024",
         title="Appel à projets clusters 2024",
+        title_ar="طلب مشاريع التجمعات 2024",
+        title_en="Call for cluster projects 2024",
+        description_ar="طلب مفتوح للتجمعات الجديدة وللتجمعات القائمة التي تجاوزت 8 سنوات من الدعم.",
+        description_en="Call open to new clusters and to existing clusters beyond 8 years of support.",
         edition_year=2024,
         description="Appel ouvert aux nouveaux clusters et aux clusters existants au-delà de 8 ans de soutien.",
         opens_at=_local(2024, 9, 2, 9),
@@ -128,6 +137,10 @@ def _calls():
     open_call, _created = _call(
         f"aap-clusters-{closing.year}",
         title=f"Appel à projets clusters {closing.year}",
+        title_ar=f"طلب مشاريع التجمعات {closing.year}",
+        title_en=f"Call for cluster projects {closing.year}",
+        description_ar="طلب مشاريع لاعتماد وتمويل التجمعات الجديدة والتجمعات القائمة التي تجاوزت 8 سنوات من الدعم. توقّع التجمعات المختارة عقدًا-برنامجًا مدته 5 سنوات (2 000 000 درهم في السنة على الأكثر).",
+        description_en="Call for projects to label and fund new clusters, and existing clusters beyond 8 years of support. The selected clusters sign a 5-year contrat-programme (at most MAD 2,000,000 a year).",
         edition_year=closing.year,
         description="Appel à projets pour la labellisation et le financement de nouveaux clusters et des clusters existants au-delà de 8 ans de soutien. Les clusters retenus signent un contrat-programme de 5 ans (2 000 000 MAD par an au maximum).",
         opens_at=now - timedelta(days=14),

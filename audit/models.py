@@ -10,6 +10,7 @@ bulk_update(). Services that change a tracked model that way write the history t
 (simple_history.utils.bulk_create_with_history / bulk_update_with_history) where it matters.
 """
 
+from django.db.models import Model
 from simple_history import register
 
 from accounts.models import User
@@ -42,8 +43,16 @@ TRACKED = [
     KpiAchievement,
 ]
 
+# Their translations' columns (django-modeltranslation adds them once every model is loaded,
+# after these historical tables are made) are left out; the field itself keeps its history.
+TRANSLATED: dict[type[Model], list[str]] = {
+    Call: ["title", "description"],
+}
+LANGUAGES = ("fr", "ar", "en")
+
 for model in TRACKED:
-    register(model, app="audit")
+    excluded = [f"{name}_{code}" for name in TRANSLATED.get(model, []) for code in LANGUAGES]
+    register(model, app="audit", excluded_fields=excluded)
 
 # Roles and account state; never the password hash or the last login.
 register(User, app="audit", excluded_fields=["password", "last_login"])

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core.translation import in_each_language
+
 SCALE_LABELS = [_("Absent"), _("Faible"), _("Satisfaisant"), _("Bon"), _("Excellent")]
 
 DEFAULT_CRITERIA = [
@@ -30,7 +32,8 @@ def default_grid(call):
 
     grid = Grid(call=call, scale_labels=[str(label) for label in SCALE_LABELS])
     criteria = [
-        Criterion(grid=grid, label=str(label), weight=weight, position=index)
+        # Each language's label from the catalogues, whoever opens the grid first.
+        Criterion(grid=grid, weight=weight, position=index, **in_each_language("label", label))
         for index, (label, weight) in enumerate(DEFAULT_CRITERIA)
     ]
     return grid, criteria

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from core.fields import DateInput, moroccan_datetime_field
+from core.translation import columns, language_fields, language_rows
 from core.uploads import FileType, check_upload
 
 from ..choices import DocumentPart
@@ -55,7 +56,7 @@ class CallForm(forms.ModelForm):
         model = Call
         fields = CALL_FIELDS
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 6}),
+            **{name: forms.Textarea(attrs={"rows": 6}) for name in columns("description")},
             "results_expected_on": DateInput(),
             # A plain input: the stored file has no public address to link to (files are private).
             "specification": forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
@@ -74,6 +75,7 @@ class CallForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        language_fields(self, "title", "description")
         self.fields["specification"].help_text = _(
             "Facultatif. Un fichier PDF de %(size)s Mo au plus."
         ) % {"size": SPECIFICATION_MAX_MB}
@@ -99,10 +101,7 @@ class CallForm(forms.ModelForm):
             )
 
     def fieldsets(self):
-        return [
-            (title, [self[name] for name in names if name in self.fields])
-            for title, names in self.GROUPS
-        ]
+        return [(title, language_rows(self, list(names))) for title, names in self.GROUPS]
 
     def clean(self):
         cleaned_data = super().clean()
@@ -176,20 +175,24 @@ class RequiredDocumentForm(forms.ModelForm):
         model = RequiredDocument
         fields = (
             "part",
-            "label",
-            "help_text",
+            *columns("label"),
+            *columns("help_text"),
             "mandatory",
             "allowed_types",
             "max_size_mb",
             "position",
         )
         help_texts = {
-            "help_text": _("Affiché sous l'intitulé pour guider le directeur du cluster."),
+            "help_text_fr": _("Affiché sous l'intitulé pour guider le directeur du cluster."),
             "position": _("Les pièces d'une même partie sont listées dans cet ordre."),
         }
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
+        language_fields(self, "label", "help_text")
+        self.fields["help_text_fr"].help_text = _(
+            "Affiché sous l'intitulé pour guider le directeur du cluster."
+        )
         self.call = call
         self.fields["max_size_mb"].help_text = _(
             "Au plus %(size)s Mo, la taille maximum d'un dossier complet pour cet appel."

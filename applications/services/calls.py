@@ -14,6 +14,7 @@ from core.journal import journal_record
 from core.mail import mail_queue
 from core.services import assign_fields, full_clean_or_refuse
 from core.states import StateMachine
+from core.translation import columns
 
 from ..models import Call, CallStatus, DossierStatus, RequiredDocument
 from ..selectors import cluster_editors
@@ -24,9 +25,9 @@ if TYPE_CHECKING:
 
 CALL_FIELDS = (
     "reference",
-    "title",
+    *columns("title"),
     "edition_year",
-    "description",
+    *columns("description"),
     "specification",
     "opens_at",
     "closes_at",
@@ -41,6 +42,9 @@ CALL_FIELDS = (
     "max_annual_subsidy",
     "max_dossier_size_mb",
 )
+
+# A required document's texts, in each language: what a clone copies.
+DOCUMENT_TEXTS = (*columns("label"), *columns("help_text"))
 
 
 def _require_administrator(actor: User) -> None:
@@ -253,7 +257,9 @@ def call_clone(*, actor: User, source: Call) -> Call:
     )
     clone.reference = _clone_reference(source, year)
     clone.edition_year = year
-    clone.title = source.title.replace(str(source.edition_year), str(year))
+    for name in columns("title"):
+        text = getattr(source, name)
+        setattr(clone, name, text.replace(str(source.edition_year), str(year)) if text else text)
     clone.opens_at = _a_year_later(source.opens_at)
     clone.closes_at = _a_year_later(source.closes_at)
     clone.results_expected_on = (
@@ -266,8 +272,7 @@ def call_clone(*, actor: User, source: Call) -> Call:
         RequiredDocument(
             call=clone,
             part=document.part,
-            label=document.label,
-            help_text=document.help_text,
+            **{name: getattr(document, name) for name in DOCUMENT_TEXTS},
             mandatory=document.mandatory,
             allowed_types=document.allowed_types,
             max_size_mb=document.max_size_mb,

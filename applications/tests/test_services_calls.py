@@ -198,7 +198,7 @@ def test_the_deadline_of_a_published_call_is_not_changed_by_editing(administrato
 def test_other_fields_of_a_published_call_can_be_edited(administrator):
     call = CallFactory()
 
-    saved = call_save(actor=administrator, call=call, title="Appel 2026 (rectifié)")
+    saved = call_save(actor=administrator, call=call, title_fr="Appel 2026 (rectifié)")
 
     assert saved.title == "Appel 2026 (rectifié)"
     assert journal_for(call).get().action == "call.update"

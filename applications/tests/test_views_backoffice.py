@@ -36,9 +36,9 @@ def _draft(**fields):
 def _call_data(**overrides):
     data = {
         "reference": "aap-clusters-2024",
-        "title": "Appel à projets clusters 2024",
+        "title_fr": "Appel à projets clusters 2024",
         "edition_year": "2024",
-        "description": "Labellisation et financement des clusters industriels et technologiques.",
+        "description_fr": "Labellisation et financement des clusters industriels et technologiques.",
         "opens_at": "2024-09-02T09:00",
         "closes_at": "2024-10-25T15:00",
         "results_expected_on": "2024-12-15",
@@ -181,7 +181,7 @@ def test_invalid_call_keeps_what_was_typed(client, administrator):
     client.force_login(administrator)
 
     response = client.post(
-        CALL_CREATE, _call_data(closes_at="2024-09-01T15:00", title="Mon appel à garder")
+        CALL_CREATE, _call_data(closes_at="2024-09-01T15:00", title_fr="Mon appel à garder")
     )
 
     text = page_text(response)
@@ -232,7 +232,7 @@ def test_editing_a_call_keeps_its_specification(client, administrator):
     name = call.specification.name
     client.force_login(administrator)
 
-    data = _call_data(reference=call.reference, title="Titre corrigé")
+    data = _call_data(reference=call.reference, title_fr="Titre corrigé")
     response = client.post(_url("call_update", call), data)
 
     assert response.status_code == 302
@@ -261,7 +261,7 @@ def test_editing_a_published_call_does_not_move_its_deadline(client, administrat
     form = page_text(client.get(_url("call_update", call)))
     data = _call_data(
         reference="autre-reference",
-        title="Titre corrigé",
+        title_fr="Titre corrigé",
         opens_at=timezone.localtime(call.opens_at).strftime("%Y-%m-%dT%H:%M"),
         closes_at="2099-01-01T15:00",
     )
@@ -378,8 +378,8 @@ def test_adding_a_required_document(client, administrator):
         _url("document_create", call),
         {
             "part": "administrative",
-            "label": "Attestation de régularité fiscale",
-            "help_text": "Datée de moins de trois mois.",
+            "label_fr": "Attestation de régularité fiscale",
+            "help_text_fr": "Datée de moins de trois mois.",
             "mandatory": "on",
             "allowed_types": ["pdf", "jpg"],
             "max_size_mb": "5",
@@ -400,7 +400,7 @@ def test_required_document_needs_an_allowed_type_and_a_sensible_size(client, adm
 
     response = client.post(
         _url("document_create", call),
-        {"part": "technical", "label": "Plan d'action", "max_size_mb": "80", "position": "0"},
+        {"part": "technical", "label_fr": "Plan d'action", "max_size_mb": "80", "position": "0"},
     )
 
     text = page_text(response)
@@ -417,7 +417,7 @@ def test_editing_a_required_document(client, administrator):
         _url("document_update", document.call, document.pk),
         {
             "part": "administrative",
-            "label": "Statuts signés",
+            "label_fr": "Statuts signés",
             "allowed_types": ["pdf"],
             "max_size_mb": "5",
             "position": "1",
@@ -470,7 +470,14 @@ def _call_factory_fields():
     call = CallFactory.build(status=CallStatus.DRAFT)
     return {
         name: getattr(call, name)
-        for name in ("reference", "title", "edition_year", "description", "opens_at", "closes_at")
+        for name in (
+            "reference",
+            "title_fr",
+            "edition_year",
+            "description_fr",
+            "opens_at",
+            "closes_at",
+        )
     } | {"budget_envelope": call.budget_envelope}
 
 

@@ -20,6 +20,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, as it asks: typed texts get one column per language (see translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -208,6 +210,11 @@ LANGUAGES = [
     ("en", "English"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Texts an administrator types exist in the three languages (one column each, registered in each
+# app's translation.py); French is required and stands in for a translation not given yet.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
+MODELTRANSLATION_LANGUAGES = ("fr", "ar", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)
 # Day before month in every language of the portal, as Moroccan readers expect.
 FORMAT_MODULE_PATH = ["clusters_portal.formats"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365

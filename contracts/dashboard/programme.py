@@ -8,6 +8,7 @@ from django.db.models import Case, Count, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 
 from applications.models import Call
+from core.translation import localized
 
 from ..models import Contract, ContractStatus, KpiCommitment, Tranche
 from ..selectors import ZERO, with_totals
@@ -79,14 +80,15 @@ def call_lines(call=None):
     signed contract, money; and the programme's total line. Four queries."""
     rows = (
         _contracts(call)
-        .values("call", "call__reference", "call__title", "call__edition_year", "status")
+        .annotate(call_title=localized("call__title"))
+        .values("call", "call__reference", "call_title", "call__edition_year", "status")
         .annotate(count=Count("pk"))
         .order_by("call__edition_year", "call__reference")
     )
     lines = {}
     for row in rows:
         line = lines.setdefault(
-            row["call"], CallLine(row["call"], row["call__reference"], row["call__title"])
+            row["call"], CallLine(row["call"], row["call__reference"], row["call_title"])
         )
         line.statuses[row["status"]] = row["count"]
     for call_id, count in _clusters_by_call(_contracts(call, SIGNED)).items():

@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from accounts.models import Role
 from applications.models import DossierStatus
 from core.dashboard import DASHBOARD, DOSSIER_DETAIL, register_panel
+from core.translation import columns
 
 from ..models import AnnualReport, Contract, ContractStatus, ContractYear, ReportStatus
 from ..selectors import contracts_visible_to
@@ -18,7 +19,7 @@ DIRECTOR_PANEL_FIELDS = (
     "start_date",
     "call",
     "cluster",
-    "call__title",
+    *columns("call__title"),
     "cluster__name",
     "cluster__acronym",
 )

@@ -112,7 +112,7 @@ def test_a_published_change_to_a_call_reaches_the_call_list(
     assert "Appel 2031" in page_text(Client().get(reverse("applications:call_list")))
 
     with django_capture_on_commit_callbacks(execute=True):
-        call_save(actor=administrator, call=call, title="Appel 2032")
+        call_save(actor=administrator, call=call, title_fr="Appel 2032")
 
     listed = page_text(Client().get(reverse("applications:call_list")))
     assert "Appel 2031" not in listed and "Appel 2032" in listed

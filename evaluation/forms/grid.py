@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import moroccan_datetime_field
+from core.translation import columns, language_fields
 
 from ..models import Criterion
 
@@ -94,11 +95,11 @@ class GridForm(forms.Form):
 class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
-        fields = ("label", "description", "weight", "min_score", "position")
+        fields = (*columns("label"), *columns("description"), "weight", "min_score", "position")
         localized_fields = ("min_score",)
         widgets = {
-            "label": forms.Textarea(attrs={"rows": 2}),
-            "description": forms.Textarea(attrs={"rows": 4}),
+            **{name: forms.Textarea(attrs={"rows": 2}) for name in columns("label")},
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in columns("description")},
         }
         help_texts = {
             "weight": _("Points sur 100 ; les poids de tous les critères totalisent 100."),
@@ -107,6 +108,7 @@ class CriterionForm(forms.ModelForm):
 
     def __init__(self, *args, grid, others_weight, **kwargs):
         super().__init__(*args, **kwargs)
+        language_fields(self, "label", "description")
         if others_weight < 100:
             self.fields["weight"].help_text = _(
                 "Points sur 100. Les autres critères totalisent %(others)s : pour atteindre "

@@ -15,6 +15,7 @@ from applications.eligibility import eligibility_gaps
 from applications.models import Dossier, DossierStatus
 from applications.sections import missing_items
 from applications.selectors import submitted_mass
+from core.translation import localized
 
 from ..models import Assignment, AssignmentStatus, ConflictDeclaration, ReviewStatus
 
@@ -58,7 +59,7 @@ def evaluator_queue_lines(user: User) -> QuerySet[Assignment, Any]:
             "status",
             reference=F("dossier__reference"),
             cluster=F("dossier__cluster__name"),
-            call_title=F("dossier__call__title"),
+            call_title=localized("dossier__call__title"),
             deadline=F("dossier__call__grid__evaluation_deadline"),
             review_status=F("review__status"),
             review_total=F("review__total"),

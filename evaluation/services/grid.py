@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 from core.journal import journal_record
 from core.services import assign_fields, full_clean_or_refuse
+from core.translation import columns
 
 from ..defaults import default_grid
 from ..models import Criterion, Grid, Score
@@ -29,7 +30,7 @@ GRID_FIELDS = (
     "divergence_threshold",
     "evaluation_deadline",
 )
-CRITERION_FIELDS = ("label", "description", "weight", "min_score", "position")
+CRITERION_FIELDS = (*columns("label"), *columns("description"), "weight", "min_score", "position")
 
 
 def grid_ensure(*, call: Call) -> Grid:

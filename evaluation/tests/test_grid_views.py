@@ -49,8 +49,8 @@ def _settings_data(**overrides):
 
 def _criterion_data(**overrides):
     data = {
-        "label": "Impact sur l'emploi qualifié",
-        "description": "Emplois de R&D créés.",
+        "label_fr": "Impact sur l'emploi qualifié",
+        "description_fr": "Emplois de R&D créés.",
         "weight": "5",
         "min_score": "",
         "position": "9",

@@ -38,9 +38,9 @@ pytestmark = pytest.mark.django_db
 
 CALL_VALID = {
     "reference": "aap-clusters-2031",
-    "title": "Appel à projets clusters 2031",
+    "title_fr": "Appel à projets clusters 2031",
     "edition_year": "2031",
-    "description": "Labellisation des clusters.",
+    "description_fr": "Labellisation des clusters.",
     "opens_at": "2031-01-01T09:00",
     "closes_at": "2031-03-31T18:00",
     "results_expected_on": "2031-06-30",
@@ -56,9 +56,9 @@ CALL_VALID = {
 }
 CALL_HOSTILE = {
     "reference": hostile_text(max_size=100),
-    "title": hostile_text(),
+    "title_fr": hostile_text(),
     "edition_year": hostile_number(),
-    "description": hostile_text(),
+    "description_fr": hostile_text(),
     "opens_at": hostile_datetime(),
     "closes_at": hostile_datetime(),
     "results_expected_on": hostile_date(),
@@ -105,8 +105,8 @@ def test_call_deadline_change(administrator, closes_at, reason):
 
 DOCUMENT_VALID = {
     "part": "administrative",
-    "label": "Statuts",
-    "help_text": "",
+    "label_fr": "Statuts",
+    "help_text_fr": "",
     "mandatory": "on",
     "allowed_types": ["pdf"],
     "max_size_mb": "5",
@@ -114,8 +114,8 @@ DOCUMENT_VALID = {
 }
 DOCUMENT_HOSTILE = {
     "part": hostile_choice(DocumentPart.values),
-    "label": hostile_text(),
-    "help_text": hostile_text(),
+    "label_fr": hostile_text(),
+    "help_text_fr": hostile_text(),
     "mandatory": hostile_checkbox(),
     "allowed_types": st.lists(hostile_choice(FileType.values), max_size=4),
     "max_size_mb": hostile_number(),

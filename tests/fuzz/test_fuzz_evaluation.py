@@ -65,15 +65,15 @@ def test_grid_settings(administrator, grid, data):
 
 
 CRITERION_VALID = {
-    "label": "Qualité du partenariat",
-    "description": "",
+    "label_fr": "Qualité du partenariat",
+    "description_fr": "",
     "weight": "10",
     "min_score": "",
     "position": "1",
 }
 CRITERION_HOSTILE = {
-    "label": hostile_text(),
-    "description": hostile_text(),
+    "label_fr": hostile_text(),
+    "description_fr": hostile_text(),
     "weight": hostile_number(),
     "min_score": hostile_number(),
     "position": hostile_number(),

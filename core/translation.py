@@ -1,0 +1,77 @@
+"""Texts an administrator types, in the three languages (django-modeltranslation keeps one column
+per language: `title_fr`, `title_ar`, `title_en`). French is required; another language falls
+back to it while its translation is missing."""
+
+from django import forms
+from django.conf import settings
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+FRENCH = "fr"
+
+
+def languages() -> tuple[str, ...]:
+    return tuple(settings.MODELTRANSLATION_LANGUAGES)
+
+
+def in_each_language(field: str, text: str | Promise) -> dict[str, str]:
+    """{"label_fr": …, "label_ar": …, "label_en": …} from a text of the catalogues."""
+    values = {}
+    for code in languages():
+        with translation.override(code):
+            values[f"{field}_{code}"] = str(text)
+    return values
+
+
+def columns(path: str) -> list[str]:
+    """Every language's column of a translated field ("call__title" → call__title_fr, …): what
+    `.only()` loads so that reading the field in any language needs no other query."""
+    return [f"{path}_{code}" for code in languages()]
+
+
+def localized(path: str) -> Coalesce:
+    """The field in the active language, French where it is missing, computed in SQL: for
+    `values()`, `annotate()` and `F()` through a relation, which the translated model's own
+    descriptor does not reach."""
+    code = translation.get_language() or FRENCH
+    text: TextField = TextField()
+    french = F(f"{path}_{FRENCH}")
+    if code == FRENCH or code not in languages():
+        return Coalesce(french, F(path), output_field=text)
+    chosen = NullIf(F(f"{path}_{code}"), Value(""), output_field=text)
+    return Coalesce(chosen, french, F(path), output_field=text)
+
+
+LANGUAGE_NAMES = {"fr": _("en français"), "ar": _("en arabe"), "en": _("en anglais")}
+
+
+def language_fields(form: forms.BaseForm, *names: str) -> None:
+    """The three columns of each translated field side by side in a form: labelled with their
+    language, typed in its direction; only French is required."""
+    model = form._meta.model  # type: ignore[attr-defined]
+    for name in names:
+        base = capfirst(model._meta.get_field(name).verbose_name)
+        for code in languages():
+            field = form.fields.get(f"{name}_{code}")
+            if field is None:
+                continue
+            field.label = f"{base} {LANGUAGE_NAMES[code]}"
+            field.widget.attrs.update({"lang": code, "dir": "rtl" if code == "ar" else "ltr"})
+            field.required = code == FRENCH and not model._meta.get_field(name).blank
+            if code != FRENCH:
+                field.help_text = _("Facultatif : le texte français s'affiche tant qu'il manque.")
+
+
+def language_rows(form: forms.BaseForm, names: list[str]) -> list:
+    """The form's fields in `names` order, a translated field's three columns as one row."""
+    rows: list = []
+    for name in names:
+        if f"{name}_{FRENCH}" in form.fields:
+            rows.append([form[f"{name}_{code}"] for code in languages()])
+        elif name in form.fields:
+            rows.append(form[name])
+    return rows

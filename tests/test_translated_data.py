@@ -1,0 +1,96 @@
+"""Texts an administrator types and others read exist in French, Arabic and English; a reader
+in Arabic or English gets French where a translation is missing."""
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from django.utils import translation
+from modeltranslation.translator import translator
+
+from applications.models import Call, RequiredDocument
+from applications.services.calls import call_clone
+from applications.tests.factories import CallFactory, RequiredDocumentFactory
+from core.tests.client import page_text
+from core.translation import in_each_language, localized
+from evaluation.services.grid import grid_ensure
+
+pytestmark = pytest.mark.django_db
+
+# Every text typed in the back office that a candidate, an evaluator or a PDF shows.
+TRANSLATED = {
+    "applications.Call": ("title", "description"),
+    "applications.RequiredDocument": ("label", "help_text"),
+    "evaluation.Criterion": ("label", "description"),
+}
+
+
+@pytest.mark.parametrize("model, fields", TRANSLATED.items())
+def test_each_translated_text_has_its_french_arabic_and_english_columns(model, fields):
+    model = apps.get_model(model)
+    registered = translator.get_options_for_model(model).get_field_names()
+    for field in fields:
+        assert field in registered
+        for code in ("fr", "ar", "en"):
+            model._meta.get_field(f"{field}_{code}")
+
+
+def test_a_missing_translation_reads_as_the_french_text():
+    call = CallFactory(title="Appel à projets clusters 2031")
+    call.title_ar = "طلب مشاريع التجمعات 2031"
+    call.save()
+
+    with translation.override("ar"):
+        assert Call.objects.get(pk=call.pk).title == "طلب مشاريع التجمعات 2031"
+        assert Call.objects.annotate(t=localized("title")).get(pk=call.pk).t == call.title_ar
+    with translation.override("en"):
+        assert Call.objects.get(pk=call.pk).title == "Appel à projets clusters 2031"
+        assert Call.objects.annotate(t=localized("title")).get(pk=call.pk).t == call.title_fr
+
+
+def test_the_ministry_grid_is_saved_in_the_three_languages_of_the_catalogues():
+    with translation.override("ar"):
+        grid = grid_ensure(call=CallFactory())
+
+    first = grid.criteria.order_by("position").first()
+    assert first.label_fr.startswith("Enjeux stratégiques")
+    assert first.label_ar and first.label_ar != first.label_fr
+    assert first.label_en.startswith("Strategic")
+    assert in_each_language("label", "Absent")["label_fr"] == "Absent"
+
+
+def test_a_cloned_call_keeps_its_translations(administrator):
+    source = CallFactory(edition_year=2030, title="Appel clusters 2030")
+    source.title_ar = "طلب التجمعات 2030"
+    source.save()
+    RequiredDocumentFactory(call=source, label="Statuts", label_ar="النظام الأساسي")
+
+    clone = call_clone(actor=administrator, source=source)
+
+    assert (clone.title_fr, clone.title_ar) == ("Appel clusters 2031", "طلب التجمعات 2031")
+    copied = RequiredDocument.objects.get(call=clone)
+    assert (copied.label_fr, copied.label_ar) == ("Statuts", "النظام الأساسي")
+
+
+def test_the_call_form_asks_each_text_in_the_three_languages(client, administrator):
+    client.force_login(administrator)
+
+    page = page_text(client.get(reverse("applications:backoffice_call_create")))
+
+    for code, direction in (("fr", "ltr"), ("ar", "rtl"), ("en", "ltr")):
+        assert f'name="title_{code}"' in page and f'name="description_{code}"' in page
+        assert f'lang="{code}"' in page and f'dir="{direction}"' in page
+    assert "Titre en arabe" in page
+
+
+def test_an_arabic_reader_sees_the_call_and_its_documents_in_arabic(client):
+    call = CallFactory(title="Appel clusters 2031", description="Présentation.")
+    call.title_ar, call.description_ar = "طلب التجمعات 2031", "تقديم الطلب."
+    call.save()
+    RequiredDocumentFactory(call=call, label="Statuts", label_ar="النظام الأساسي")
+
+    client.cookies["django_language"] = "ar"
+    page = page_text(client.get(reverse("applications:call_detail", args=[call.reference])))
+
+    assert "طلب التجمعات 2031" in page and "تقديم الطلب." in page
+    assert "النظام الأساسي" in page
+    assert "Appel clusters 2031" not in page
