@@ -96,9 +96,16 @@ def dossier_transition(
 def dossier_submit(
     *, actor: User, dossier: Dossier, declaration: bool, now: datetime | None = None
 ) -> Dossier:
-    """Submit before the deadline; a late or incomplete dossier stays a draft, untouched."""
+    """Submit before the deadline; a late or incomplete dossier stays a draft, untouched.
+
+    A dossier its editors find already submitted once they hold its lock is returned as it
+    is: a double click, whose other request submitted it first, has nothing left to do."""
     now = now or timezone.now()
     dossier = _lock(dossier)
+    if dossier.status == DossierStatus.SUBMITTED and actor.has_perm(
+        "applications.act_on_dossier", dossier
+    ):
+        return dossier
     if not actor.has_perm("applications.change_dossier", dossier):
         raise ApplicationError(_("Ce dossier ne peut pas être déposé."), code="forbidden")
     ensure_call_open(dossier.call, now)

@@ -242,3 +242,29 @@ def test_the_receipt_pdf_is_attached_and_the_submitting_co_editor_gets_it_too(di
         assert name.endswith("-AR01.pdf")
         assert content.startswith(b"%PDF")
         assert kind == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_a_second_submission_waiting_for_the_lock_finds_the_dossier_submitted(director):
+    """A double click: both requests read a draft; the one that waited for the row lock
+    finds it submitted by the other and has nothing left to do, not an error to show."""
+    dossier = complete(draft_for(director), director)
+    read_by_the_second_click = Dossier.objects.get(pk=dossier.pk)
+    dossier_submit(actor=director, dossier=dossier, declaration=True)
+
+    returned = dossier_submit(actor=director, dossier=read_by_the_second_click, declaration=True)
+
+    assert returned.status == DossierStatus.SUBMITTED
+    assert Receipt.objects.filter(dossier=dossier).count() == 1
+    assert journal_for(dossier).filter(action="dossier.submit").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_outsider_finding_a_submitted_dossier_is_still_refused(director, outsider):
+    dossier = complete(draft_for(director), director)
+    dossier_submit(actor=director, dossier=dossier, declaration=True)
+
+    with pytest.raises(ApplicationError) as refused:
+        dossier_submit(actor=outsider, dossier=dossier, declaration=True)
+
+    assert refused.value.code == "forbidden"
