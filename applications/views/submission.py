@@ -98,11 +98,14 @@ def dossier_withdraw_view(request, pk):
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
+            closes_at = timezone.localtime(dossier.call.closes_at)
             messages.success(
                 request,
                 _(
-                    "Votre dossier a été retiré. Vous pouvez le rouvrir tant que l'appel est ouvert."
-                ),
+                    "Votre dossier a été retiré. Vous pouvez le rouvrir jusqu'à la clôture de "
+                    "l'appel, le %(date)s (heure du Maroc)."
+                )
+                % {"date": closes_at.strftime("%d/%m/%Y %H:%M")},
             )
             return redirect("applications:dossier_detail", pk=dossier.pk)
     return render(request, "applications/dossier/withdraw.html", {"dossier": dossier, "form": form})
