@@ -68,6 +68,12 @@ def ensure_call_open(call: Call, now: datetime | None = None, action: str = "edi
 
 def ensure_editable(actor: User, dossier: Dossier, now: datetime | None = None) -> None:
     if not actor.has_perm("applications.change_dossier", dossier):
+        if dossier.status == DossierStatus.WITHDRAWN and actor.has_perm(
+            "applications.act_on_dossier", dossier
+        ):
+            raise ApplicationError(
+                _("Ce dossier a été retiré : rouvrez-le pour le modifier."), code="locked"
+            )
         if dossier.status != DossierStatus.DRAFT:
             raise ApplicationError(
                 _("Ce dossier a été déposé : il ne peut plus être modifié."), code="locked"

@@ -14,7 +14,12 @@ from ..eligibility import eligibility_gaps
 from ..forms.dossier import SubmitForm, WithdrawForm
 from ..models import DossierStatus
 from ..sections import missing_items, task_list
-from ..services.submission import dossier_reopen, dossier_submit, dossier_withdraw
+from ..services.submission import (
+    dossier_reopen,
+    dossier_submit,
+    dossier_withdraw,
+    ensure_withdrawable,
+)
 from .dossier import _can_edit, _dossier, _dossier_to_act_on
 
 
@@ -89,6 +94,13 @@ def receipt_download(request, pk, receipt_pk):
 @login_required
 def dossier_withdraw_view(request, pk):
     dossier = _dossier_to_act_on(request, pk)
+    if request.method != "POST":
+        try:
+            ensure_withdrawable(request.user, dossier)
+        except ApplicationError as error:
+            # No form for what cannot be done: the dossier's page, and why.
+            messages.info(request, error.message)
+            return redirect("applications:dossier_detail", pk=dossier.pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
