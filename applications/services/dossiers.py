@@ -32,31 +32,48 @@ if TYPE_CHECKING:
     from ..sections import Section
 
 
-def deadline_passed_error(call: Call) -> ApplicationError:
-    return ApplicationError(
-        _(
+def deadline_passed_error(call: Call, action: str = "edit") -> ApplicationError:
+    """The deadline's refusal, saying what can no longer be done to the dossier (`action`:
+    "edit" a draft or submit it, "withdraw" or "reopen" it) and what is kept."""
+    details = {
+        "title": call.title,
+        "date": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M"),
+    }
+    if action == "withdraw":
+        message = _(
+            "L'appel « %(title)s » est clôturé depuis le %(date)s (heure du Maroc) : "
+            "un dossier ne peut plus être retiré après la clôture. Votre dossier reste déposé."
+        )
+    elif action == "reopen":
+        message = _(
+            "L'appel « %(title)s » est clôturé depuis le %(date)s (heure du Maroc) : "
+            "un dossier retiré ne peut plus être rouvert après la clôture."
+        )
+    else:
+        message = _(
             "L'appel « %(title)s » est clôturé depuis le %(date)s (heure du Maroc) : "
             "le dossier ne peut plus être modifié ni déposé. Votre brouillon est conservé."
         )
-        % {
-            "title": call.title,
-            "date": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M"),
-        },
-        code="deadline",
-    )
+    return ApplicationError(message % details, code="deadline")
 
 
-def ensure_call_open(call: Call, now: datetime | None = None) -> None:
+def ensure_call_open(call: Call, now: datetime | None = None, action: str = "edit") -> None:
     """The deadline is decided here, on the server, in UTC: 15:00:00.000 is already late."""
     now = now or timezone.now()
     if not call.is_published or now < call.opens_at:
         raise ApplicationError(_("Cet appel n'est pas encore ouvert."), code="not_open")
     if now >= call.closes_at:
-        raise deadline_passed_error(call)
+        raise deadline_passed_error(call, action)
 
 
 def ensure_editable(actor: User, dossier: Dossier, now: datetime | None = None) -> None:
     if not actor.has_perm("applications.change_dossier", dossier):
+        if dossier.status == DossierStatus.WITHDRAWN and actor.has_perm(
+            "applications.act_on_dossier", dossier
+        ):
+            raise ApplicationError(
+                _("Ce dossier a été retiré : rouvrez-le pour le modifier."), code="locked"
+            )
         if dossier.status != DossierStatus.DRAFT:
             raise ApplicationError(
                 _("Ce dossier a été déposé : il ne peut plus être modifié."), code="locked"

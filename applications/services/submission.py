@@ -96,11 +96,18 @@ def dossier_transition(
 def dossier_submit(
     *, actor: User, dossier: Dossier, declaration: bool, now: datetime | None = None
 ) -> Dossier:
-    """Submit before the deadline; a late or incomplete dossier stays a draft, untouched."""
+    """Submit before the deadline; a late or incomplete dossier stays a draft, untouched.
+
+    A dossier its editors find already submitted once they hold its lock is returned as it
+    is: a double click, whose other request submitted it first, has nothing left to do."""
     now = now or timezone.now()
     dossier = _lock(dossier)
+    if dossier.status == DossierStatus.SUBMITTED and actor.has_perm(
+        "applications.act_on_dossier", dossier
+    ):
+        return dossier
     if not actor.has_perm("applications.change_dossier", dossier):
-        raise ApplicationError(_("Ce dossier ne peut pas être déposé."), code="forbidden")
+        raise _submit_refusal(actor, dossier)
     ensure_call_open(dossier.call, now)
     if not declaration:
         raise ApplicationError(
@@ -139,6 +146,30 @@ def dossier_submit(
 
     enqueue_on_commit(receipt_render, receipt.pk)
     return dossier
+
+
+def _submit_refusal(actor: User, dossier: Dossier) -> ApplicationError:
+    """Why this dossier cannot be submitted (again): said, never just refused."""
+    if not actor.has_perm("applications.act_on_dossier", dossier):
+        message = _("Seuls les éditeurs du cluster peuvent déposer ce dossier.")
+    elif dossier.status == DossierStatus.WITHDRAWN:
+        message = _("Ce dossier a été retiré : rouvrez-le pour le déposer à nouveau.")
+    else:
+        message = _(
+            "Ce dossier a déjà été déposé et le ministère l'examine : "
+            "il ne peut pas être déposé une seconde fois."
+        )
+    return ApplicationError(message, code="forbidden")
+
+
+def _withdraw_refusal(dossier: Dossier) -> ApplicationError:
+    if dossier.status == DossierStatus.DRAFT:
+        message = _("Ce dossier n'a pas été déposé : il n'y a rien à retirer.")
+    elif dossier.status == DossierStatus.WITHDRAWN:
+        message = _("Ce dossier est déjà retiré.")
+    else:
+        message = _("Le ministère examine déjà ce dossier : il ne peut plus être retiré.")
+    return ApplicationError(message, code="forbidden")
 
 
 def ensure_files_scanned(
@@ -190,14 +221,23 @@ def _receipt_create(*, dossier: Dossier, submitted_at: datetime, actor: User) ->
     )
 
 
+def ensure_withdrawable(actor: User, dossier: Dossier, now: datetime | None = None) -> None:
+    """Refuse, saying why, a withdrawal the dossier's state or the deadline forbids."""
+    if not actor.has_perm("applications.act_on_dossier", dossier):
+        raise ApplicationError(
+            _("Seuls les éditeurs du cluster peuvent retirer ce dossier."), code="forbidden"
+        )
+    if not actor.has_perm("applications.withdraw_dossier", dossier):
+        raise _withdraw_refusal(dossier)
+    ensure_call_open(dossier.call, now, action="withdraw")
+
+
 @transaction.atomic
 def dossier_withdraw(
     *, actor: User, dossier: Dossier, reason: str, now: datetime | None = None
 ) -> Dossier:
     dossier = _lock(dossier)
-    if not actor.has_perm("applications.withdraw_dossier", dossier):
-        raise ApplicationError(_("Ce dossier ne peut pas être retiré."), code="forbidden")
-    ensure_call_open(dossier.call, now)
+    ensure_withdrawable(actor, dossier, now)
     if not reason.strip():
         raise ApplicationError(_("Indiquez le motif du retrait."), field="reason")
     dossier_transition(
@@ -210,8 +250,11 @@ def dossier_withdraw(
 def dossier_reopen(*, actor: User, dossier: Dossier, now: datetime | None = None) -> Dossier:
     dossier = _lock(dossier)
     if not actor.has_perm("applications.reopen_dossier", dossier):
-        raise ApplicationError(_("Ce dossier ne peut pas être rouvert."), code="forbidden")
-    ensure_call_open(dossier.call, now)
+        raise ApplicationError(
+            _("Seul un dossier retiré, par les éditeurs de son cluster, peut être rouvert."),
+            code="forbidden",
+        )
+    ensure_call_open(dossier.call, now, action="reopen")
     dossier.submitted_at = None
     dossier_transition(
         actor=actor, dossier=dossier, action="reopen", fields=["submitted_at"], locked=True

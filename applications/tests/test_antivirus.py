@@ -255,3 +255,39 @@ def test_an_answer_to_a_request_waits_for_the_verdict_on_its_files(
             uploaded=pdf_file("statuts-propres.pdf", PDF + b"% propre\n"),
         )
     assert request_answer(actor=director, dossier=dossier).status == DossierStatus.SUBMITTED
+
+
+@pytest.fixture
+def scanned_at_commit(monkeypatch, scanning):
+    """As without a broker: the scan runs as the upload's transaction commits, before the
+    view answers (the test client would only run it once the response is made)."""
+    monkeypatch.setattr(
+        "applications.services.documents._scan_later",
+        lambda document: document_scan(document.pk, document.file.name),
+    )
+
+
+def test_an_upload_found_infected_says_so_and_never_that_it_was_saved(
+    client, scanned_at_commit, director, dossier
+):
+    client.force_login(director)
+    url = reverse("applications:document_upload", args=[dossier.pk, _statutes(dossier).pk])
+
+    page = page_text(client.post(url, {"file": pdf_file("statuts.pdf", INFECTED_PDF)}, follow=True))
+
+    assert "L'antivirus a détecté une menace dans « statuts.pdf »" in page
+    assert "est enregistré" not in page
+
+
+def test_an_upload_by_htmx_found_infected_shows_its_card_without_success(
+    client, scanned_at_commit, director, dossier
+):
+    client.force_login(director)
+    url = reverse("applications:document_upload", args=[dossier.pk, _statutes(dossier).pk])
+
+    card = page_text(
+        client.post(url, {"file": pdf_file("statuts.pdf", INFECTED_PDF)}, HTTP_HX_REQUEST="true")
+    )
+
+    assert "L'antivirus a détecté une menace dans « statuts.pdf »" in card
+    assert "est enregistré" not in card

@@ -4,15 +4,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Dossier, DossierStatus, Receipt
 from applications.services.clusters import co_editor_add, member_delete, member_save
 from applications.services.dossiers import dossier_section_save
-from applications.services.submission import dossier_reopen, dossier_submit, dossier_withdraw
+from applications.services.submission import (
+    dossier_reopen,
+    dossier_submit,
+    dossier_transition,
+    dossier_withdraw,
+)
 from applications.tests.builders import call_with_checklist, complete, draft_for
 from core.errors import ApplicationError
 from core.journal import journal_for
+from core.tests.client import page_text
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
 
@@ -242,3 +249,116 @@ def test_the_receipt_pdf_is_attached_and_the_submitting_co_editor_gets_it_too(di
         assert name.endswith("-AR01.pdf")
         assert content.startswith(b"%PDF")
         assert kind == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_a_second_submission_waiting_for_the_lock_finds_the_dossier_submitted(director):
+    """A double click: both requests read a draft; the one that waited for the row lock
+    finds it submitted by the other and has nothing left to do, not an error to show."""
+    dossier = complete(draft_for(director), director)
+    read_by_the_second_click = Dossier.objects.get(pk=dossier.pk)
+    dossier_submit(actor=director, dossier=dossier, declaration=True)
+
+    returned = dossier_submit(actor=director, dossier=read_by_the_second_click, declaration=True)
+
+    assert returned.status == DossierStatus.SUBMITTED
+    assert Receipt.objects.filter(dossier=dossier).count() == 1
+    assert journal_for(dossier).filter(action="dossier.submit").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_outsider_finding_a_submitted_dossier_is_still_refused(director, outsider):
+    dossier = complete(draft_for(director), director)
+    dossier_submit(actor=director, dossier=dossier, declaration=True)
+
+    with pytest.raises(ApplicationError) as refused:
+        dossier_submit(actor=outsider, dossier=dossier, declaration=True)
+
+    assert refused.value.code == "forbidden"
+
+
+@pytest.fixture
+def withdrawn_2024(late_2024, director):
+    """The 2024 dossier submitted, then withdrawn, the day before its deadline."""
+    day_before = late_2024.call.closes_at - timedelta(days=1)
+    dossier_submit(actor=director, dossier=late_2024, declaration=True, now=day_before)
+    return dossier_withdraw(actor=director, dossier=late_2024, reason="Erreur", now=day_before)
+
+
+@pytest.mark.django_db
+def test_withdrawing_after_the_deadline_says_why_and_speaks_of_no_draft(late_2024, director):
+    dossier_submit(
+        actor=director,
+        dossier=late_2024,
+        declaration=True,
+        now=late_2024.call.closes_at - timedelta(days=1),
+    )
+
+    with pytest.raises(ApplicationError) as refused:
+        dossier_withdraw(
+            actor=director, dossier=late_2024, reason="Trop tard", now=late_2024.call.closes_at
+        )
+
+    assert refused.value.code == "deadline"
+    assert "ne peut plus être retiré après la clôture" in refused.value.message
+    assert "Votre dossier reste déposé" in refused.value.message
+    assert "brouillon" not in refused.value.message
+
+
+@pytest.mark.django_db
+def test_reopening_after_the_deadline_says_why(withdrawn_2024, director):
+    with pytest.raises(ApplicationError) as refused:
+        dossier_reopen(actor=director, dossier=withdrawn_2024, now=withdrawn_2024.call.closes_at)
+
+    assert "ne peut plus être rouvert après la clôture" in refused.value.message
+    assert "brouillon" not in refused.value.message
+
+
+@pytest.mark.django_db
+def test_submitting_a_withdrawn_dossier_says_to_reopen_it(withdrawn_2024, director):
+    with pytest.raises(ApplicationError) as refused:
+        dossier_submit(
+            actor=director,
+            dossier=withdrawn_2024,
+            declaration=True,
+            now=withdrawn_2024.call.closes_at - timedelta(hours=1),
+        )
+
+    assert "rouvrez-le pour le déposer à nouveau" in refused.value.message
+
+
+@pytest.mark.django_db
+def test_submitting_a_dossier_under_examination_again_says_it_was_already_submitted(
+    director, administrator
+):
+    dossier = complete(draft_for(director), director)
+    dossier_submit(actor=director, dossier=dossier, declaration=True)
+    dossier_transition(actor=administrator, dossier=dossier, action="declare_admissible")
+
+    with pytest.raises(ApplicationError) as refused:
+        dossier_submit(actor=director, dossier=dossier, declaration=True)
+
+    assert "déjà été déposé" in refused.value.message
+
+
+@pytest.mark.django_db
+def test_withdrawing_a_draft_says_there_is_nothing_to_withdraw(director):
+    dossier = complete(draft_for(director), director)
+
+    with pytest.raises(ApplicationError) as refused:
+        dossier_withdraw(actor=director, dossier=dossier, reason="Erreur")
+
+    assert "il n'y a rien à retirer" in refused.value.message
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_dossier_past_its_deadline_no_longer_offers_to_reopen(
+    client, withdrawn_2024, director
+):
+    client.force_login(director)
+
+    page = page_text(client.get(reverse("applications:dossier_detail", args=[withdrawn_2024.pk])))
+
+    assert "Tant que l'appel est ouvert" not in page
+    assert "L'appel est clôturé : il ne peut plus être rouvert ni déposé." in page
+    assert "Rouvrir le dossier" not in page

@@ -5,9 +5,15 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import Call, Dossier, DossierDocument, DossierStatus
+from applications.models import (
+    Call,
+    CollaborativeProject,
+    Dossier,
+    DossierDocument,
+    DossierStatus,
+)
 from applications.sections import SECTIONS
-from applications.services.submission import dossier_submit
+from applications.services.submission import dossier_submit, dossier_withdraw
 from applications.tests.builders import (
     PDF,
     call_with_checklist,
@@ -425,3 +431,73 @@ def test_a_subsidy_over_the_maximum_gets_one_clear_message(client, director):
     page = page_text(response)
     assert "dépasse le maximum annuel de l'appel (2\xa0000\xa0000,00\xa0MAD)" in page
     assert "ou aucun des deux" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "reason"),
+    [
+        ("submitted", "Ce dossier a été déposé : il ne peut plus être modifié."),
+        ("closed_draft", "est clôturé depuis le"),
+        ("withdrawn", "Ce dossier a été retiré : rouvrez-le pour le modifier."),
+    ],
+)
+def test_a_read_only_dossier_offers_no_project_form(client, request, director, state, reason):
+    dossier = request.getfixturevalue(state)
+    project = CollaborativeProject.objects.create(
+        dossier=dossier, title="Plateforme", partners="Université", budget=1000, duration_months=12
+    )
+    client.force_login(director)
+
+    for url in (_url("project_add", dossier), _url("project_edit", dossier, project_pk=project.pk)):
+        response = client.get(url, follow=True)
+
+        assert response.redirect_chain == [(_url("dossier_detail", dossier), 302)]
+        assert reason in page_text(response)
+        assert 'name="title"' not in page_text(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "reason"),
+    [
+        ("draft", "Ce dossier n'a pas été déposé : il n'y a rien à retirer."),
+        ("submitted_then_closed", "un dossier ne peut plus être retiré après la clôture"),
+    ],
+)
+def test_a_dossier_that_cannot_be_withdrawn_offers_no_withdrawal_form(
+    client, request, director, state, reason
+):
+    dossier = request.getfixturevalue(state)
+    client.force_login(director)
+
+    response = client.get(_url("dossier_withdraw", dossier), follow=True)
+
+    assert response.redirect_chain == [(_url("dossier_detail", dossier), 302)]
+    assert reason in page_text(response)
+    assert 'name="reason"' not in page_text(response)
+
+
+@pytest.fixture
+def submitted_then_closed(submitted):
+    Call.objects.filter(pk=submitted.call_id).update(
+        closes_at=timezone.now() - timedelta(seconds=1)
+    )
+    return submitted
+
+
+@pytest.mark.django_db
+def test_a_submitted_dossier_before_its_deadline_still_offers_the_withdrawal_form(
+    client, director, submitted
+):
+    client.force_login(director)
+
+    response = client.get(_url("dossier_withdraw", submitted))
+
+    assert response.status_code == 200
+    assert 'name="reason"' in page_text(response)
+
+
+@pytest.fixture
+def withdrawn(director, submitted):
+    return dossier_withdraw(actor=director, dossier=submitted, reason="Erreur")

@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from applications.models import DossierStatus
+from applications.models import Dossier, DossierStatus
 from applications.tests.builders import call_with_checklist, complete, draft_for
+from applications.views import submission
 from core.tests.client import page_text
 
 pytestmark = pytest.mark.django_db
@@ -90,4 +91,24 @@ def test_double_click_on_submit_leads_to_the_confirmation(client, director):
     client.post(review, {"declaration": "on"})
     second = client.post(review, {"declaration": "on"})
 
+    assert second.url == reverse("applications:dossier_confirmation", kwargs={"pk": dossier.pk})
+
+
+def test_the_losing_click_of_a_double_submit_shows_the_confirmation(client, director, monkeypatch):
+    """The two requests read the draft before either took the lock: the one that waited
+    finds the dossier submitted and shows the confirmation, as the winner does."""
+    dossier = complete(draft_for(director), director)
+    client.force_login(director)
+    review = reverse("applications:dossier_review", kwargs={"pk": dossier.pk})
+    read_before_the_first_click = Dossier.objects.select_related("call", "cluster").get(
+        pk=dossier.pk
+    )
+    client.post(review, {"declaration": "on"})
+    monkeypatch.setattr(
+        submission, "_dossier_to_act_on", lambda *args, **kwargs: read_before_the_first_click
+    )
+
+    second = client.post(review, {"declaration": "on"})
+
+    assert second.status_code == 302
     assert second.url == reverse("applications:dossier_confirmation", kwargs={"pk": dossier.pk})

@@ -260,6 +260,10 @@ def _upload_rows(dossier, section, failed=None):
 def project_edit(request, pk, project_pk=None):
     dossier = _dossier_to_act_on(request, pk)
     project = get_object_or_404(dossier.projects, pk=project_pk) if project_pk else None
+    if request.method != "POST" and not _can_edit(request, dossier):
+        # No form for what cannot be done: the dossier's page, and why.
+        messages.info(request, _editing_error(request, dossier).message)
+        return redirect("applications:dossier_detail", pk=dossier.pk)
     form = ProjectForm(request.POST or None, instance=project)
     if project:
         form.fields["seen"].initial = project_fingerprint(project)

@@ -14,7 +14,12 @@ from ..eligibility import eligibility_gaps
 from ..forms.dossier import SubmitForm, WithdrawForm
 from ..models import DossierStatus
 from ..sections import missing_items, task_list
-from ..services.submission import dossier_reopen, dossier_submit, dossier_withdraw
+from ..services.submission import (
+    dossier_reopen,
+    dossier_submit,
+    dossier_withdraw,
+    ensure_withdrawable,
+)
 from .dossier import _can_edit, _dossier, _dossier_to_act_on
 
 
@@ -89,6 +94,13 @@ def receipt_download(request, pk, receipt_pk):
 @login_required
 def dossier_withdraw_view(request, pk):
     dossier = _dossier_to_act_on(request, pk)
+    if request.method != "POST":
+        try:
+            ensure_withdrawable(request.user, dossier)
+        except ApplicationError as error:
+            # No form for what cannot be done: the dossier's page, and why.
+            messages.info(request, error.message)
+            return redirect("applications:dossier_detail", pk=dossier.pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,11 +110,14 @@ def dossier_withdraw_view(request, pk):
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
+            closes_at = timezone.localtime(dossier.call.closes_at)
             messages.success(
                 request,
                 _(
-                    "Votre dossier a été retiré. Vous pouvez le rouvrir tant que l'appel est ouvert."
-                ),
+                    "Votre dossier a été retiré. Vous pouvez le rouvrir jusqu'à la clôture de "
+                    "l'appel, le %(date)s (heure du Maroc)."
+                )
+                % {"date": closes_at.strftime("%d/%m/%Y %H:%M")},
             )
             return redirect("applications:dossier_detail", pk=dossier.pk)
     return render(request, "applications/dossier/withdraw.html", {"dossier": dossier, "form": form})

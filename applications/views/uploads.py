@@ -17,6 +17,9 @@ from ..sections import SECTIONS_BY_SLUG
 from ..services.documents import document_delete, document_upload
 from .dossier import _can_edit, _dossier, _dossier_to_act_on, _upload_rows
 
+# What the antivirus writes of a file once it has judged it.
+SCAN_FIELDS = ["scan_status", "scan_signature", "scanned_at", "file", "quarantine_name"]
+
 
 @login_required
 @require_POST
@@ -41,12 +44,14 @@ def document_upload_view(request, pk, requirement_pk):
         except ApplicationError as error:
             form.add_error("file", error.message)
         else:
+            # An antivirus run inline has already judged the file once the service committed:
+            # say only what is true of it. A file refused is not in the dossier (its card says
+            # so in red); a file still waiting for its verdict is received, not yet saved.
+            document.refresh_from_db(fields=SCAN_FIELDS)
+            saved = document.scan_status == ScanStatus.CLEAN
             if request.htmx:
-                return _document_card(request, dossier, requirement, document)
-            messages.success(
-                request,
-                _("Le fichier « %(label)s » est enregistré.") % {"label": requirement.label},
-            )
+                return _document_card(request, dossier, requirement, document, saved=saved)
+            _tell_upload(request, requirement, document)
             return redirect("applications:dossier_section", pk=dossier.pk, slug=slug)
     section = SECTIONS_BY_SLUG[slug]
     context = {
@@ -65,7 +70,23 @@ def document_upload_view(request, pk, requirement_pk):
     return response
 
 
-def _document_card(request, dossier, requirement, document):
+def _tell_upload(request, requirement, document):
+    if document.scan_status == ScanStatus.CLEAN:
+        messages.success(
+            request, _("Le fichier « %(label)s » est enregistré.") % {"label": requirement.label}
+        )
+    elif document.scan_status != ScanStatus.INFECTED:
+        messages.info(
+            request,
+            _(
+                "Le fichier « %(label)s » est reçu : il comptera dans le dossier dès que "
+                "l'antivirus l'aura déclaré sain."
+            )
+            % {"label": requirement.label},
+        )
+
+
+def _document_card(request, dossier, requirement, document, *, saved):
     """The answer to an upload sent by htmx: the document's card, as the section shows it."""
     context = {
         "dossier": dossier,
@@ -73,7 +94,7 @@ def _document_card(request, dossier, requirement, document):
         "document": document,
         "upload_form": UploadForm(requirement=requirement),
         "editable": _can_edit(request, dossier),
-        "saved": True,
+        "saved": saved,
     }
     return render(request, "applications/dossier/_document_card.html", context)
 
