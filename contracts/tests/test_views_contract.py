@@ -249,6 +249,20 @@ def test_administrator_requests_an_arabic_version(client, administrator, draft):
     assert version.pdf  # the client runs the queued rendering, as a worker would
 
 
+def test_only_the_newest_version_is_marked_latest_whatever_its_language(
+    client, administrator, draft
+):
+    client.force_login(administrator)
+    client.post(_url("version_request", draft), {"language": "ar"})
+
+    page = page_text(client.get(_url("detail", draft)))
+
+    assert page.count('<tr class="table-success">') == 1
+    newest = page.split('<tr class="table-success">')[1].split("</tr>")[0]
+    assert "العربية" in newest
+    assert "dernière version" in newest
+
+
 def test_no_new_version_once_sent(client, administrator, sent):
     client.force_login(administrator)
     before = sent.versions.count()

@@ -46,13 +46,12 @@ def _contract_or_404(request, pk):
 
 
 def _versions(contract):
-    """The rendered versions, newest first, the newest of each language marked as latest."""
+    """The versions, newest first, the newest rendered one (whatever its language) marked as
+    the latest: it is the one sending for signature hands to the cluster."""
     versions = list(contract.versions.all())
-    seen = set()
+    latest = next((version for version in versions if version.pdf), None)
     for version in versions:
-        version.is_latest = bool(version.pdf) and version.language not in seen
-        if version.pdf:
-            seen.add(version.language)
+        version.is_latest = version is latest
     return versions
 
 
