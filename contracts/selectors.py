@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
+    Exists,
     F,
     OuterRef,
     Subquery,
@@ -26,7 +28,14 @@ from applications.choices import Indicator
 from applications.selectors import edited_cluster_ids
 
 from .defaults import TERMS
-from .models import Contract, ContractStatus, ContractTerms, Tranche, TrancheStatus
+from .models import (
+    Contract,
+    ContractStatus,
+    ContractTerms,
+    KpiCommitment,
+    Tranche,
+    TrancheStatus,
+)
 from .payouts import achievement_rate
 
 if TYPE_CHECKING:
@@ -36,7 +45,7 @@ if TYPE_CHECKING:
     from accounts.models import User
     from applications.models import Call
 
-    from .models import AnnualReport, ContractVersion, KpiCommitment
+    from .models import AnnualReport, ContractVersion
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -159,6 +168,51 @@ def contract_schedule(contract: Contract) -> dict[str, Any]:
         "commitment_rows": commitment_table(commitments, contract.years),
         "year_numbers": list(range(1, contract.years + 1)),
     }
+
+
+class MissingPart(NamedTuple):
+    """Something the contract's PDF lacks, and the drafting page where it is filled in."""
+
+    text: str
+    url_name: str
+
+
+def contract_missing(contract: Contract) -> list[MissingPart]:
+    """What the contract's PDF still lacks before it may be sent for signature; [] when it is
+    complete. The schedule and commitments are counted in one query."""
+    parts = (
+        Contract.objects.filter(pk=contract.pk)
+        .annotate(
+            year_count=Count("contract_years", distinct=True),
+            has_tranches=Exists(Tranche.objects.filter(contract=OuterRef("pk"))),
+            has_commitments=Exists(KpiCommitment.objects.filter(contract=OuterRef("pk"))),
+        )
+        .values("year_count", "has_tranches", "has_commitments")
+        .get()
+    )
+    missing = [
+        MissingPart(text, "contracts:draft_update")
+        for value, text in (
+            (contract.legal_name, _("la dénomination de l'association")),
+            (contract.representative_name, _("le nom du représentant du cluster")),
+            (contract.representative_title, _("la qualité du représentant du cluster")),
+            (contract.ministry_representative, _("le représentant du ministère")),
+            (contract.start_date, _("la date de prise d'effet")),
+        )
+        if not (value.strip() if isinstance(value, str) else value)
+    ]
+    if parts["year_count"] < contract.years or not parts["has_tranches"]:
+        missing.append(
+            MissingPart(
+                _("l'échéancier de la subvention (chaque année et ses tranches)"),
+                "contracts:schedule",
+            )
+        )
+    if not parts["has_commitments"]:
+        missing.append(
+            MissingPart(_("au moins un engagement d'indicateur (KPI)"), "contracts:commitments")
+        )
+    return missing
 
 
 def latest_version(contract: Contract, language: str | None = None) -> ContractVersion | None:

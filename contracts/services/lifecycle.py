@@ -31,7 +31,7 @@ from ..models import (
     ReportStatus,
     TrancheStatus,
 )
-from ..selectors import latest_version
+from ..selectors import contract_missing, latest_version
 from .figures import call_figures_refresh
 from .guards import ensure_draft, require_manager
 from .terms import terms_ensure
@@ -192,6 +192,17 @@ def version_pdf_render(*, version_id: int) -> ContractVersion:
     return locked
 
 
+def _ensure_complete(contract: Contract) -> None:
+    """The cluster signs what the PDF says: nothing it needs may be left blank."""
+    missing = contract_missing(contract)
+    if missing:
+        raise ApplicationError(
+            _("Complétez le contrat avant de l'envoyer pour signature ; il manque : %(list)s.")
+            % {"list": ", ".join(part.text for part in missing)},
+            code="incomplete",
+        )
+
+
 @transaction.atomic
 def contract_send(*, actor: User, contract: Contract) -> Contract:
     """Send the draft to the cluster for signature: it then sees and downloads it."""
@@ -212,7 +223,13 @@ def contract_send(*, actor: User, contract: Contract) -> Contract:
             code="stale_pdf",
         )
     contract.sent_at = contract.sent_at or timezone.now()
-    contract_transition(actor=actor, contract=contract, action="send", fields=["sent_at"])
+    contract_transition(
+        actor=actor,
+        contract=contract,
+        action="send",
+        fields=["sent_at"],
+        guard=lambda: _ensure_complete(contract),
+    )
     # Each sending is announced, a second one after a recall too.
     sendings = journal_for(contract).filter(action="contract.send").count()
     notify_cluster(contract, "contract_sent", f"contract-sent:{contract.pk}:{sendings}")

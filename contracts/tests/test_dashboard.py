@@ -162,6 +162,21 @@ def test_a_tranche_reduced_for_missed_targets_stays_committed_and_shows_the_cut(
     assert money.reduced == reduced.amount - reduced.due_amount
 
 
+def test_the_dashboard_spaces_the_semicolon_before_the_reduced_amount(
+    client, call, programme_data, administrator, director
+):
+    first = programme_data["first"]
+    reports.report_approve(
+        actor=administrator, report=filed_report(first, director, year=2, share=Decimal("0.3"))
+    )
+    client.force_login(administrator)
+
+    text = _visible(client.get(reverse("contracts:programme"), {"appel": call.reference}))
+
+    assert "subvention engagée ; dont " in text
+    assert "engagée;" not in text
+
+
 def test_custom_indicators_are_grouped_under_their_label(administrator):
     call = decided_call(contract_years=3)
     for _ in range(2):

@@ -8,7 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.tests.factories import DirectorFactory
 from applications.tests.builders import pdf_file
-from contracts.models import ContractStatus, ContractVersion, ReportStatus, TrancheStatus
+from contracts.models import (
+    Contract,
+    ContractStatus,
+    ContractVersion,
+    ReportStatus,
+    TrancheStatus,
+)
 from contracts.selectors import latest_version
 from contracts.services import lifecycle
 from contracts.services.lifecycle import CONTRACT_STATES
@@ -112,6 +118,35 @@ def test_actions_the_table_does_not_allow_are_refused_and_change_nothing(
 
     assert journal_for(contract).count() == journal
     assert OutgoingMail.objects.count() == mails
+
+
+def test_an_incomplete_contract_is_not_sent_and_the_refusal_lists_what_is_missing(
+    administrator, director
+):
+    contract = draft_contract(administrator, director=director)
+    Contract.objects.filter(pk=contract.pk).update(ministry_representative="", legal_name="")
+    contract.tranches.all().delete()
+
+    with pytest.raises(ApplicationError) as refused:
+        lifecycle.contract_send(actor=administrator, contract=contract)
+
+    assert refused.value.code == "incomplete"
+    for part in ("la dénomination de l'association", "le représentant du ministère"):
+        assert part in refused.value.message
+    assert "l'échéancier de la subvention" in refused.value.message
+    assert "représentant du cluster" not in refused.value.message
+    contract.refresh_from_db()
+    assert contract.status == S.DRAFT
+
+
+def test_a_sent_contract_is_refused_for_its_state_before_its_completeness(administrator, director):
+    contract = sent_contract(administrator, director=director)
+    contract.commitments.all().delete()
+
+    with pytest.raises(ApplicationError) as refused:
+        lifecycle.contract_send(actor=administrator, contract=contract)
+
+    assert refused.value.code == "transition"
 
 
 def test_a_contract_goes_through_its_life_and_each_step_is_journaled_and_emailed_once(

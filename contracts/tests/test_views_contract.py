@@ -160,6 +160,37 @@ def test_administrator_sends_the_draft_for_signature(client, administrator, draf
     assert "Le contrat a bien été envoyé pour signature" in _messages(response)[0]
 
 
+def test_an_incomplete_contract_says_what_is_missing_and_cannot_be_sent(
+    client, administrator, draft
+):
+    Contract.objects.filter(pk=draft.pk).update(representative_name="", representative_title=" ")
+    draft.commitments.all().delete()
+    client.force_login(administrator)
+
+    page = page_text(client.get(_url("detail", draft)))
+    response = client.post(_url("send", draft), follow=True)
+
+    assert "Le contrat est incomplet : il ne peut pas encore être envoyé" in page
+    assert "Le nom du représentant du cluster" in page
+    assert "La qualité du représentant du cluster" in page
+    assert f'href="{_url("commitments", draft)}">Au moins un engagement' in page
+    assert "représentant du ministère" not in page.split("contract-missing")[1]
+    assert 'disabled aria-describedby="contract-missing-title"' in page
+    refusal = _messages(response)[0]
+    assert "il manque : le nom du représentant du cluster, la qualité" in refusal
+    assert "au moins un engagement d'indicateur (KPI)" in refusal
+    assert _status(draft) == ContractStatus.DRAFT
+
+
+def test_a_complete_draft_offers_the_send_button(client, administrator, draft):
+    client.force_login(administrator)
+
+    page = page_text(client.get(_url("detail", draft)))
+
+    assert "contract-missing" not in page
+    assert "Envoyer pour signature" in page
+
+
 def test_a_director_may_not_send_a_contract(client, director, draft):
     client.force_login(director)
 
@@ -216,6 +247,20 @@ def test_administrator_requests_an_arabic_version(client, administrator, draft):
     assert draft.versions.count() == before + 1
     assert version.language == "ar"
     assert version.pdf  # the client runs the queued rendering, as a worker would
+
+
+def test_only_the_newest_version_is_marked_latest_whatever_its_language(
+    client, administrator, draft
+):
+    client.force_login(administrator)
+    client.post(_url("version_request", draft), {"language": "ar"})
+
+    page = page_text(client.get(_url("detail", draft)))
+
+    assert page.count('<tr class="table-success">') == 1
+    newest = page.split('<tr class="table-success">')[1].split("</tr>")[0]
+    assert "العربية" in newest
+    assert "dernière version" in newest
 
 
 def test_no_new_version_once_sent(client, administrator, sent):

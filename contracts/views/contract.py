@@ -25,7 +25,12 @@ from ..forms.contract import (
     VersionRequestForm,
 )
 from ..models import Contract, ContractStatus
-from ..selectors import contract_schedule, contracts_visible_to, with_totals
+from ..selectors import (
+    contract_missing,
+    contract_schedule,
+    contracts_visible_to,
+    with_totals,
+)
 from ..services import lifecycle
 from ..services.lifecycle import CONTRACT_STATES
 
@@ -41,13 +46,12 @@ def _contract_or_404(request, pk):
 
 
 def _versions(contract):
-    """The rendered versions, newest first, the newest of each language marked as latest."""
+    """The versions, newest first, the newest rendered one (whatever its language) marked as
+    the latest: it is the one sending for signature hands to the cluster."""
     versions = list(contract.versions.all())
-    seen = set()
+    latest = next((version for version in versions if version.pdf), None)
     for version in versions:
-        version.is_latest = bool(version.pdf) and version.language not in seen
-        if version.pdf:
-            seen.add(version.language)
+        version.is_latest = version is latest
     return versions
 
 
@@ -70,6 +74,7 @@ def _actions(request, contract):
 
 def _detail_page(request, contract, status=200, **forms):
     versions = _versions(contract)
+    actions = _actions(request, contract)
     forms = {
         "version_form": VersionRequestForm(),
         "recall_form": RecallForm(),
@@ -86,7 +91,8 @@ def _detail_page(request, contract, status=200, **forms):
             "panels": panels_for(request, CONTRACT_DETAIL, contract=contract),
             "versions": versions,
             "latest": next((version for version in versions if version.is_latest), None),
-            "actions": _actions(request, contract),
+            "actions": actions,
+            "missing": contract_missing(contract) if actions.get("send") else [],
             "can_manage": request.user.has_perm(MANAGE),
             **forms,
             **contract_schedule(contract),

@@ -26,6 +26,7 @@ from core.services import full_clean_or_refuse
 from core.templatetags.portal import mad
 
 from ..models import Consensus, Decision
+from ..selectors.publication import Blocker, publication_blockers
 from ..selectors.ranking import ineligibility_reason, ranked_row, ranking
 
 if TYPE_CHECKING:
@@ -224,40 +225,24 @@ def _decision_values(decision: Decision | None) -> dict[str, str] | None:
     return {"outcome": decision.outcome, "subsidy_total": str(decision.subsidy_total)}
 
 
-def _missing_decisions(rows: Sequence[RankedDossier]) -> list[str]:
-    return [row.reference for row in rows if not _has_decision(row)]
+class PublicationBlocked(ApplicationError):
+    """The results may not be published yet; `blockers` says why, dossier by dossier."""
 
-
-def _has_decision(row: RankedDossier) -> bool:
-    try:
-        return row.decision is not None
-    except Decision.DoesNotExist:
-        return False
-
-
-def _ensure_publishable(call: Call, rows: Sequence[RankedDossier]) -> None:
-    """Nothing may have changed since the decisions that makes them wrong."""
-    waiting = call.dossiers.filter(
-        status__in=[DossierStatus.SUBMITTED, DossierStatus.DOCUMENTS_REQUESTED]
-    ).values_list("reference", flat=True)
-    if waiting:
-        raise ApplicationError(
-            _("Des dossiers attendent encore leur examen de recevabilité : %(list)s.")
-            % {"list": ", ".join(waiting)}
+    def __init__(self, blockers: Sequence[Blocker]) -> None:
+        super().__init__(
+            " ".join(
+                _("%(problem)s : %(list)s.")
+                % {
+                    "problem": blocker.text,
+                    "list": ", ".join(dossier.reference for dossier in blocker.dossiers),
+                }
+                if blocker.dossiers
+                else f"{blocker.text}."
+                for blocker in blockers
+            ),
+            code=blockers[0].code,
         )
-    selected = [row for row in rows if row.decision.outcome == Decision.Outcome.SELECTED]
-    unfit = [row.reference for row in selected if row.reason]
-    if unfit:
-        raise ApplicationError(
-            _("Ces dossiers retenus ne remplissent plus les conditions : %(list)s.")
-            % {"list": ", ".join(unfit)}
-        )
-    committed = sum((row.decision.subsidy_total for row in selected), Decimal(0))
-    if committed > call.budget_envelope:
-        raise ApplicationError(
-            _("Les dossiers retenus engagent %(committed)s pour une enveloppe de %(envelope)s.")
-            % {"committed": mad(committed), "envelope": mad(call.budget_envelope)}
-        )
+        self.blockers = list(blockers)
 
 
 @transaction.atomic
@@ -273,14 +258,9 @@ def results_publish(*, actor: User, call: Call) -> Call:
     rows = list(ranking(call))
     if not rows:
         raise ApplicationError(_("Aucun dossier n'a été classé pour cet appel."), code="empty")
-    missing = _missing_decisions(rows)
-    if missing:
-        raise ApplicationError(
-            _("Chaque dossier classé doit avoir une décision ; il en manque pour : %(list)s.")
-            % {"list": ", ".join(missing)},
-            code="missing_decisions",
-        )
-    _ensure_publishable(call, rows)
+    blockers = publication_blockers(call)
+    if blockers:
+        raise PublicationBlocked(blockers)
     selected = [row for row in rows if row.decision.outcome == Decision.Outcome.SELECTED]
     call_transition(
         actor=actor,

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.tests.factories import DirectorFactory
 from applications.models import (
@@ -206,6 +207,17 @@ def test_before_the_call_closes_the_list_only_explains(client, administrator, de
     assert "L'appel n'est pas encore clôturé" in text
     assert deposited.reference not in text
     assert _url("detail", deposited) not in text
+
+
+def test_the_breadcrumbs_name_the_call_by_its_title(client, administrator, dossier):
+    call = dossier.call
+    client.force_login(administrator)
+    call_link = reverse("applications:backoffice_call_detail", args=[call.pk])
+
+    for url in (_list_url(call), _url("detail", dossier)):
+        breadcrumb = page_text(client.get(url)).split('class="breadcrumb"')[1].split("</ol>")[0]
+        assert f'<a href="{call_link}">{escape(call.title)}</a>' in breadcrumb
+        assert call.reference not in breadcrumb
 
 
 def test_the_list_shows_waiting_and_decided_dossiers_with_the_precheck(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from applications.models import Call, CallStatus, DossierStatus
-from applications.tests.factories import CallFactory
+from applications.tests.factories import CallFactory, DossierFactory
 from core.tests.browser import log_in, screenshot
 from core.tests.client import page_text
 from evaluation.models import Consensus, Decision
@@ -85,7 +85,8 @@ def test_the_committee_and_administrators_see_the_ranking(client, call, role, re
 
     text = words(page_text(response))
     assert response.status_code == 200
-    assert text.index(strong.reference) < text.index(weak.reference)
+    table = text[text.index("<table") :]
+    assert table.index(strong.reference) < table.index(weak.reference)
     assert "87,50" in text
     assert "Écart de 25 pts" in text
     assert "consensus" in text.lower()
@@ -143,8 +144,9 @@ def test_the_ranking_page_needs_the_same_queries_for_10_or_40_dossiers(
     client.force_login(administrator)
 
     # Session, user, the OTP device that verified the session, the call with its grid, the
-    # ranking's figures, and the page's lines (ranked, scored and totalled by the database).
-    with django_assert_max_num_queries(6):
+    # ranking's figures, the page's lines (ranked, scored and totalled by the database), and
+    # what blocks the publication (the dossiers without a decision, the selected ones).
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("evaluation:ranking", args=[call.pk]))
 
     assert response.content.decode().count('<tr id="dossier-') == count
@@ -511,9 +513,41 @@ def test_the_confirmation_page_lists_the_missing_decisions(client, call, adminis
     text = words(page_text(client.get(url)))
     response = client.post(url, follow=True)
 
-    assert "Un dossier attend encore une décision" in text
-    assert undecided.reference in text
+    assert "il en manque pour ces dossiers" in text
+    assert (
+        f'{reverse("applications:dossier_detail", args=[undecided.pk])}">{undecided.reference}'
+        in text
+    )
     assert "il en manque pour" in words(page_text(response))
+    call.refresh_from_db()
+    assert call.status == CallStatus.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_a_dossier_awaiting_admissibility_blocks_publication_before_the_click(
+    client, call, administrator
+):
+    decided = ranked_dossier(call, ALL_THREE)
+    decision_set(actor=administrator, dossier=decided, outcome="rejected")
+    waiting = DossierFactory(
+        call=call, status=DossierStatus.DOCUMENTS_REQUESTED, submitted_at=timezone.now()
+    )
+    client.force_login(administrator)
+    url = reverse("evaluation:results_publish", args=[call.pk])
+    link = f'href="{reverse("applications:dossier_detail", args=[waiting.pk])}"'
+
+    ranking = page_text(client.get(reverse("evaluation:ranking", args=[call.pk])))
+    confirmation = page_text(client.get(url))
+    response = client.post(url)
+
+    for page in (ranking, confirmation):
+        assert "La publication des résultats est bloquée" in words(page)
+        assert "attendent encore leur décision de recevabilité" in words(page)
+        assert link in page
+    assert f'href="{url}"' not in ranking
+    assert re.search(r'<button type="submit" class="btn btn-primary" disabled', confirmation)
+    (refusal,) = [str(message) for message in get_messages(response.wsgi_request)]
+    assert f"{link}>{waiting.reference}</a>" in refusal
     call.refresh_from_db()
     assert call.status == CallStatus.PUBLISHED
 

@@ -214,6 +214,28 @@ def test_the_director_reads_the_result_without_the_evaluators_names(
     assert "Houda Benkirane" not in text
     decision = Decision.objects.get(dossier=ours)
     assert reverse("evaluation:decision_letter", args=[decision.pk]) in text
+    assert "Votre cluster est retenu." in text
+    assert "Vos notes par critère" in text
+
+
+@pytest.mark.django_db
+def test_an_administrator_reads_the_result_about_the_cluster_not_to_it(
+    published, result_panels, client, administrator
+):
+    ours, theirs = published
+    client.force_login(administrator)
+
+    selected = words(page_text(client.get(reverse("applications:dossier_detail", args=[ours.pk]))))
+    rejected = words(
+        page_text(client.get(reverse("applications:dossier_detail", args=[theirs.pk])))
+    )
+
+    assert "Le cluster est retenu." in selected
+    assert "Notes par critère" in selected
+    assert "Le dossier n'a pas été retenu." in rejected
+    for text in (selected, rejected):
+        assert "Votre" not in text
+        assert "Vos notes" not in text
 
 
 @pytest.mark.django_db

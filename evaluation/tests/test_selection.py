@@ -13,6 +13,7 @@ from core import caching
 from core.errors import ApplicationError
 from core.models import JournalEntry
 from evaluation.models import Consensus, Decision
+from evaluation.selectors.publication import publication_blockers
 from evaluation.services.grid import grid_ensure
 from evaluation.services.selection import consensus_record, decision_set, results_publish
 from evaluation.tests.factories import evaluated
@@ -319,6 +320,32 @@ def test_publication_is_refused_while_a_decision_is_missing(call, committee_memb
     assert decided.reference not in refused.value.message
     call.refresh_from_db()
     assert call.status == CallStatus.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_publication_refusal_names_the_dossiers_awaiting_admissibility(
+    call, committee_member, administrator
+):
+    decided = ranked_dossier(call, ALL_THREE)
+    decision_set(actor=committee_member, dossier=decided, outcome=SELECTED)
+    waiting = DossierFactory(call=call, status=DossierStatus.SUBMITTED, submitted_at=timezone.now())
+
+    blockers = publication_blockers(call)
+    with pytest.raises(ApplicationError) as refused:
+        results_publish(actor=administrator, call=call)
+
+    assert [blocker.code for blocker in blockers] == ["awaiting_admissibility"]
+    assert [dossier.reference for dossier in blockers[0].dossiers] == [waiting.reference]
+    assert refused.value.code == "awaiting_admissibility"
+    assert waiting.reference in refused.value.message
+    assert decided.reference not in refused.value.message
+
+
+@pytest.mark.django_db
+def test_nothing_blocks_a_call_whose_every_dossier_is_decided(call, committee_member):
+    decision_set(actor=committee_member, dossier=ranked_dossier(call, ALL_THREE), outcome=SELECTED)
+
+    assert publication_blockers(call) == []
 
 
 @pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,8 +23,14 @@ from .. import exports
 from ..forms.selection import ConsensusForm, DecisionForm
 from ..models import Review, ReviewStatus
 from ..selectors import ranking as rankings
+from ..selectors.publication import publication_blockers
 from ..selectors.ranking import RANKED_STATUSES, ranked_row
-from ..services.selection import consensus_record, decision_set, results_publish
+from ..services.selection import (
+    PublicationBlocked,
+    consensus_record,
+    decision_set,
+    results_publish,
+)
 from .ranking_rows import RankingRows
 from .results import criterion_means
 
@@ -102,6 +109,7 @@ def ranking(request, call_pk):
         else "",
     )
     money = rows.numbers.money
+    can_publish = open_for_decisions and request.user.has_perm(MANAGE)
     return render(
         request,
         "evaluation/ranking/ranking.html",
@@ -115,7 +123,8 @@ def ranking(request, call_pk):
             "remaining": figures and money(figures.remaining),
             "lines": rows.shown(lines),
             "page": page,
-            "can_publish": open_for_decisions and request.user.has_perm(MANAGE),
+            "can_publish": can_publish,
+            "blockers": publication_blockers(call) if can_publish and ranked else [],
             "published": _results_published(call),
         },
     )
@@ -233,6 +242,33 @@ def decision(request, dossier_pk):
     return redirect(_ranking_url(dossier.call_id, dossier.pk))
 
 
+def _linked(blocker):
+    """One blocker in words, each dossier it names a link to its page."""
+    if not blocker.dossiers:
+        return format_html("{}.", blocker.text)
+    links = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        (
+            (reverse("applications:dossier_detail", args=[dossier.pk]), dossier.reference)
+            for dossier in blocker.dossiers
+        ),
+    )
+    # The translated sentence is ours; only its two parts come from the data, escaped.
+    return mark_safe(  # noqa: S308
+        _("%(problem)s : %(list)s.") % {"problem": conditional_escape(blocker.text), "list": links}
+    )
+
+
+def _refusal(blocked):
+    """The service's refusal, naming and linking the dossiers that block the publication."""
+    return format_html(
+        "{} {}",
+        _("Les résultats ne peuvent pas encore être publiés."),
+        format_html_join(" ", "{}", ((_linked(blocker),) for blocker in blocked.blockers)),
+    )
+
+
 @permission_required(MANAGE)
 @recent_login_required
 def publish(request, call_pk):
@@ -240,6 +276,8 @@ def publish(request, call_pk):
     if request.method == "POST":
         try:
             results_publish(actor=request.user, call=call)
+        except PublicationBlocked as blocked:
+            messages.error(request, _refusal(blocked))
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
@@ -251,14 +289,13 @@ def publish(request, call_pk):
                 ),
             )
             return redirect("evaluation:ranking", call_pk=call.pk)
-    lines = exports.ranking_lines(call)
     return render(
         request,
         "evaluation/ranking/publish_confirm.html",
         {
             "call": call,
             "figures": exports.ranking_figures(call),
-            "missing": [line for line in lines if line["outcome"] is None],
+            "blockers": publication_blockers(call),
             "published": _results_published(call),
             "closed": call.is_closed(),
         },

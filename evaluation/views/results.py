@@ -99,6 +99,9 @@ def result_panel(request, dossier=None, **_page):
     return {
         "dossier": dossier,
         "decision": decision,
+        # A director who sees the dossier is one of its cluster's people: the panel speaks to
+        # them; the ministry's staff read it about the cluster.
+        "to_cluster": request.user.is_director,
         "row": {"mean_total": mean, "final_score": consensus.score if consensus else mean},
         "grid": grid,
         "criteria": criteria,
