@@ -18,6 +18,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from core.translation import FRENCH
 
 from .choices import COMPANY_TYPES, MemberType, ScanStatus
 from .models import (
@@ -327,3 +331,27 @@ def documents_waiting_too_long(now: datetime | None = None) -> list[tuple[int, s
             scan_status__in=SCAN_WAITING, uploaded_at__lt=now - SCAN_STALE_AFTER
         ).values_list("pk", "file")
     )
+
+
+def translation_gaps(call: Call) -> dict[str, list[tuple[str, str]]]:
+    """For Arabic and English, the call's texts still missing (readers then see the French),
+    as (what, name): its title and presentation, each required document (by its French name)
+    whose name or guidance lacks the language."""
+    documents = list(call.required_documents.order_by("part", "position", "pk"))
+    gaps: dict[str, list[tuple[str, str]]] = {}
+    for code in ("ar", "en"):
+        missing = [
+            (str(capfirst(getattr(Call._meta.get_field(name), "verbose_name", name))), "")
+            for name in ("title", "description")
+            if not getattr(call, f"{name}_{code}")
+        ]
+        for document in documents:
+            french = {
+                name: getattr(document, f"{name}_{FRENCH}") for name in ("label", "help_text")
+            }
+            if not getattr(document, f"label_{code}") or (
+                french["help_text"] and not getattr(document, f"help_text_{code}")
+            ):
+                missing.append((_("pièce"), french["label"]))
+        gaps[code] = missing
+    return gaps

@@ -77,6 +77,8 @@ def publish_call(journey, administrator):
     page.locator("#id_label_fr").fill("Statuts de l'association")
     page.get_by_label("PDF").check()
     page.locator("main form button[type=submit]").last.click()
+    # Typed in French only: publishing asks to confirm that Arabic readers will read French.
+    page.get_by_label("Publier sans la traduction arabe").check()
     page.get_by_role("button", name="Publier l'appel").click()
     page.get_by_text(re.compile("publié")).first.wait_for()
     journey.shot("admin-call-published-fr")

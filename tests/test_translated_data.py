@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import translation
 from modeltranslation.translator import translator
 
-from applications.models import Call, RequiredDocument
-from applications.services.calls import call_clone
+from applications.models import Call, CallStatus, RequiredDocument
+from applications.selectors import translation_gaps
+from applications.services.calls import call_clone, call_publish
 from applications.tests.factories import CallFactory, RequiredDocumentFactory
+from core.errors import ApplicationError
 from core.tests.client import page_text
 from core.translation import in_each_language, localized
 from evaluation.services.grid import grid_ensure
@@ -94,3 +96,46 @@ def test_an_arabic_reader_sees_the_call_and_its_documents_in_arabic(client):
     assert "طلب التجمعات 2031" in page and "تقديم الطلب." in page
     assert "النظام الأساسي" in page
     assert "Appel clusters 2031" not in page
+
+
+def _draft_with_a_document(**fields):
+    call = CallFactory(status=CallStatus.DRAFT, published_at=None, **fields)
+    RequiredDocumentFactory(call=call, label="Statuts")
+    return call
+
+
+def test_publishing_a_call_without_its_arabic_asks_for_confirmation(administrator):
+    call = _draft_with_a_document()
+
+    with pytest.raises(ApplicationError, match="pas traduits en arabe") as refusal:
+        call_publish(actor=administrator, call=call)
+    assert refusal.value.code == "arabic_missing"
+    assert "Statuts" in str(refusal.value.message)
+    assert Call.objects.get(pk=call.pk).status == CallStatus.DRAFT
+
+    call_publish(actor=administrator, call=call, without_arabic=True)
+    assert Call.objects.get(pk=call.pk).status == CallStatus.PUBLISHED
+
+
+def test_a_call_translated_into_arabic_is_published_at_once(administrator):
+    call = _draft_with_a_document(title_ar="طلب", description_ar="تقديم.")
+    RequiredDocument.objects.filter(call=call).update(label_ar="النظام الأساسي")
+
+    call_publish(actor=administrator, call=call)
+
+    assert Call.objects.get(pk=call.pk).status == CallStatus.PUBLISHED
+
+
+def test_the_back_office_call_page_says_what_is_not_translated(client, administrator):
+    call = _draft_with_a_document(title_ar="طلب", description_ar="تقديم.")
+    client.force_login(administrator)
+
+    page = page_text(client.get(reverse("applications:backoffice_call_detail", args=[call.pk])))
+
+    assert "non traduit" in page
+    assert "pièce <bdi>Statuts</bdi>" in page
+    assert 'name="without_arabic"' in page
+    assert translation_gaps(call) == {
+        "ar": [("pièce", "Statuts")],
+        "en": [("Titre", ""), ("Présentation", ""), ("pièce", "Statuts")],
+    }

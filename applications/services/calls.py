@@ -17,7 +17,7 @@ from core.states import StateMachine
 from core.translation import columns
 
 from ..models import Call, CallStatus, DossierStatus, RequiredDocument
-from ..selectors import cluster_editors
+from ..selectors import cluster_editors, translation_gaps
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -145,7 +145,9 @@ def call_transition(
 
 
 @transaction.atomic
-def call_publish(*, actor: User, call: Call) -> Call:
+def call_publish(*, actor: User, call: Call, without_arabic: bool = False) -> Call:
+    """Publish a draft call. A call whose Arabic texts are missing is published only when the
+    administrator confirms it (`without_arabic`): Arabic readers would see French."""
     _require_administrator(actor)
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.is_published:
@@ -154,6 +156,16 @@ def call_publish(*, actor: User, call: Call) -> Call:
         raise ApplicationError(_("Ajoutez au moins une pièce demandée avant de publier l'appel."))
     if call.closes_at <= timezone.now():
         raise ApplicationError(_("La date de clôture est passée : modifiez-la avant de publier."))
+    missing = translation_gaps(call)["ar"]
+    if missing and not without_arabic:
+        raise ApplicationError(
+            _(
+                "Des textes de l'appel ne sont pas traduits en arabe (%(list)s) : les lecteurs "
+                "arabophones les liront en français. Cochez la confirmation pour publier quand même."
+            )
+            % {"list": ", ".join(f"{what} « {name} »" if name else what for what, name in missing)},
+            code="arabic_missing",
+        )
     call.published_at = timezone.now()
     return call_transition(actor=actor, call=call, action="publish", fields=["published_at"])
 

@@ -55,7 +55,7 @@ def test_publish_makes_the_call_public_and_journals_it(administrator):
     call = _draft_call()
     RequiredDocumentFactory(call=call)
 
-    call_publish(actor=administrator, call=call)
+    call_publish(actor=administrator, call=call, without_arabic=True)
 
     call.refresh_from_db()
     assert call.status == CallStatus.PUBLISHED

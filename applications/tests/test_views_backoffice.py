@@ -280,7 +280,9 @@ def test_publishing_a_call(client, administrator):
     RequiredDocumentFactory(call=call)
     client.force_login(administrator)
 
-    response = client.post(_url("call_publish", call), follow=True)
+    refused = client.post(_url("call_publish", call), follow=True)
+    assert "pas traduits en arabe" in page_text(refused)
+    response = client.post(_url("call_publish", call), {"without_arabic": "1"}, follow=True)
 
     call.refresh_from_db()
     assert call.status == CallStatus.PUBLISHED

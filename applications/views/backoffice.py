@@ -49,6 +49,7 @@ def call_detail(request, pk):
     call = _call_or_404(pk)
     now = timezone.now()
     with_phase([call], now)
+    gaps = selectors.translation_gaps(call)
     return render(
         request,
         "applications/backoffice/call_detail.html",
@@ -60,6 +61,8 @@ def call_detail(request, pk):
             # The later stages (evaluation) add their own sections.
             "panels": panels_for(request, BACKOFFICE_CALL, call=call),
             "timeline": _timeline(call),
+            "translation_gaps": gaps,
+            "translation_status": [(_("Arabe"), gaps["ar"]), (_("Anglais"), gaps["en"])],
         },
     )
 
@@ -115,7 +118,11 @@ def call_update(request, pk):
 def call_publish(request, pk):
     call = get_object_or_404(Call, pk=pk)
     try:
-        services.call_publish(actor=request.user, call=call)
+        services.call_publish(
+            actor=request.user,
+            call=call,
+            without_arabic=request.POST.get("without_arabic") == "1",
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
