@@ -245,8 +245,8 @@ class Administrator(Person):
         self.edit(
             self.me["call_edit"],
             "call edit form",
-            "description",
-            {"description": text},
+            "description_fr",
+            {"description_fr": text},
             save="call save",
             to=self.me["call_detail"],
             then="call (back office)",

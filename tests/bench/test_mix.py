@@ -102,8 +102,8 @@ def test_an_evaluator_saves_a_review_draft(plan):
 
 def test_an_administrator_rewords_the_open_call(plan):
     administrator = plan["people"]["administrator"][0]
-    changes = {"description": "Présentation revue."}
-    response = _send(_browser(administrator), administrator["call_edit"], "description", changes)
+    changes = {"description_fr": "Présentation revue."}
+    response = _send(_browser(administrator), administrator["call_edit"], "description_fr", changes)
     assert response.status_code == 302
     assert response["Location"].startswith(administrator["call_detail"])
     assert Call.objects.get(reference=MIX_REFERENCE).description == "Présentation revue."
