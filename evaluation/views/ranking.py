@@ -9,8 +9,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -254,10 +253,10 @@ def _linked(blocker):
             for dossier in blocker.dossiers
         ),
     )
-    # The translated sentence is ours; only its two parts come from the data, escaped.
-    return mark_safe(  # noqa: S308
-        _("%(problem)s : %(list)s.") % {"problem": conditional_escape(blocker.text), "list": links}
-    )
+    # The translated sentence is the template; format_html escapes the problem's words and
+    # keeps the links it built itself.
+    sentence = _("%(problem)s : %(list)s.") % {"problem": "{problem}", "list": "{list}"}
+    return format_html(sentence, problem=blocker.text, list=links)
 
 
 def _refusal(blocked):
