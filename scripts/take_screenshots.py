@@ -73,6 +73,9 @@ def main():
         goto(page, "/appels/", "fr")
         page.locator("main a[href^='/appels/aap-']").first.click()
         shoot(page, "call-fr")
+        # The same call read in Arabic: its own texts (title, presentation, documents) too.
+        goto(page, page.url.replace(BASE, ""), "ar")
+        shoot(page, "call-ar")
         goto(page, "/comptes/inscription/", "fr")
         page.locator("main form button[type=submit]").click()
         shoot(page, "register-errors-fr")
@@ -84,6 +87,8 @@ def main():
         dossier_path = page.url.replace(BASE, "")
         goto(page, f"{dossier_path}sections/pieces-administratives/", "fr")
         shoot(page, "dossier-documents-fr")
+        goto(page, f"{dossier_path}sections/pieces-administratives/", "ar")
+        shoot(page, "dossier-documents-ar")
         goto(page, f"{dossier_path}verifier/", "ar")
         shoot(page, "dossier-review-ar")
         goto(page, "/mon-cluster/", "ar")
@@ -122,6 +127,8 @@ def main():
         shoot(page, "evaluator-queue-fr")
         page.locator("main a[href*='/evaluer/']").first.click()
         shoot(page, "scoring-fr")
+        goto(page, page.url.replace(BASE, ""), "ar")
+        shoot(page, "scoring-ar")
 
         login(page, "mnc@demo.clusters.ma", "ar")
         page.locator("main a[href^='/dossiers/']").first.click()
