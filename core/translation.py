@@ -2,6 +2,9 @@
 per language: `title_fr`, `title_ar`, `title_en`). French is required; another language falls
 back to it while its translation is missing."""
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.db.models import F, TextField, Value
@@ -25,6 +28,24 @@ def in_each_language(field: str, text: str | Promise) -> dict[str, str]:
         with translation.override(code):
             values[f"{field}_{code}"] = str(text)
     return values
+
+
+def each_language(read: Callable[[], Any]) -> dict[str, str]:
+    """{"fr": …, "ar": …, "en": …}: what `read()` gives in each language, for a text kept as it
+    was (a receipt's document labels). A translated field read by `read` falls back to French."""
+    values = {}
+    for code in languages():
+        with translation.override(code):
+            values[code] = str(read())
+    return values
+
+
+def in_active_language(texts: Mapping[str, str] | str) -> str:
+    """A text kept by `each_language`, in the active language, else French; a plain string
+    (kept before texts were kept in every language) as it is."""
+    if isinstance(texts, str):
+        return texts
+    return texts.get(translation.get_language() or FRENCH) or texts.get(FRENCH) or ""
 
 
 def columns(path: str) -> list[str]:

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.translation import in_active_language
+
 from ..choices import ScanStatus
 from ..storage import document_path, receipt_path
 from .calls import RequiredDocument
@@ -80,6 +82,20 @@ class Receipt(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def lines(self) -> list[dict]:
+        """The files as submitted, each with its part and label in the active language (French
+        where a translation was missing); receipts kept before the labels were kept in every
+        language show the one they kept."""
+        return [
+            {
+                **entry,
+                "part": in_active_language(entry.get("parts") or entry.get("part", "")),
+                "label": in_active_language(entry.get("labels") or entry.get("label", "")),
+            }
+            for entry in self.files
+        ]
 
 
 class DocumentRequest(models.Model):

@@ -16,7 +16,10 @@ if TYPE_CHECKING:
 
 
 def receipt_pdf_render(*, receipt_id: int) -> Receipt:
-    """Render the receipt PDF; a second render replaces the file, it never adds one."""
+    """Render the receipt PDF in `Receipt.language`, the preferred language of the person who
+    submitted (the director or a co-editor), with the call's title and the documents' labels in
+    that language, French where a translation is missing. A second render replaces the file,
+    it never adds one."""
     receipt = Receipt.objects.select_related("dossier__call", "dossier__cluster").get(pk=receipt_id)
     content = render_pdf(
         "pdf/receipt.html",

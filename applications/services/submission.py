@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.states import StateMachine
+from core.translation import each_language
 from core.unavailable import enqueue_on_commit
 
 from ..choices import ScanStatus
@@ -198,16 +199,24 @@ def ensure_files_scanned(
             )
 
 
+def _receipt_line(document: DossierDocument) -> dict[str, Any]:
+    """One file of the receipt, exactly as submitted; its labels kept in every language, for
+    the receipt is read in its recipient's language whatever the page it was submitted from."""
+    requirement = document.requirement
+    return {
+        "requirement": requirement.pk,
+        "parts": each_language(requirement.get_part_display),
+        "labels": each_language(lambda: requirement.label),
+        "name": document.original_name,
+        "size": document.size,
+        "sha256": document.sha256,
+    }
+
+
 def _receipt_create(*, dossier: Dossier, submitted_at: datetime, actor: User) -> Receipt:
     number = f"{dossier.reference}-AR{dossier.receipts.count() + 1:02d}"
     files = [
-        {
-            "part": document.requirement.get_part_display(),
-            "label": document.requirement.label,
-            "name": document.original_name,
-            "size": document.size,
-            "sha256": document.sha256,
-        }
+        _receipt_line(document)
         for document in dossier.documents.all()
         if document.scan_status == ScanStatus.CLEAN
     ]

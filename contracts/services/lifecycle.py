@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.selectors import cluster_editors
@@ -157,18 +157,26 @@ def version_request(*, actor: User, contract: Contract, language: str = "fr") ->
 
 
 def contract_pdf_context(contract: Contract, language: str) -> dict[str, Any]:
+    """What the contract's PDF shows in `language`: the call's model contract saved in that
+    language; the call's title, the parties' titles and the indicators' names are read
+    through their model attributes when the template renders under `language`, so each comes
+    out in that language, French where its translation is missing. The indicators' names are
+    made here, hence under `language` too."""
     from ..selectors import contract_schedule
 
-    return {
-        "contract": contract,
-        "call": contract.call,
-        "terms": terms_ensure(call=contract.call, language=language),
-        **contract_schedule(contract),
-    }
+    with translation.override(language):
+        return {
+            "contract": contract,
+            "call": contract.call,
+            "terms": terms_ensure(call=contract.call, language=language),
+            **contract_schedule(contract),
+        }
 
 
 def version_pdf_render(*, version_id: int) -> ContractVersion:
-    """Render a version; a retried task replaces its file, never adds another version."""
+    """Render a version in the version's own language (the one the administrator asked for,
+    each language being its own version); a retried task replaces its file, never adds
+    another version."""
     version = ContractVersion.objects.select_related("contract__call", "contract__cluster").get(
         pk=version_id
     )

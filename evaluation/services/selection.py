@@ -296,7 +296,9 @@ def _letter_context(decision: Decision) -> dict[str, Any]:
 
 
 def decision_letter_pdf_render(*, decision_id: int) -> Decision:
-    """Render the decision letter in the director's language; a new render replaces the file."""
+    """Render the decision letter in the preferred language of the cluster's director (its
+    owner), the call's title in that language, French where its translation is missing; a
+    new render replaces the file."""
     decision = Decision.objects.select_related(
         "dossier__call__grid", "dossier__cluster__owner"
     ).get(pk=decision_id)
