@@ -83,7 +83,7 @@ def language_fields(form: forms.BaseForm, *names: str, model: type[Model] | None
     readers get meanwhile, as its placeholder: staff see at once what is left to translate."""
     model = model or form._meta.model  # type: ignore[attr-defined]
     for name in names:
-        model_field = model._meta.get_field(name)
+        model_field: Any = model._meta.get_field(name)
         base = capfirst(model_field.verbose_name)
         french = _shown(form.initial.get(f"{name}_{FRENCH}")).strip()
         for code in languages():

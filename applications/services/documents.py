@@ -143,7 +143,7 @@ def _document_record(
             target=dossier,
             actor=actor,
             action="dossier.document_replaced",
-            message=requirement.label_fr,
+            message=texts(requirement, "label")["fr"],
             data={
                 "messages": texts(requirement, "label"),
                 "replaced": {"name": old_name, "sha256": old_sha256, "storage": old_file},

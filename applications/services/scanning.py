@@ -99,7 +99,7 @@ def _quarantine(document_id: int, file_name: str, signature: str) -> DossierDocu
         target=document.dossier,
         actor=None,
         action="dossier.document_infected",
-        message=document.requirement.label_fr,
+        message=texts(document.requirement, "label")["fr"],
         data={
             "messages": texts(document.requirement, "label"),
             "name": document.original_name,
