@@ -22,6 +22,7 @@ from contracts.services.figures import call_figures_refresh
 from contracts.tests.factories import decided_call, draft_contract
 from core.journal import journal_record
 from core.models import OutgoingMail
+from core.tests.browser import log_in, screenshot
 from core.tests.client import page_text
 from core.translation import texts
 from evaluation.forms.workspace import ReviewForm
@@ -346,3 +347,27 @@ def test_the_call_form_marks_a_title_without_its_english(client, administrator):
 
     assert page.count("non traduit") == 1
     assert 'placeholder="Appel 2031"' in page
+
+
+# In the browser --------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_grid_and_the_parties_forms_in_arabic(live_server, page, administrator):
+    grid = grid_ensure(call=CallFactory())
+    Grid.objects.filter(pk=grid.pk).update(scale_labels_en=[])
+    contract = draft_contract(administrator)
+    Contract.objects.filter(pk=contract.pk).update(ministry_representative_en="")
+
+    log_in(page, live_server, administrator, language="ar")
+    page.goto(f"{live_server.url}{reverse('evaluation:grid_settings', args=[grid.call.pk])}")
+    arabic = page.locator("#id_scale_labels_ar")
+    assert arabic.get_attribute("dir") == "rtl"
+    assert "منعدم" in arabic.input_value()
+    assert page.locator(".not-translated").count() == 1
+    screenshot(page, "grid-settings-ar")
+
+    page.goto(f"{live_server.url}{reverse('contracts:draft_update', args=[contract.pk])}")
+    assert page.locator("#id_representative_title_ar").get_attribute("dir") == "rtl"
+    assert page.locator(".not-translated").count() == 1
+    screenshot(page, "contract-parties-ar")
