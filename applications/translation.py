@@ -16,3 +16,15 @@ class CallTranslation(TranslationOptions):
 class RequiredDocumentTranslation(TranslationOptions):
     fields = ("label", "help_text")
     required_languages = ("fr",)
+
+
+# The guard (tests/test_translated_data.py): every text of these models that an administrator
+# types is either translated (its _ar and _en columns exist) or kept as typed, with the reason.
+TRANSLATED = {
+    "applications.Call": ("title", "description"),
+    "applications.RequiredDocument": ("label", "help_text"),
+}
+AS_TYPED = {
+    "applications.Call": {"reference": "a code in the call's public address"},
+    "applications.RequiredDocument": {"allowed_types": "file extensions, a code"},
+}

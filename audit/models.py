@@ -47,6 +47,7 @@ TRACKED = [
 # after these historical tables are made) are left out; the field itself keeps its history.
 TRANSLATED: dict[type[Model], list[str]] = {
     Call: ["title", "description"],
+    Contract: ["representative_title", "ministry_representative"],
 }
 LANGUAGES = ("fr", "ar", "en")
 

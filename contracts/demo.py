@@ -34,6 +34,12 @@ from .selectors import committed_under, latest_version
 from .services import drafting, generation, lifecycle, payments, reports, terms
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
+# The title typed by the ministry for a cluster without a president, in its three languages.
+DIRECTOR_TITLE = {
+    "representative_title_fr": "Directeur de la structure d'animation",
+    "representative_title_ar": "مدير هيكل التنشيط",
+    "representative_title_en": "Director of the cluster's management body",
+}
 START = date(2011, 9, 6)  # the four contracts were signed on 6 September 2011
 
 # Targets per cluster and indicator for years 1, 2 and 3. Over the four clusters and three
@@ -131,7 +137,7 @@ def _contract(admin, decision):
                     contract=contract,
                     fields={
                         "representative_name": cluster.director_name,
-                        "representative_title": "Directeur de la structure d'animation",
+                        **DIRECTOR_TITLE,
                     },
                 )
                 # The first version predates this change: the PDF sent is a new one.
@@ -259,7 +265,7 @@ def seed(stdout):
     if admin is None or call is None:
         return
     with translation.override("fr"):
-        for language in ("fr", "ar"):
+        for language in ("fr", "ar", "en"):
             terms.terms_ensure(call=call, language=language)
         decisions = (
             Decision.objects.filter(dossier__call=call, outcome=Decision.Outcome.SELECTED)

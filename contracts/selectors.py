@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -139,12 +140,17 @@ def _programme_order(commitment: KpiCommitment) -> tuple[int, str, int]:
     return position, commitment.label, commitment.year
 
 
+_name_when_shown = lazy(lambda commitment: commitment.name, str)
+
+
 def commitment_table(commitments: Iterable[KpiCommitment], years: int) -> list[dict[str, Any]]:
     """KPI commitments as rows (one per indicator) of targets per year, with their total."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for commitment in commitments:
         key = (commitment.indicator, commitment.label)
-        row = rows.setdefault(key, {"name": commitment.name, "targets": [None] * years, "total": 0})
+        # Read when the page or PDF is rendered, in its language, not when the table is built.
+        name = _name_when_shown(commitment)
+        row = rows.setdefault(key, {"name": name, "targets": [None] * years, "total": 0})
         row["targets"][commitment.year - 1] = commitment.target
         row["total"] += commitment.target
     return list(rows.values())

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ApplicationError
@@ -161,6 +162,15 @@ class JournalEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The journal is append-only: entries are never deleted.")
+
+    @property
+    def text(self):
+        """The message in the reader's language, where it was recorded in each (a required
+        document's label, {"fr": …, "ar": …} in `data["messages"]`), else as recorded."""
+        messages = self.data.get("messages") if isinstance(self.data, dict) else None
+        if isinstance(messages, dict):
+            return messages.get(get_language()) or messages.get("fr") or self.message
+        return self.message
 
     @property
     def label(self):

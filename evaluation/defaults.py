@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.translation import in_each_language
+from core.translation import in_each_language, lists_in_each_language
 
 SCALE_LABELS = [_("Absent"), _("Faible"), _("Satisfaisant"), _("Bon"), _("Excellent")]
 
@@ -30,7 +30,7 @@ def default_grid(call):
     for a call whose grid is not adapted yet, and what `grid_ensure` saves."""
     from .models import Criterion, Grid
 
-    grid = Grid(call=call, scale_labels=[str(label) for label in SCALE_LABELS])
+    grid = Grid(call=call, **lists_in_each_language("scale_labels", SCALE_LABELS))
     criteria = [
         # Each language's label from the catalogues, whoever opens the grid first.
         Criterion(grid=grid, weight=weight, position=index, **in_each_language("label", label))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.antivirus import antivirus_enabled
 from core.errors import ApplicationError
 from core.journal import journal_record
+from core.translation import texts
 from core.uploads import MB, check_upload
 
 from ..choices import ScanStatus
@@ -142,8 +143,9 @@ def _document_record(
             target=dossier,
             actor=actor,
             action="dossier.document_replaced",
-            message=requirement.label,
+            message=texts(requirement, "label")["fr"],
             data={
+                "messages": texts(requirement, "label"),
                 "replaced": {"name": old_name, "sha256": old_sha256, "storage": old_file},
                 "by": {"name": document.original_name, "sha256": document.sha256},
             },

@@ -13,6 +13,7 @@ from accounts.selectors import active_administrators
 from core.antivirus import AntivirusUnavailable, scan_stream
 from core.journal import journal_record
 from core.mail import mail_queue
+from core.translation import texts
 from core.uploads import random_name
 
 from ..choices import DocumentPart, ScanStatus
@@ -98,8 +99,9 @@ def _quarantine(document_id: int, file_name: str, signature: str) -> DossierDocu
         target=document.dossier,
         actor=None,
         action="dossier.document_infected",
-        message=document.requirement.label,
+        message=texts(document.requirement, "label")["fr"],
         data={
+            "messages": texts(document.requirement, "label"),
             "name": document.original_name,
             "sha256": document.sha256,
             "signature": document.scan_signature,

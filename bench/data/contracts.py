@@ -22,9 +22,10 @@ from contracts.models import (
 )
 from contracts.payouts import achievement_rate, tranche_due_amount
 from contracts.services.figures import call_figures_refresh
-from contracts.services.generation import MINISTRY
+from contracts.services.generation import MINISTRY, PRESIDENT
 from contracts.services.schedule import report_due_on, schedule_rows
 from contracts.services.terms import terms_ensure
+from core.translation import in_each_language
 from evaluation.models import Decision
 
 from .dossiers import store_pdf
@@ -55,8 +56,8 @@ def contracts_create(plan):
             start_date=start,
             legal_name=decision.dossier.cluster.name,
             representative_name=decision.dossier.cluster.president_name,
-            representative_title="Président",
-            ministry_representative=MINISTRY,
+            **in_each_language("representative_title", PRESIDENT),
+            **in_each_language("ministry_representative", MINISTRY),
             sent_at=activated - timedelta(days=20),
             signed_at=activated - timedelta(days=5),
             activated_at=activated,

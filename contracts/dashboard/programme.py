@@ -17,6 +17,7 @@ from .sums import (
     MONEY,
     NOT_CANCELLED,
     SIGNED,
+    TRANSLATED_NAMES,
     KpiLine,
     Money,
     _achieved,
@@ -126,21 +127,22 @@ def kpi_table(call=None):
             "indicator",
             "label",
         )
-        .annotate(target=Sum("target"))
+        .annotate(target=Sum("target"), **TRANSLATED_NAMES)
         .order_by()
     )
     reported = _achieved(contracts, ("cluster",))
     indicators, clusters = {}, {}
-    for cluster_id, name, acronym, indicator, label, target in commitments:
+    for cluster_id, name, acronym, indicator, label, target, name_ar, name_en in commitments:
         target_to_date, achieved = reported.get((cluster_id, indicator, label), (0, 0))
         cluster = clusters.get(cluster_id)
         if cluster is None:
             cluster = clusters[cluster_id] = ClusterLine(cluster_id, _cluster_name(name, acronym))
         key = (indicator, label)
-        cluster.cells[key] = KpiLine(indicator, label, target, target_to_date, achieved)
+        names = {"ar": name_ar, "en": name_en}
+        cluster.cells[key] = KpiLine(indicator, label, target, target_to_date, achieved, names)
         line = indicators.get(key)
         if line is None:
-            line = indicators[key] = KpiLine(indicator, label)
+            line = indicators[key] = KpiLine(indicator, label, names=names)
         line.target += target
         line.target_to_date += target_to_date
         line.achieved += achieved

@@ -72,7 +72,11 @@ def public_call_line(call) -> PublicLine | None:
         clusters, committed, lines = live_call_figures(call)
     else:
         clusters, committed = stored.clusters, stored.committed
-        lines = [KpiLine(indicator, label, target) for indicator, label, target in stored.targets]
+        # [indicator, label, target, names]; rows kept before the names had three items.
+        lines = [
+            KpiLine(indicator, label, target, names=names[0] if names else {})
+            for indicator, label, target, *names in stored.targets
+        ]
     if not clusters:
         return None
     return PublicLine(call=call, clusters=clusters, committed=committed, indicators=lines)

@@ -1,10 +1,10 @@
 """What every figure of the dashboard is made of: which contracts count (see the package's
 docstring), the money and KPI lines, and the grouped sums of tranches and commitments."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
+from django.db.models import Case, Count, DecimalField, F, Max, Q, Sum, When
 from django.db.models.functions import Coalesce
 
 from applications.choices import Indicator
@@ -18,6 +18,7 @@ from ..models import (
     ReportStatus,
     Tranche,
     TrancheStatus,
+    custom_name,
 )
 from ..selectors import ZERO
 
@@ -26,6 +27,14 @@ COMMITTING = (*SIGNED, ContractStatus.TERMINATED)
 PUBLIC = (ContractStatus.ACTIVE, ContractStatus.CLOSED)
 INDICATOR_ORDER = {value: position for position, value in enumerate(Indicator.values)}
 MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
+# Sums go by a custom indicator's French name; its translations are read beside it (any one
+# of the contracts' names: the same French name is one indicator whatever its translations).
+TRANSLATED_NAMES = {"name_ar": Max("label_ar"), "name_en": Max("label_en")}
+
+
+def names_of(row) -> dict[str, str]:
+    """{"ar": …, "en": …} of a row annotated with TRANSLATED_NAMES."""
+    return {"ar": row["name_ar"], "en": row["name_en"]}
 
 
 def _percent(part, whole):
@@ -70,6 +79,8 @@ class KpiLine:
     target: int = 0
     target_to_date: int = 0
     achieved: int = 0
+    # A custom indicator's names in Arabic and English ({"ar": …, "en": …}), French being `label`.
+    names: dict = field(default_factory=dict)
 
     @property
     def key(self):
@@ -77,7 +88,8 @@ class KpiLine:
 
     @property
     def name(self):
-        return self.label or str(Indicator(self.indicator).label)
+        """In the reader's language, French where a custom indicator is not translated."""
+        return custom_name(self.label, self.names) or str(Indicator(self.indicator).label)
 
     @property
     def sort_key(self):
@@ -168,7 +180,7 @@ def kpi_rows(contracts, group=(), achieved=True):
     commitments = (
         KpiCommitment.objects.filter(contract__in=contracts)
         .values(*[f"contract__{name}" for name in group], "indicator", "label")
-        .annotate(target=Sum("target"))
+        .annotate(target=Sum("target"), **TRANSLATED_NAMES)
         .order_by()
     )
     reported = _achieved(contracts, group) if achieved else {}
@@ -182,6 +194,7 @@ def kpi_rows(contracts, group=(), achieved=True):
             target=row["target"],
             target_to_date=target_to_date,
             achieved=achieved_value,
+            names=names_of(row),
         )
         lines.append((row, line))
     return sorted(lines, key=lambda pair: pair[1].sort_key)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.choices import Indicator
 from core.fields import DateInput
+from core.translation import LANGUAGE_NAMES, columns, language_fields, language_rows
 
 from ..defaults import TERMS
 from ..models import (
@@ -29,6 +30,8 @@ THOUSANDS_SPACES = re.compile(r"[\s\u00a0\u202f]")
 EMPTY_CUSTOM_ROWS = 3
 MAX_CUSTOM_ROWS = 30
 MAX_TARGET = 1_000_000
+# A custom indicator's name is typed in French; these are its optional translations.
+TRANSLATIONS = ("ar", "en")
 
 
 def normalize_amount(text):
@@ -94,8 +97,8 @@ class ContractDraftForm(forms.ModelForm):
             "start_date",
             "legal_name",
             "representative_name",
-            "representative_title",
-            "ministry_representative",
+            *columns("representative_title"),
+            *columns("ministry_representative"),
             "kpi_threshold",
             "below_threshold",
         )
@@ -115,9 +118,24 @@ class ContractDraftForm(forms.ModelForm):
             ),
         }
 
+    ORDER = (
+        "start_date",
+        "legal_name",
+        "representative_name",
+        "representative_title",
+        "ministry_representative",
+        "kpi_threshold",
+        "below_threshold",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["below_threshold"].choices = BelowThreshold.choices
+        language_fields(self, "representative_title", "ministry_representative")
+
+    def rows(self):
+        """The fields in order, each title's three languages as one row."""
+        return language_rows(self, list(self.ORDER))
 
 
 class MarksInvalid:
@@ -238,6 +256,8 @@ class CommitmentsForm(MarksInvalid, forms.Form):
                     customs.append(commitment.label)
                 row = customs.index(commitment.label)
                 initial[f"custom-{row}-label"] = commitment.label
+                for code in TRANSLATIONS:
+                    initial[f"custom-{row}-label_{code}"] = getattr(commitment, f"label_{code}")
                 initial[f"custom-{row}-{commitment.year}"] = commitment.target
             else:
                 initial[f"{commitment.indicator}-{commitment.year}"] = commitment.target
@@ -259,13 +279,38 @@ class CommitmentsForm(MarksInvalid, forms.Form):
                 label=_("Intitulé de l'indicateur spécifique n° %(number)s") % {"number": row + 1},
                 max_length=150,
                 required=False,
-                widget=forms.TextInput(attrs={"class": "form-control"}),
+                widget=forms.TextInput(attrs={"class": "form-control", "lang": "fr"}),
             )
+            french = initial.get(f"custom-{row}-label", "")
+            for code in TRANSLATIONS:
+                self.fields[f"custom-{row}-label_{code}"] = self._translation_field(
+                    row, code, french
+                )
             for year in self.years:
                 self.fields[f"custom-{row}-{year}"] = self._target_field(
                     _("Indicateur spécifique n° %(number)s, année %(year)s")
                     % {"number": row + 1, "year": year}
                 )
+
+    @staticmethod
+    def _translation_field(row, code, french):
+        """A custom indicator's name in another language: optional, its French name shown
+        (and read) while it is missing."""
+        field = forms.CharField(
+            label=_("Intitulé de l'indicateur spécifique n° %(number)s %(language)s")
+            % {"number": row + 1, "language": LANGUAGE_NAMES[code]},
+            max_length=150,
+            required=False,
+        )
+        field.widget.attrs.update(
+            {
+                "class": "form-control form-control-sm mt-1",
+                "lang": code,
+                "dir": "rtl" if code == "ar" else "ltr",
+                "placeholder": french or LANGUAGE_NAMES[code],
+            }
+        )
+        return field
 
     @staticmethod
     def _target_field(label):
@@ -285,10 +330,22 @@ class CommitmentsForm(MarksInvalid, forms.Form):
         ]
 
     def custom_rows_fields(self):
+        """(French name field, [(translation field, not translated?)], [field per year])."""
         return [
-            (self[f"custom-{row}-label"], [self[f"custom-{row}-{year}"] for year in self.years])
+            (
+                self[f"custom-{row}-label"],
+                [self._translation(row, code) for code in TRANSLATIONS],
+                [self[f"custom-{row}-{year}"] for year in self.years],
+            )
             for row in range(self.custom_count)
         ]
+
+    def _translation(self, row, code):
+        field = self[f"custom-{row}-label_{code}"]
+        missing = bool(self.initial.get(f"custom-{row}-label")) and not self.initial.get(
+            f"custom-{row}-label_{code}"
+        )
+        return field, missing
 
     def clean(self):
         cleaned_data = super().clean()
@@ -328,8 +385,18 @@ class CommitmentsForm(MarksInvalid, forms.Form):
             label = (data.get(f"custom-{row}-label") or "").strip()
             if not label:
                 continue
+            names = {
+                f"label_{code}": (data.get(f"custom-{row}-label_{code}") or "").strip()
+                for code in TRANSLATIONS
+            }
             lines += [
-                {"indicator": CUSTOM_INDICATOR, "label": label, "year": year, "target": target}
+                {
+                    "indicator": CUSTOM_INDICATOR,
+                    "label": label,
+                    **names,
+                    "year": year,
+                    "target": target,
+                }
                 for year in self.years
                 if (target := data.get(f"custom-{row}-{year}")) is not None
             ]

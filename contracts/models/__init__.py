@@ -14,6 +14,7 @@ from .contracts import (
     ContractVersion,
     ContractYear,
     KpiCommitment,
+    custom_name,
 )
 from .reports import AnnualReport, KpiAchievement, ReportStatus
 from .tranches import Payment, Tranche, TrancheCondition, TrancheStatus
@@ -36,4 +37,5 @@ __all__ = [
     "Tranche",
     "TrancheCondition",
     "TrancheStatus",
+    "custom_name",
 ]

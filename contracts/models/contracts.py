@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from applications.choices import Indicator
@@ -178,6 +179,11 @@ class ContractYear(models.Model):
 CUSTOM_INDICATOR = "custom"
 
 
+def custom_name(french: str, translations: dict[str, str | None]) -> str:
+    """A custom indicator's name in the active language, its French name where it is missing."""
+    return translations.get(get_language() or "fr") or french
+
+
 class KpiCommitment(models.Model):
     """The cluster's target for one indicator in one year of the contract."""
 
@@ -187,8 +193,12 @@ class KpiCommitment(models.Model):
         max_length=30,
         choices=[*Indicator.choices, (CUSTOM_INDICATOR, _("Indicateur spécifique"))],
     )
-    # The name of a custom indicator; empty for the programme's indicators.
+    # The name of a custom indicator, in French; empty for the programme's indicators. It is the
+    # indicator's key (unique with the year, summed by in the dashboards), so its Arabic and
+    # English names are plain columns beside it, read by `name` (contracts/translation.py).
     label = models.CharField(_("intitulé"), max_length=150, blank=True)
+    label_ar = models.CharField(_("intitulé en arabe"), max_length=150, blank=True)
+    label_en = models.CharField(_("intitulé en anglais"), max_length=150, blank=True)
     year = models.PositiveSmallIntegerField(_("année"), validators=[MinValueValidator(1)])
     target = models.PositiveIntegerField(_("cible"))
 
@@ -212,7 +222,10 @@ class KpiCommitment(models.Model):
 
     @property
     def name(self):
-        return self.label or self.get_indicator_display()
+        """The indicator's name in the active language, French where it is not translated."""
+        return custom_name(self.label, {"ar": self.label_ar, "en": self.label_en}) or (
+            self.get_indicator_display()
+        )
 
 
 class ContractVersion(models.Model):
@@ -253,7 +266,7 @@ class CallFigures(models.Model):
     )
     clusters = models.PositiveIntegerField(default=0)
     committed = models.DecimalField(default=Decimal("0"), **MONEY)
-    # [[indicator, label, target], …] in the order the page lists them.
+    # [[indicator, label, target, {"ar": name, "en": name}], …] in the order the page lists them.
     targets = models.JSONField(default=list)
     updated_at = models.DateTimeField(auto_now=True)
 

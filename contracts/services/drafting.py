@@ -18,6 +18,7 @@ from core.errors import ApplicationError
 from core.journal import journal_record
 from core.services import assign_fields, full_clean_or_refuse
 from core.templatetags.portal import mad
+from core.translation import columns
 
 from ..models import (
     CUSTOM_INDICATOR,
@@ -47,8 +48,8 @@ CONTRACT_FIELDS = (
     "start_date",
     "legal_name",
     "representative_name",
-    "representative_title",
-    "ministry_representative",
+    *columns("representative_title"),
+    *columns("ministry_representative"),
     "kpi_threshold",
     "below_threshold",
 )
@@ -211,17 +212,35 @@ def _clean_commitments(
                 _("Un même indicateur figure deux fois pour l'année %(year)s.") % {"year": year}
             )
         seen.add(key)
+        # A custom indicator's Arabic and English names; French is read where they are empty.
+        names = {
+            name: (line.get(name) or "").strip() if label else "" for name in LABEL_TRANSLATIONS
+        }
         rows.append(
             KpiCommitment(
-                contract=contract, indicator=indicator, label=label, year=year, target=target
+                contract=contract,
+                indicator=indicator,
+                label=label,
+                **names,
+                year=year,
+                target=target,
             )
         )
     return rows
 
 
+LABEL_TRANSLATIONS = ("label_ar", "label_en")
+
+
 def _commitment_lines(rows: Iterable[KpiCommitment]) -> list[dict[str, Any]]:
     return [
-        {"indicator": r.indicator, "label": r.label, "year": r.year, "target": r.target}
+        {
+            "indicator": r.indicator,
+            "label": r.label,
+            **{name: getattr(r, name) for name in LABEL_TRANSLATIONS if getattr(r, name)},
+            "year": r.year,
+            "target": r.target,
+        }
         for r in rows
     ]
 

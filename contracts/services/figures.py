@@ -21,6 +21,6 @@ def call_figures_refresh(*, call: Call) -> CallFigures:
     figures = CallFigures.objects.select_for_update().get(call=call)
     clusters, committed, lines = dashboard.live_call_figures(call)
     figures.clusters, figures.committed = clusters, committed
-    figures.targets = [[line.indicator, line.label, line.target] for line in lines]
+    figures.targets = [[line.indicator, line.label, line.target, line.names] for line in lines]
     figures.save()
     return figures

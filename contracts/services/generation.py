@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from applications.models import BudgetYear, Call, CallStatus, KpiTarget
 from core.errors import ApplicationError
 from core.journal import journal_record
 from core.services import full_clean_or_refuse
+from core.translation import in_each_language
 from evaluation.models import Decision
 
 from ..models import Contract, ContractYear, KpiCommitment, Tranche
@@ -27,7 +29,9 @@ if TYPE_CHECKING:
     from accounts.models import User
     from applications.models import Dossier
 
-MINISTRY = "M. le Ministre de l'Industrie et du Commerce"
+MINISTRY = gettext_lazy("M. le Ministre de l'Industrie et du Commerce")
+PRESIDENT = gettext_lazy("Président")
+DIRECTOR = gettext_lazy("Directeur")
 
 
 def _requested_by_year(dossier: Dossier) -> dict[int, Decimal]:
@@ -122,8 +126,11 @@ def contract_generate(
         start_date=start_date,
         legal_name=cluster.name,
         representative_name=cluster.president_name or cluster.director_name,
-        representative_title=_("Président") if cluster.president_name else _("Directeur"),
-        ministry_representative=MINISTRY,
+        # Each language's words from the catalogues: the PDF speaks its recipient's language.
+        **in_each_language(
+            "representative_title", PRESIDENT if cluster.president_name else DIRECTOR
+        ),
+        **in_each_language("ministry_representative", MINISTRY),
         created_by=actor,
     )
     full_clean_or_refuse(

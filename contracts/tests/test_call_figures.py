@@ -29,7 +29,11 @@ def _stored(call):
 
 def _live(call):
     clusters, committed, lines = live_call_figures(call)
-    return clusters, committed, [(line.indicator, line.label, line.target) for line in lines]
+    return (
+        clusters,
+        committed,
+        [(line.indicator, line.label, line.target, line.names) for line in lines],
+    )
 
 
 def _visible(response):

@@ -103,5 +103,13 @@ def test_the_demo_replays_the_2011_contracts_and_a_second_run_changes_nothing(ca
         Decimal("0.01")
     )
     assert reduced.payment.amount == reduced.due_amount
-    assert ContractTerms.objects.filter(call__reference="aap-clusters-2011").count() == 2
+    demo_terms = ContractTerms.objects.filter(call__reference="aap-clusters-2011")
+    assert demo_terms.count() == 3
+    # Each language's model contract from the catalogues, not a copy of the French.
+    titles = dict(demo_terms.values_list("language", "title"))
+    assert titles["ar"] == "عقد-برنامج لدعم التجمع"
+    assert titles["en"] == "Programme contract to support the cluster"
+    first = Contract.objects.filter(call__reference="aap-clusters-2011").first()
+    assert first.representative_title_ar == "مدير هيكل التنشيط"
+    assert first.ministry_representative_en == "The Minister of Industry and Trade"
     assert "2011 contracts: 4 active" in capsys.readouterr().out

@@ -16,6 +16,7 @@ from contracts.panels.drafting import call_contracts_panel
 from contracts.services.generation import contract_generate
 from core.tests.browser import log_in, screenshot
 from core.tests.client import page_text
+from core.translation import columns
 
 from .factories import decided_call, selected_decision
 
@@ -220,8 +221,8 @@ def _draft_data(contract, **changes):
         "start_date": contract.start_date.isoformat(),
         "legal_name": contract.legal_name,
         "representative_name": contract.representative_name,
-        "representative_title": contract.representative_title,
-        "ministry_representative": contract.ministry_representative,
+        **{name: getattr(contract, name) or "" for name in columns("representative_title")},
+        **{name: getattr(contract, name) or "" for name in columns("ministry_representative")},
         "kpi_threshold": "50",
         "below_threshold": contract.below_threshold,
     }

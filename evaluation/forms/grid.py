@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import moroccan_datetime_field
-from core.translation import columns, language_fields
+from core.translation import columns, language_fields, language_rows
 
-from ..models import Criterion
+from ..models import Criterion, Grid
 
 
 class GridForm(forms.Form):
@@ -19,15 +19,6 @@ class GridForm(forms.Form):
         min_value=1,
         max_value=20,
         help_text=_("Chaque critère est noté de 0 à cette note."),
-    )
-    scale_labels = forms.CharField(
-        label=_("Libellés des notes"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_(
-            "Un libellé par ligne, de la note 0 à la note maximum (par exemple « Absent », "
-            "« Faible »…). Laissez vide pour n'afficher que les chiffres."
-        ),
     )
     min_total = forms.DecimalField(
         label=_("Total minimum pour être éligible (sur 100)"),
@@ -56,11 +47,37 @@ class GridForm(forms.Form):
     )
     evaluation_deadline = moroccan_datetime_field(_("Date limite d'évaluation"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in columns("scale_labels"):
+            self.fields[name] = forms.CharField(
+                required=False, widget=forms.Textarea(attrs={"rows": 6})
+            )
+        language_fields(self, "scale_labels", model=Grid)
+        self.fields["scale_labels_fr"].help_text = _(
+            "Un libellé par ligne, de la note 0 à la note maximum (par exemple « Absent », "
+            "« Faible »…). Laissez vide pour n'afficher que les chiffres."
+        )
+
+    def rows(self):
+        """The fields in order, the scale's three languages as one row."""
+        return language_rows(
+            self,
+            [
+                "scale_max",
+                "scale_labels",
+                "min_total",
+                "criterion_min_percent",
+                "divergence_threshold",
+                "evaluation_deadline",
+            ],
+        )
+
     @classmethod
     def for_grid(cls, grid, data=None):
         initial = {
             "scale_max": grid.scale_max,
-            "scale_labels": "\n".join(grid.scale_labels),
+            **{name: "\n".join(getattr(grid, name) or []) for name in columns("scale_labels")},
             "min_total": grid.min_total,
             "criterion_min_percent": int(grid.criterion_min_ratio * 100),
             "divergence_threshold": grid.divergence_threshold,
@@ -70,19 +87,27 @@ class GridForm(forms.Form):
 
     def clean(self):
         cleaned_data = super().clean()
-        labels = [line.strip() for line in cleaned_data.get("scale_labels", "").splitlines()]
-        labels = [label for label in labels if label]
         scale_max = cleaned_data.get("scale_max")
-        if labels and scale_max is not None and len(labels) != scale_max + 1:
-            self.add_error(
-                "scale_labels",
-                _(
-                    "Donnez %(expected)s libellés, un pour chaque note de 0 à %(max)s "
-                    "(%(count)s donnés)."
+        for name in columns("scale_labels"):
+            labels = [line.strip() for line in cleaned_data.get(name, "").splitlines()]
+            labels = [label for label in labels if label]
+            if labels and scale_max is not None and len(labels) != scale_max + 1:
+                self.add_error(
+                    name,
+                    _(
+                        "Donnez %(expected)s libellés, un pour chaque note de 0 à %(max)s "
+                        "(%(count)s donnés)."
+                    )
+                    % {"expected": scale_max + 1, "max": scale_max, "count": len(labels)},
                 )
-                % {"expected": scale_max + 1, "max": scale_max, "count": len(labels)},
+            cleaned_data[name] = labels
+        if not cleaned_data.get("scale_labels_fr") and any(
+            cleaned_data.get(name) for name in columns("scale_labels")
+        ):
+            self.add_error(
+                "scale_labels_fr",
+                _("Donnez les libellés en français : ils s'affichent quand une traduction manque."),
             )
-        cleaned_data["scale_labels"] = labels
         return cleaned_data
 
     def grid_fields(self):

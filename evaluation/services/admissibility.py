@@ -145,7 +145,9 @@ def _notify_request(
                 "user": person,
                 "dossier": dossier,
                 "document_request": request,
-                "items": [requirement.label for requirement in requirements],
+                # The documents themselves: each label is read in the recipient's language
+                # when the e-mail is rendered, not in the administrator's.
+                "items": list(requirements),
                 "path": path,
             },
             key=f"documents-requested:{request.pk}:{person.pk}",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 GRID_FIELDS = (
     "scale_max",
-    "scale_labels",
+    *columns("scale_labels"),
     "min_total",
     "criterion_min_ratio",
     "divergence_threshold",
@@ -41,7 +41,8 @@ def grid_ensure(*, call: Call) -> Grid:
     with transaction.atomic():
         default, criteria = default_grid(call)
         grid, created = Grid.objects.get_or_create(
-            call=call, defaults={"scale_labels": default.scale_labels}
+            call=call,
+            defaults={name: getattr(default, name) for name in columns("scale_labels")},
         )
         if created:
             for criterion in criteria:

@@ -38,7 +38,7 @@ def _url(name, call, *args):
 def _settings_data(**overrides):
     data = {
         "scale_max": "4",
-        "scale_labels": "Absent\nFaible\nSatisfaisant\nBon\nExcellent",
+        "scale_labels_fr": "Absent\nFaible\nSatisfaisant\nBon\nExcellent",
         "min_total": "65",
         "criterion_min_percent": "35",
         "divergence_threshold": "12.5",

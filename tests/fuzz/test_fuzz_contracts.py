@@ -54,8 +54,8 @@ DRAFT_VALID = {
     "start_date": "2026-01-01",
     "legal_name": "Association Cluster Solaire",
     "representative_name": "Salma Bennani",
-    "representative_title": "Présidente",
-    "ministry_representative": "Le ministre",
+    "representative_title_fr": "Présidente",
+    "ministry_representative_fr": "Le ministre",
     "kpi_threshold": "50",
     "below_threshold": "reduce",
 }
@@ -63,8 +63,9 @@ DRAFT_HOSTILE = {
     "start_date": hostile_date(),
     "legal_name": hostile_text(),
     "representative_name": hostile_text(),
-    "representative_title": hostile_text(),
-    "ministry_representative": hostile_text(),
+    "representative_title_fr": hostile_text(),
+    "representative_title_ar": hostile_text(),
+    "ministry_representative_fr": hostile_text(),
     "kpi_threshold": hostile_number(),
     "below_threshold": hostile_choice(BelowThreshold.values),
 }

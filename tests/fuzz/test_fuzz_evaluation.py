@@ -34,7 +34,7 @@ def grid(db):
 
 GRID_VALID = {
     "scale_max": "4",
-    "scale_labels": "",
+    "scale_labels_fr": "",
     "min_total": "60",
     "criterion_min_percent": "30",
     "divergence_threshold": "20",
@@ -42,7 +42,7 @@ GRID_VALID = {
 }
 GRID_HOSTILE = {
     "scale_max": hostile_number(),
-    "scale_labels": hostile_text(),
+    "scale_labels_fr": hostile_text(),
     "min_total": hostile_number(),
     "criterion_min_percent": hostile_number(),
     "divergence_threshold": hostile_number(),
@@ -53,7 +53,7 @@ GRID_HOSTILE = {
 @given(data=mutated(GRID_VALID, GRID_HOSTILE))
 @example(data={**GRID_VALID, "evaluation_deadline": "0001-01-01T00:00"})
 @example(data={**GRID_VALID, "evaluation_deadline": "9999-12-31T23:59"})
-@example(data={**GRID_VALID, "scale_labels": "a\x00\nb\nc\nd\ne"})
+@example(data={**GRID_VALID, "scale_labels_fr": "a\x00\nb\nc\nd\ne"})
 def test_grid_settings(administrator, grid, data):
     def accepted(response):
         saved = Grid.objects.get(pk=grid.pk)
