@@ -14,6 +14,7 @@ In HTML the isolate is `<bdi>` (which also guesses the value's own direction); i
 """
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -34,6 +35,29 @@ def isolated(value) -> SafeString | str:
     if value is None or value == "":
         return "" if value is None else value
     return format_html("<bdi>{}</bdi>", value)
+
+
+def direction(value) -> str:
+    """"rtl" or "ltr": the direction of the first letter with one (Unicode rule P2), "ltr" if none."""
+    for character in str(value):
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "ltr"
+
+
+def isolated_for_print(value) -> SafeString | str:
+    """`isolated` with its direction written out, for PDFs.
+
+    WeasyPrint gives `<bdi>` no direction of its own and loses the Unicode isolates where a
+    value wraps onto the next line ("2031 (Industrie 4.0)." came out "(Industrie 4.0).» 2031");
+    an explicit `dir` holds across the line break.
+    """
+    if value is None or value == "":
+        return "" if value is None else value
+    return format_html('<bdi dir="{}">{}</bdi>', direction(value), value)
 
 
 def isolated_text(value) -> str:

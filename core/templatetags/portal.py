@@ -78,6 +78,13 @@ def isolate(value):
 
 
 @register.filter
+def isolate_print(value):
+    """`isolate` for the PDFs' HTML: `<bdi dir="ltr">`, the direction computed, not guessed by
+    WeasyPrint."""
+    return formatting.isolated_for_print(value)
+
+
+@register.filter
 def isolate_text(value):
     """`isolate` for plain text (e-mails, subjects): the Unicode isolates FSI … PDI."""
     return formatting.isolated_text(value)
