@@ -38,7 +38,7 @@ def isolated(value) -> SafeString | str:
 
 
 def direction(value) -> str:
-    """"rtl" or "ltr": the direction of the first letter with one (Unicode rule P2), "ltr" if none."""
+    """The direction of the value's first letter that has one (Unicode rule P2): "rtl" or "ltr"."""
     for character in str(value):
         kind = unicodedata.bidirectional(character)
         if kind == "L":
