@@ -9,10 +9,10 @@ two people writing different sections at once do not stop each other."""
 import hashlib
 import json
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from core.formatting import isolated_text, moment_text
 
 PROJECT_FIELDS = ("title", "partners", "budget", "duration_months")
 
@@ -55,8 +55,8 @@ def conflict_error(dossier):
             "actuelle, puis reportez-y vos modifications."
         )
         % {
-            "who": editor.full_name if editor else _("un autre co-éditeur"),
-            "time": timezone.localtime(dossier.updated_at).strftime("%H:%M"),
+            "who": isolated_text(editor.full_name) if editor else _("un autre co-éditeur"),
+            "time": moment_text(dossier.updated_at, "TIME_FORMAT"),
         },
         code="conflict",
     )

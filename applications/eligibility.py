@@ -8,6 +8,8 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.formatting import isolated_text
+
 from .selectors import critical_mass
 
 
@@ -19,7 +21,7 @@ def _members_gap(call, mass):
         "Il manque %(missing)s membre pour atteindre le minimum de %(min)s de l'appel « %(call)s ».",
         "Il manque %(missing)s membres pour atteindre le minimum de %(min)s de l'appel « %(call)s ».",
         missing,
-    ) % {"missing": missing, "min": call.min_members, "call": call.title}
+    ) % {"missing": missing, "min": call.min_members, "call": isolated_text(call.title)}
 
 
 def _companies_gap(call, mass):
@@ -32,7 +34,7 @@ def _companies_gap(call, mass):
     ) % {
         "share": floatformat(mass["company_share"], -1),
         "min": floatformat(call.min_company_share, -1),
-        "call": call.title,
+        "call": isolated_text(call.title),
     }
 
 
@@ -41,11 +43,11 @@ def _support_gap(call, cluster):
         if call.accepts_new_clusters:
             return None
         return _("L'appel « %(call)s » n'est pas ouvert aux nouveaux clusters.") % {
-            "call": call.title
+            "call": isolated_text(call.title)
         }
     if not call.accepts_returning_clusters:
         return _("L'appel « %(call)s » n'est pas ouvert aux clusters déjà soutenus par l'État.") % {
-            "call": call.title
+            "call": isolated_text(call.title)
         }
     years = cluster.years_of_support(call.edition_year)
     if years >= call.returning_min_years:
@@ -53,7 +55,7 @@ def _support_gap(call, cluster):
     return _(
         "Le cluster est soutenu par l'État depuis %(years)s ans ; l'appel « %(call)s » "
         "n'accepte les clusters déjà soutenus qu'après %(min)s ans."
-    ) % {"years": years, "min": call.returning_min_years, "call": call.title}
+    ) % {"years": years, "min": call.returning_min_years, "call": isolated_text(call.title)}
 
 
 def eligibility_gaps(cluster, call, mass=None):

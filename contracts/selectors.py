@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from applications.choices import Indicator
 from applications.selectors import edited_cluster_ids
+from core.formatting import isolated_text
 
 from .defaults import TERMS
 from .models import (
@@ -241,7 +242,9 @@ def report_missing(report: AnnualReport) -> list[str]:
     )
     for commitment in report.contract.commitments.filter(year=report.year):
         if commitment.pk not in reported:
-            missing.append(_("la valeur réalisée de « %(name)s »") % {"name": commitment.name})
+            missing.append(
+                _("la valeur réalisée de « %(name)s »") % {"name": isolated_text(commitment.name)}
+            )
     return missing
 
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
+from .formatting import joined_text
 
 
 class FileType(models.TextChoices):
@@ -338,7 +339,7 @@ def check_upload(uploaded, *, allowed_types, max_size_mb):
         )
     extension = PurePosixPath(name).suffix.lower()
     file_type = _matching_type(extension, allowed_types)
-    accepted = ", ".join(str(dict(FileType.choices)[code]) for code in allowed_types)
+    accepted = joined_text(str(dict(FileType.choices)[code]) for code in allowed_types)
     if file_type is None:
         raise ApplicationError(
             _("Ce type de fichier n'est pas accepté. Types acceptés : %(types)s.")

@@ -72,4 +72,4 @@ def test_a_file_comes_back_in_its_card_after_its_progress_bar_filled(
     assert not card.locator("progress.upload-progress").is_visible()  # a fresh form
     assert summary.count() == 0  # the refusal it told of is resolved
     assert DossierDocument.objects.get(dossier=dossier).size == 3 * MB
-    assert re.search(r"3[,.]0 Mo", card.inner_text())
+    assert re.search(r"3[,.]0\sMo", card.inner_text())

@@ -111,10 +111,11 @@ def test_the_back_office_call_page_says_what_is_not_translated(client, administr
     call = _draft_with_a_document(title_ar="طلب", description_ar="تقديم.")
     client.force_login(administrator)
 
-    page = page_text(client.get(reverse("applications:backoffice_call_detail", args=[call.pk])))
+    response = client.get(reverse("applications:backoffice_call_detail", args=[call.pk]))
+    page = page_text(response)
 
     assert "non traduit" in page
-    assert "pièce <bdi>Statuts</bdi>" in page
+    assert "pièce <bdi>Statuts</bdi>" in response.content.decode()
     assert 'name="without_arabic"' in page
     assert translation_gaps(call) == {
         "ar": [("pièce", "Statuts")],

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from core.formatting import isolated_text, moment_text
 from core.journal import journal_record
 from core.services import assign_fields, full_clean_or_refuse
 
@@ -36,8 +37,8 @@ def deadline_passed_error(call: Call, action: str = "edit") -> ApplicationError:
     """The deadline's refusal, saying what can no longer be done to the dossier (`action`:
     "edit" a draft or submit it, "withdraw" or "reopen" it) and what is kept."""
     details = {
-        "title": call.title,
-        "date": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M"),
+        "title": isolated_text(call.title),
+        "date": moment_text(call.closes_at),
     }
     if action == "withdraw":
         message = _(

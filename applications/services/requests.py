@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from core.formatting import moment_text
 
 from ..models import DocumentRequest, DossierStatus
 from ..selectors import documents_given_since, latest_request, provided_since
@@ -41,7 +42,7 @@ def _open_request(actor: User, dossier: Dossier, now: datetime) -> DocumentReque
                 "Le délai de réponse est passé depuis le %(date)s (heure du Maroc) : "
                 "les pièces ne peuvent plus être déposées."
             )
-            % {"date": timezone.localtime(request.reply_by).strftime("%d/%m/%Y %H:%M")},
+            % {"date": moment_text(request.reply_by)},
             code="deadline",
         )
     return request

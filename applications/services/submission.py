@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from core.formatting import isolated_text
 from core.states import StateMachine
 from core.translation import each_language
 from core.unavailable import enqueue_on_commit
@@ -185,7 +186,10 @@ def ensure_files_scanned(
                     "Le fichier « %(name)s » (%(piece)s) est en cours d'analyse antivirus : "
                     "réessayez dans quelques minutes."
                 )
-                % {"name": document.original_name, "piece": document.requirement.label},
+                % {
+                    "name": isolated_text(document.original_name),
+                    "piece": isolated_text(document.requirement.label),
+                },
                 code="scan_pending",
             )
         if document.scan_status == ScanStatus.INFECTED and document.requirement.mandatory:
@@ -194,7 +198,10 @@ def ensure_files_scanned(
                     "Le fichier « %(name)s » (%(piece)s) a été refusé par l'antivirus : "
                     "déposez un fichier sain pour cette pièce."
                 )
-                % {"name": document.original_name, "piece": document.requirement.label},
+                % {
+                    "name": isolated_text(document.original_name),
+                    "piece": isolated_text(document.requirement.label),
+                },
                 code="infected",
             )
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.dashboard import BACKOFFICE_CALL, panels_for
 from core.errors import ApplicationError
+from core.formatting import isolated_text
 from core.journal import journal_for
 from core.permissions import permission_required
 
@@ -147,7 +148,7 @@ def call_clone(request, pk):
             "Un nouvel appel en brouillon a été créé à partir de « %(title)s », avec ses règles "
             "et ses pièces demandées. Vérifiez ses dates avant de le publier."
         )
-        % {"title": source.title},
+        % {"title": isolated_text(source.title)},
     )
     return redirect("applications:backoffice_call_update", pk=clone.pk)
 
@@ -237,7 +238,8 @@ def required_document_delete(request, pk, document_pk):
         else:
             messages.success(
                 request,
-                _("La pièce « %(label)s » est retirée de la liste.") % {"label": document.label},
+                _("La pièce « %(label)s » est retirée de la liste.")
+                % {"label": isolated_text(document.label)},
             )
         return redirect("applications:backoffice_call_detail", pk=call.pk)
     return render(

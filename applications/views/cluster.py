@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.formatting import isolated_text
 from core.permissions import permission_required
 
 from ..choices import MemberType
@@ -139,7 +140,8 @@ def _member_form(request, cluster, member):
             form.add_error(error.field, error.message)
         else:
             messages.success(
-                request, _("Le membre « %(name)s » a été enregistré.") % {"name": saved.name}
+                request,
+                _("Le membre « %(name)s » a été enregistré.") % {"name": isolated_text(saved.name)},
             )
             if "save_and_add" in request.POST:
                 return redirect("applications:member_add")
@@ -165,7 +167,8 @@ def member_delete(request, cluster, pk):
         services.member_delete(actor=request.user, member=member)
         messages.success(
             request,
-            _("« %(name)s » a été retiré des membres du cluster.") % {"name": member.name},
+            _("« %(name)s » a été retiré des membres du cluster.")
+            % {"name": isolated_text(member.name)},
         )
         return redirect("applications:member_list")
     return render(
@@ -190,7 +193,7 @@ def co_editors(request, cluster):
             messages.success(
                 request,
                 _("%(name)s peut maintenant modifier le profil et les membres du cluster.")
-                % {"name": user.full_name},
+                % {"name": isolated_text(user.full_name)},
             )
             return redirect("applications:co_editors")
     context = {
@@ -215,6 +218,7 @@ def co_editor_remove(request, cluster, user_pk):
     else:
         messages.success(
             request,
-            _("%(name)s ne peut plus modifier le cluster.") % {"name": user.full_name},
+            _("%(name)s ne peut plus modifier le cluster.")
+            % {"name": isolated_text(user.full_name)},
         )
     return redirect("applications:co_editors")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.dashboard import DOSSIER_DETAIL, panels_for
 from core.errors import ApplicationError
+from core.formatting import isolated_text
 from core.journal import journal_for
 from core.permissions import permission_required
 
@@ -203,7 +204,8 @@ def dossier_section(request, pk, slug):
                     return render(request, "applications/dossier/_autosaved.html", context)
                 messages.success(
                     request,
-                    _("La section « %(title)s » est enregistrée.") % {"title": section.title},
+                    _("La section « %(title)s » est enregistrée.")
+                    % {"title": isolated_text(section.title)},
                 )
                 return redirect("applications:dossier_detail", pk=dossier.pk)
         if request.htmx:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.formatting import isolated_text
 
 from ..forms.dossier import UploadForm
 from ..models import DossierStatus
@@ -102,7 +103,8 @@ def request_upload(request, pk, requirement_pk):
         else:
             messages.success(
                 request,
-                _("Le fichier « %(label)s » est enregistré.") % {"label": requirement.label},
+                _("Le fichier « %(label)s » est enregistré.")
+                % {"label": isolated_text(requirement.label)},
             )
             return redirect("applications:request_detail", pk=dossier.pk)
     # 200, not 400: htmx swaps the page in, with the error next to the file input.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.formatting import moment_text
 
 from ..eligibility import eligibility_gaps
 from ..forms.dossier import SubmitForm, WithdrawForm
@@ -117,7 +118,7 @@ def dossier_withdraw_view(request, pk):
                     "Votre dossier a été retiré. Vous pouvez le rouvrir jusqu'à la clôture de "
                     "l'appel, le %(date)s (heure du Maroc)."
                 )
-                % {"date": closes_at.strftime("%d/%m/%Y %H:%M")},
+                % {"date": moment_text(closes_at)},
             )
             return redirect("applications:dossier_detail", pk=dossier.pk)
     return render(request, "applications/dossier/withdraw.html", {"dossier": dossier, "form": form})

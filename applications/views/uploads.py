@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reselect, retarget
 
 from core.errors import ApplicationError
+from core.formatting import isolated_text
 
 from ..choices import DocumentPart, ScanStatus
 from ..forms.dossier import UploadForm
@@ -73,7 +74,9 @@ def document_upload_view(request, pk, requirement_pk):
 def _tell_upload(request, requirement, document):
     if document.scan_status == ScanStatus.CLEAN:
         messages.success(
-            request, _("Le fichier « %(label)s » est enregistré.") % {"label": requirement.label}
+            request,
+            _("Le fichier « %(label)s » est enregistré.")
+            % {"label": isolated_text(requirement.label)},
         )
     elif document.scan_status != ScanStatus.INFECTED:
         messages.info(
@@ -82,7 +85,7 @@ def _tell_upload(request, requirement, document):
                 "Le fichier « %(label)s » est reçu : il comptera dans le dossier dès que "
                 "l'antivirus l'aura déclaré sain."
             )
-            % {"label": requirement.label},
+            % {"label": isolated_text(requirement.label)},
         )
 
 

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Its widget templates, found by the TemplatesSetting renderer below.
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -76,6 +78,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "clusters_portal.urls"
 WSGI_APPLICATION = "clusters_portal.wsgi.application"
+
+# Form widgets render through the project's templates, so that templates/django/forms/ can give
+# every text box `dir="auto"`: a French sentence typed on an Arabic page keeps its full stop.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import DateInput
+from core.formatting import isolated_text, joined_text
 from core.uploads import EXTENSIONS, FileType
 
 from ..services.reports import EVIDENCE_TYPES, REPORT_MAX_MB, REPORT_TYPES
@@ -21,7 +22,7 @@ def accept(types):
 
 
 def rules_text(types):
-    labels = ", ".join(str(dict(FileType.choices)[code]) for code in types)
+    labels = joined_text(str(dict(FileType.choices)[code]) for code in types)
     return gettext("Types acceptés : %(types)s. Taille maximum : %(size)s Mo.") % {
         "types": labels,
         "size": REPORT_MAX_MB,
@@ -60,7 +61,7 @@ class ReportForm(forms.Form):
             line = achievements.get(commitment.pk)
             achieved, comment, evidence = (f"{name}_{commitment.pk}" for name in self.LINE_FIELDS)
             self.fields[achieved] = forms.IntegerField(
-                label=_("Réalisé — %(name)s") % {"name": commitment.name},
+                label=_("Réalisé — %(name)s") % {"name": isolated_text(commitment.name)},
                 min_value=0,
                 max_value=MAX_TARGET,
                 # A value once given can be corrected but not erased.
@@ -69,13 +70,14 @@ class ReportForm(forms.Form):
                 widget=forms.NumberInput(attrs={"class": "form-control text-end"}),
             )
             self.fields[comment] = forms.CharField(
-                label=_("Commentaire — %(name)s") % {"name": commitment.name},
+                label=_("Commentaire — %(name)s") % {"name": isolated_text(commitment.name)},
                 required=False,
                 initial=line.comment if line else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[evidence] = _file_field(
-                _("Justificatif — %(name)s") % {"name": commitment.name}, EVIDENCE_TYPES
+                _("Justificatif — %(name)s") % {"name": isolated_text(commitment.name)},
+                EVIDENCE_TYPES,
             )
             self.lines.append(
                 {

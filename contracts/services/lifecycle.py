@@ -16,6 +16,7 @@ from applications.selectors import cluster_editors
 from core.antivirus import journal_infected_uploads, scan_upload_or_refuse
 from core.caching import PUBLIC, renew
 from core.errors import ApplicationError
+from core.formatting import joined_text
 from core.journal import journal_for, journal_record
 from core.mail import mail_queue
 from core.pdf import render_pdf
@@ -206,7 +207,7 @@ def _ensure_complete(contract: Contract) -> None:
     if missing:
         raise ApplicationError(
             _("Complétez le contrat avant de l'envoyer pour signature ; il manque : %(list)s.")
-            % {"list": ", ".join(part.text for part in missing)},
+            % {"list": joined_text(part.text for part in missing)},
             code="incomplete",
         )
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.antivirus import journal_infected_uploads, scan_upload_or_refuse
 from core.errors import ApplicationError
+from core.formatting import joined_text
 from core.states import StateMachine
 from core.uploads import FileType, check_upload
 
@@ -224,7 +225,7 @@ def report_submit(*, actor: User, report: AnnualReport) -> AnnualReport:
     missing = report_missing(report)
     if missing:
         raise ApplicationError(
-            _("Le rapport est incomplet : il manque %(list)s.") % {"list": ", ".join(missing)},
+            _("Le rapport est incomplet : il manque %(list)s.") % {"list": joined_text(missing)},
             code="incomplete",
         )
     report.submitted_at = timezone.now()

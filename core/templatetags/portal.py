@@ -1,12 +1,13 @@
 """Formatting shared by every page: amounts in MAD, Moroccan deadlines, status tags (each app
-registers its states' colours with `core.states.register_badges`)."""
+registers its states' colours with `core.states.register_badges`), and the isolation of user
+data inside text of the other direction (`isolate`, `isolate_text`, `listjoin`, `filesize`)."""
 
 from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _
 
+from core import formatting
 from core.states import badge_style
 
 register = template.Library()
@@ -51,20 +52,60 @@ def deadline(closes_at, now=None):
 
 @register.simple_tag
 def moroccan_time(value, fmt="DATETIME_FORMAT"):
+    """A moment in Moroccan time, isolated: "06/12/2026 15:00" is not read "15:00 06/12/2026"
+    in a right-to-left sentence."""
     if value is None:
         return "—"
-    return formats.date_format(timezone.localtime(value), fmt)
+    return formatting.isolated(formats.date_format(timezone.localtime(value), fmt))
 
 
 @register.filter
 def filesize(size):
-    if size is None:
-        return "—"
-    if size < 1024:
-        return _("%(size)s octets") % {"size": size}
-    if size < 1024 * 1024:
-        return _("%(size)s Ko") % {"size": formats.number_format(size / 1024, 0)}
-    return _("%(size)s Mo") % {"size": formats.number_format(size / 1024 / 1024, 1)}
+    """ "193 octets" as one isolated unit (HTML)."""
+    return formatting.file_size(size)
+
+
+@register.filter
+def filesize_text(size):
+    """ "193 octets" for plain text (e-mails): number and unit joined by a no-break space."""
+    return formatting.file_size_text(size)
+
+
+@register.filter
+def isolate(value):
+    """User data (a name, a file name, a title) inside a sentence: `<bdi>value</bdi>`."""
+    return formatting.isolated(value)
+
+
+@register.filter
+def isolate_print(value):
+    """`isolate` for the PDFs' HTML: `<bdi dir="ltr">`, the direction computed, not guessed by
+    WeasyPrint."""
+    return formatting.isolated_for_print(value)
+
+
+@register.filter
+def isolate_text(value):
+    """`isolate` for plain text (e-mails, subjects): the Unicode isolates FSI … PDI."""
+    return formatting.isolated_text(value)
+
+
+@register.filter
+def listjoin(values, isolate=True):
+    """Items joined with the language's separator (", " or "، "), each one isolated."""
+    return formatting.joined(values, isolate=isolate)
+
+
+@register.simple_tag
+def list_separator(kind=""):
+    """Between the items of a list written in a loop: ", " or "، "; `"long"` for items with commas."""
+    return formatting.list_separator(long=kind == "long")
+
+
+@register.filter
+def listjoin_text(values):
+    """`listjoin` for plain text."""
+    return formatting.joined_text(values)
 
 
 @register.filter

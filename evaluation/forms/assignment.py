@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from accounts.selectors import active_evaluators
 from core.fields import RowChoiceField
+from core.formatting import isolated_text
 
 NO_CONFLICT = "none"
 CONFLICT = "conflict"
@@ -16,7 +17,7 @@ def evaluator_label(evaluator):
     if load is None:
         return evaluator.full_name
     return ngettext("%(name)s (%(load)s dossier)", "%(name)s (%(load)s dossiers)", load) % {
-        "name": evaluator.full_name,
+        "name": isolated_text(evaluator.full_name),
         "load": load,
     }
 

@@ -15,6 +15,7 @@ from applications.eligibility import eligibility_gaps
 from applications.models import Dossier, DossierStatus
 from applications.sections import missing_items
 from applications.selectors import submitted_mass
+from core.formatting import isolated_text
 from core.translation import localized
 
 from ..models import Assignment, AssignmentStatus, ConflictDeclaration, ReviewStatus
@@ -140,7 +141,9 @@ def precheck(dossier: Dossier, mass: dict[str, Any] | None = None) -> list[str]:
         if section.kind == "documents":
             gaps.append(_("Pièce obligatoire manquante : %(label)s") % {"label": label})
         else:
-            gaps.append(_("Section incomplète : %(title)s") % {"title": section.title})
+            gaps.append(
+                _("Section incomplète : %(title)s") % {"title": isolated_text(section.title)}
+            )
     return gaps
 
 

@@ -16,6 +16,7 @@ from applications.models import DocumentRequest, DossierStatus
 from applications.selectors import cluster_editors
 from applications.services.submission import dossier_transition
 from core.errors import ApplicationError
+from core.formatting import moment_text
 from core.mail import mail_queue
 
 from ..selectors.assignments import request_pending
@@ -52,7 +53,7 @@ def ensure_call_closed(call: Call, now: datetime | None = None) -> None:
                 "La recevabilité se vérifie après la clôture de l'appel, "
                 "le %(date)s (heure du Maroc)."
             )
-            % {"date": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M")},
+            % {"date": moment_text(call.closes_at)},
             code="not_closed",
         )
 

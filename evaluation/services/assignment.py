@@ -13,6 +13,7 @@ from accounts.selectors import active_administrators
 from applications.models import Dossier, DossierStatus
 from applications.services.submission import dossier_transition
 from core.errors import ApplicationError
+from core.formatting import isolated_text
 from core.journal import journal_record
 from core.mail import mail_queue
 from core.states import StateMachine
@@ -64,7 +65,8 @@ def _ensure_assignable(dossier: Dossier) -> None:
 def _ensure_evaluator_free(dossier: Dossier, evaluator: User) -> None:
     if not (evaluator.is_active and evaluator.role == Role.EVALUATOR):
         raise ApplicationError(
-            _("%(name)s n'est pas un évaluateur actif.") % {"name": evaluator.full_name},
+            _("%(name)s n'est pas un évaluateur actif.")
+            % {"name": isolated_text(evaluator.full_name)},
             field="evaluator",
         )
     if ConflictDeclaration.objects.filter(
@@ -72,7 +74,10 @@ def _ensure_evaluator_free(dossier: Dossier, evaluator: User) -> None:
     ).exists():
         raise ApplicationError(
             _("%(name)s a déclaré un conflit d'intérêts avec le cluster %(cluster)s.")
-            % {"name": evaluator.full_name, "cluster": dossier.cluster.name},
+            % {
+                "name": isolated_text(evaluator.full_name),
+                "cluster": isolated_text(dossier.cluster.name),
+            },
             field="evaluator",
             code="conflict",
         )
@@ -81,7 +86,7 @@ def _ensure_evaluator_free(dossier: Dossier, evaluator: User) -> None:
     ).exists():
         raise ApplicationError(
             _("%(name)s évalue déjà le dossier %(reference)s.")
-            % {"name": evaluator.full_name, "reference": dossier.reference},
+            % {"name": isolated_text(evaluator.full_name), "reference": dossier.reference},
             field="evaluator",
             code="already_assigned",
         )

@@ -19,6 +19,7 @@ from applications.selectors import cluster_editors
 from applications.services.calls import call_transition
 from applications.services.submission import dossier_transition
 from core.errors import ApplicationError
+from core.formatting import joined_text
 from core.journal import journal_record
 from core.mail import mail_queue
 from core.pdf import render_pdf
@@ -234,7 +235,7 @@ class PublicationBlocked(ApplicationError):
                 _("%(problem)s : %(list)s.")
                 % {
                     "problem": blocker.text,
-                    "list": ", ".join(dossier.reference for dossier in blocker.dossiers),
+                    "list": joined_text(dossier.reference for dossier in blocker.dossiers),
                 }
                 if blocker.dossiers
                 else f"{blocker.text}."

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Call, Dossier
 from core.errors import ApplicationError
+from core.formatting import isolated_text, joined_text
 from core.permissions import permission_required
 
 from ..forms.assignment import AssignmentAddForm, AssignmentRemoveForm, InterestsForm
@@ -141,7 +142,7 @@ def assignment_add(request, call_pk, dossier_pk):
         messages.success(
             request,
             _("Le dossier %(reference)s est attribué à %(name)s, qui en est informé par e-mail.")
-            % {"reference": dossier.reference, "name": evaluator.full_name},
+            % {"reference": dossier.reference, "name": isolated_text(evaluator.full_name)},
         )
     return _back_to_board(call_pk, dossier.pk)
 
@@ -167,7 +168,10 @@ def assignment_remove(request, assignment_pk):
         messages.success(
             request,
             _("%(name)s n'évalue plus le dossier %(reference)s.")
-            % {"name": assignment.evaluator.full_name, "reference": dossier.reference},
+            % {
+                "name": isolated_text(assignment.evaluator.full_name),
+                "reference": dossier.reference,
+            },
         )
     return _back_to_board(dossier.call_id, dossier.pk)
 
@@ -199,7 +203,7 @@ def assignments_auto(request, call_pk):
                 "Pas assez d'évaluateurs sans conflit d'intérêts : ces dossiers ont moins de "
                 "%(count)s évaluateurs : %(references)s. Invitez d'autres évaluateurs."
             )
-            % {"count": EVALUATORS_PER_DOSSIER, "references": ", ".join(short)},
+            % {"count": EVALUATORS_PER_DOSSIER, "references": joined_text(short)},
         )
     elif not created:
         messages.info(request, _("Chaque dossier a déjà ses évaluateurs : rien à attribuer."))

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Call
 from core.errors import ApplicationError
+from core.formatting import isolated_text
 from core.permissions import permission_required
 
 from ..forms.grid import CriterionForm, GridForm
@@ -145,7 +146,9 @@ def criterion_remove(request, call_pk, criterion_pk):
         except ApplicationError as error:
             return _refused(request, call, error)
         messages.success(
-            request, _("Le critère « %(label)s » a été supprimé.") % {"label": criterion.label}
+            request,
+            _("Le critère « %(label)s » a été supprimé.")
+            % {"label": isolated_text(criterion.label)},
         )
         return redirect("evaluation:grid", call_pk=call.pk)
     if grid.is_frozen:

@@ -1,6 +1,7 @@
 DATE_FORMAT = "j F Y"
-TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "j F Y à H:i"
+# "15h00": the French way of writing an hour; other languages keep their own ("15:00").
+TIME_FORMAT = "H\\hi"
+DATETIME_FORMAT = "j F Y à H\\hi"
 SHORT_DATE_FORMAT = "d/m/Y"
 SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 DECIMAL_SEPARATOR = ","
