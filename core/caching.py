@@ -31,6 +31,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
+from core import flash
+
 PUBLIC = "public"
 # Also bounds what changes public pages without a service renewing PUBLIC (a contract's
 # figures in the public summary).
@@ -102,7 +104,7 @@ def _visitor(request) -> bool:
         and request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+        and not flash.carried(request)
         and not getattr(request, "htmx", False)
     )
 

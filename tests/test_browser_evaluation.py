@@ -45,7 +45,7 @@ def test_evaluation_from_declaration_to_the_directors_decision(
     page.get_by_role("link", name=re.compile("Déclarer")).first.click()
     page.get_by_label(re.compile("Je déclare n'avoir aucun conflit")).check()
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/evaluer/$"))
+    page.wait_for_url(re.compile(r".*/evaluer/(\?flash=[\w-]+)?$"))
     for group in page.locator(".criterion fieldset").all():
         radios = group.locator("input[type=radio]")
         if radios.count():

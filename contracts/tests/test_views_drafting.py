@@ -560,7 +560,7 @@ def test_drafting_a_contract_in_the_browser(live_server, page, administrator):
     page.locator("#contrats-programmes").wait_for()
     screenshot(page, "drafting-call-panel-fr")
     page.get_by_role("button", name=re.compile("Générer le contrat")).click()
-    page.wait_for_url(re.compile(r".*/contrats/\d+/$"))
+    page.wait_for_url(re.compile(r".*/contrats/\d+/(\?flash=[\w-]+)?$"))
     contract = Contract.objects.get(decision=waiting)
     screenshot(page, "drafting-contract-draft-fr")
 
@@ -574,7 +574,7 @@ def test_drafting_a_contract_in_the_browser(live_server, page, administrator):
     page.locator("#id_tranches-2-amount").fill("0,50")
     page.locator("#id_tranches-2-condition").select_option("report")
     page.get_by_role("button", name="Enregistrer l'échéancier").click()
-    page.wait_for_url(re.compile(r".*/contrats/\d+/$"))
+    page.wait_for_url(re.compile(r".*/contrats/\d+/(\?flash=[\w-]+)?$"))
     assert contract.contract_years.get(year=1).amount == Decimal("2000000.00")
     assert contract.tranches.filter(year=1).count() == 3
     page.goto(f"{live_server.url}{reverse('contracts:schedule', args=[contract.pk])}")
@@ -584,7 +584,7 @@ def test_drafting_a_contract_in_the_browser(live_server, page, administrator):
     page.locator("#id_custom-0-label").fill("Entreprises membres exportatrices")
     page.locator("#id_custom-0-1").fill("3")
     page.get_by_role("button", name="Enregistrer les engagements").click()
-    page.wait_for_url(re.compile(r".*/contrats/\d+/$"))
+    page.wait_for_url(re.compile(r".*/contrats/\d+/(\?flash=[\w-]+)?$"))
     page.goto(f"{live_server.url}{reverse('contracts:commitments', args=[contract.pk])}")
     screenshot(page, "drafting-commitments-fr")
     page.goto(f"{live_server.url}{reverse('contracts:draft_update', args=[contract.pk])}")

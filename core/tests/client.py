@@ -1,13 +1,60 @@
 import html
 import re
+from urllib.parse import parse_qsl, unquote_to_bytes, urlencode, urlsplit, urlunsplit
 
 from django.test import Client, TestCase
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from core import flash
+
 BDI = re.compile(r"</?bdi>")
 
+REDIRECTS = ("Location", "HX-Redirect")
 
-class VerifiedLoginClient(Client):
+
+class FlashFollowingClient(Client):
+    """A test client that follows a redirect's messages as a browser does, and shows tests
+    where a person is sent without the token that carries them.
+
+    A redirect that carries messages adds a token to its address (core/flash.py); a browser
+    opens that address at once. Tests compare where a person is sent (`response.url`), and
+    often post then open the page themselves: so the client keeps each redirect's token and
+    adds it to the next GET of that page, once, as following the redirect would. What the
+    token does itself is tested with Django's plain client (core/tests/test_flash.py) and
+    with parallel requests of a real HTTP client (tests/test_parallel_messages.py).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.flash_tokens = {}
+
+    def request(self, **request):
+        query = request.get("QUERY_STRING", "")
+        if request["REQUEST_METHOD"] == "GET" and flash.PARAMETER not in query:
+            token = self.flash_tokens.pop(request["PATH_INFO"], None)
+        else:
+            token = None
+        if token:
+            request["QUERY_STRING"] = urlencode([*parse_qsl(query), (flash.PARAMETER, token)])
+        response = super().request(**request)
+        for header in REDIRECTS:
+            if header in response:
+                response[header] = self._keep_token(response[header])
+        return response
+
+    def _keep_token(self, url):
+        parts = urlsplit(url)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        tokens = [value for key, value in query if key == flash.PARAMETER]
+        if not tokens:
+            return url
+        # As the client writes PATH_INFO.
+        self.flash_tokens[unquote_to_bytes(parts.path).decode("iso-8859-1")] = tokens[-1]
+        kept = [(key, value) for key, value in query if key != flash.PARAMETER]
+        return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+class VerifiedLoginClient(FlashFollowingClient):
     """A test client whose `force_login` also gives the second factor."""
 
     def force_login(self, user, backend=None):
