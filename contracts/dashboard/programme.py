@@ -142,7 +142,11 @@ def kpi_table(call=None):
         cluster.cells[key] = KpiLine(indicator, label, target, target_to_date, achieved, names)
         line = indicators.get(key)
         if line is None:
-            line = indicators[key] = KpiLine(indicator, label, names=names)
+            line = indicators[key] = KpiLine(indicator, label, names=dict(names))
+        # The programme's line takes a translation from any cluster that gave one: the rows come
+        # in no set order, and one cluster may have left its name untranslated.
+        for code, text in names.items():
+            line.names[code] = line.names.get(code) or text
         line.target += target
         line.target_to_date += target_to_date
         line.achieved += achieved
