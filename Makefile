@@ -5,23 +5,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages: WeasyPrint's libraries and fonts, gettext for the catalogues,
+# Debian packages: libpq for psycopg, WeasyPrint's libraries and fonts, gettext for the catalogues,
 # poppler to look at PDFs, Chromium for the browser tests, ClamAV for the antivirus tests.
-DEB_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext libmagic1
+DEB_RUNTIME := libpq5 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext libmagic1
 DEB_TEST := $(DEB_RUNTIME) poppler-utils chromium clamav-daemon clamav
 
-.PHONY: run test bench backup restore install install-dev system-packages system-packages-test messages compilemessages lint format serve-prod clean
+.PHONY: lock run test bench backup restore install install-dev system-packages system-packages-test messages compilemessages lint format serve-prod clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip==25.3
+	$(BIN)/pip install --quiet --upgrade pip==26.3
 
 $(VENV)/.installed: requirements.txt $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
 install: system-packages $(VENV)/.installed compilemessages
@@ -34,6 +34,13 @@ system-packages:
 
 system-packages-test:
 	@bash scripts/ensure-debian-packages.sh $(DEB_TEST)
+
+# Recompiles the lock files from requirements*.in (pip-tools), keeping the releases already
+# pinned unless the .in asks for another; every release with its hashes.
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(VENV)/.installed-dev
+	$(LOCK) -o requirements.txt requirements.in
+	$(LOCK) -o requirements-dev.txt requirements-dev.in
 
 compilemessages: $(BIN)/python
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0

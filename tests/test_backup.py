@@ -6,7 +6,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
-import psycopg2
+import psycopg
 import pytest
 from django.db import connection
 
@@ -31,8 +31,9 @@ def _run(script, *args, env):
 
 def _connect(name):
     settings = connection.settings_dict
-    return psycopg2.connect(
+    return psycopg.connect(
         dbname=name,
+        autocommit=True,
         user=settings["USER"],
         password=settings["PASSWORD"],
         host=settings["HOST"] or "127.0.0.1",
@@ -47,7 +48,6 @@ def empty_database():
         pytest.skip("pg_dump and pg_restore back up PostgreSQL only")
     name = f"restore_{uuid.uuid4().hex[:12]}"
     admin = _connect("postgres")
-    admin.autocommit = True
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     yield name, database_url().rsplit("/", 1)[0] + f"/{name}"
     admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
