@@ -75,8 +75,8 @@ BENCH_SCALE ?= 1
 BENCH_ARGS ?=
 BENCH_DATABASE_URL ?= postgres://portal:portal@127.0.0.1:5432/portal_bench
 BENCH_SMALL_DATABASE_URL ?= postgres://portal:portal@127.0.0.1:5432/portal_bench_small
-BENCH_ENV := DJANGO_SETTINGS_MODULE=clusters_portal.settings.bench DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=redis://127.0.0.1:6379/9
-BENCH_SMALL_ENV := DJANGO_SETTINGS_MODULE=clusters_portal.settings.bench DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) CELERY_BROKER_URL=redis://127.0.0.1:6379/10 MEDIA_ROOT=var/bench/media-small
+BENCH_ENV := DJANGO_SETTINGS_MODULE=clusters_portal.settings.bench DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=redis://127.0.0.1:6379/9 CACHE_URL=redis://127.0.0.1:6379/11
+BENCH_SMALL_ENV := DJANGO_SETTINGS_MODULE=clusters_portal.settings.bench DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) CELERY_BROKER_URL=redis://127.0.0.1:6379/10 CACHE_URL=redis://127.0.0.1:6379/12 MEDIA_ROOT=var/bench/media-small
 
 # The benchmark (bench/README.md): seeds the programme-scale data set (and a 1 % one, to
 # compare query counts) into databases of its own, then measures the portal under gunicorn,
@@ -90,7 +90,7 @@ bench: install $(VENV)/.installed-dev compilemessages
 	$(BENCH_SMALL_ENV) $(BIN)/python manage.py migrate --no-input -v 0
 	$(BENCH_SMALL_ENV) $(BIN)/python manage.py seed_bench --reset --scale 0.01
 	$(BENCH_ENV) $(BIN)/python manage.py seed_bench --reset --scale $(BENCH_SCALE)
-	$(BENCH_ENV) BENCH_SMALL_DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) BENCH_SMALL_BROKER_URL=redis://127.0.0.1:6379/10 \
+	$(BENCH_ENV) BENCH_SMALL_DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) BENCH_SMALL_BROKER_URL=redis://127.0.0.1:6379/10 BENCH_SMALL_CACHE_URL=redis://127.0.0.1:6379/12 \
 		$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The database (pg_dump) and the uploaded files, with SHA-256 manifests, into var/backups/<UTC time>/.

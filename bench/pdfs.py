@@ -3,7 +3,7 @@
 by a real Celery worker.
 
 Run alone with the project's interpreter, against a seeded benchmark database:
-    DATABASE_URL=... CELERY_BROKER_URL=... .venv/bin/python bench/pdfs.py
+    DATABASE_URL=... CELERY_BROKER_URL=... CACHE_URL=... .venv/bin/python bench/pdfs.py
 """
 
 import json

@@ -3,7 +3,7 @@ cache bypassed (`PORTAL_CACHE` off), through Django's test client on the seeded 
 
 run.py counts them on the full data set (1,000 rows) in its own process, and on the small one
 (10 rows, `BENCH_SMALL_DATABASE_URL`) by running this file with that database:
-    DATABASE_URL=... CELERY_BROKER_URL=... .venv/bin/python bench/queries.py
+    DATABASE_URL=... CELERY_BROKER_URL=... CACHE_URL=... .venv/bin/python bench/queries.py
 which prints the counts as JSON.
 """
 

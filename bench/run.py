@@ -5,7 +5,7 @@ mix of 200+ signed-in people with Locust; the queries per page at 10 and 1,000 r
 deadline rushes; the PDFs; results in bench/results/.
 
 Run with the project's interpreter, after `manage.py seed_bench` on both databases:
-    DATABASE_URL=... CELERY_BROKER_URL=... BENCH_SMALL_DATABASE_URL=... \\
+    DATABASE_URL=... CELERY_BROKER_URL=... CACHE_URL=... BENCH_SMALL_DATABASE_URL=... \\
         .venv/bin/python bench/run.py [--duration 10 --mix-duration 75 | --quick]
 """
 
@@ -128,6 +128,7 @@ def count_queries():
             **os.environ,
             "DATABASE_URL": small,
             "CELERY_BROKER_URL": os.environ.get("BENCH_SMALL_BROKER_URL", ""),
+            "CACHE_URL": os.environ.get("BENCH_SMALL_CACHE_URL", ""),
             "MEDIA_ROOT": str(ROOT / "var" / "bench" / "media-small"),
         }
         output = subprocess.run(  # noqa: S603 -- our own script  # nosec B603

@@ -8,7 +8,7 @@ client sent.
 
 `run(base_url)` expects a running gunicorn on the bench database and Django set up with the
 same settings; alone, for development (it starts and stops gunicorn itself):
-    DATABASE_URL=... CELERY_BROKER_URL=... .venv/bin/python bench/rush.py [--count 15]
+    DATABASE_URL=... CELERY_BROKER_URL=... CACHE_URL=... .venv/bin/python bench/rush.py [--count 15]
 """
 
 import argparse

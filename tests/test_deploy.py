@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "clusters_portal.settings.production",
@@ -12,6 +14,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "clusters.mcinet.gov.ma",
     "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    # A Redis of its own for the cache (docs/operations/scaling.md).
+    "CACHE_URL": "redis://127.0.0.1:6380/0",
     "SITE_URL": "https://clusters.mcinet.gov.ma",
 }
 
@@ -45,3 +49,32 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_cache_of_its_own():
+    result = _manage("check", env={**PRODUCTION_ENV, "CACHE_URL": ""})
+
+    assert result.returncode != 0
+    assert "CACHE_URL must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "cache_url",
+    [
+        "redis://127.0.0.1:6379/0",
+        "redis://localhost:6379",
+        "redis://127.0.0.1:6379/0,redis://r:6379/0",
+    ],
+)
+def test_production_refuses_a_cache_in_the_brokers_database(cache_url):
+    """Emptying the cache after an upgrade would delete the queued tasks with it."""
+    result = _manage("check", env={**PRODUCTION_ENV, "CACHE_URL": cache_url})
+
+    assert result.returncode != 0
+    assert "CACHE_URL names the broker's Redis database" in result.stderr
+
+
+def test_production_accepts_another_database_of_the_brokers_server():
+    result = _manage("check", env={**PRODUCTION_ENV, "CACHE_URL": "redis://127.0.0.1:6379/1"})
+
+    assert result.returncode == 0, result.stderr

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from clusters_portal.redis_urls import shares_a_database
+
 from .base import *  # noqa: F403
 from .base import CELERY_BROKER_URL, DATABASES, SECRET_KEY, STORAGES, env
 
@@ -15,11 +17,26 @@ if not CELERY_BROKER_URL:
 # Links in e-mails must point at the real site, never at a developer's machine.
 SITE_URL = env("SITE_URL")
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
-# Rate limits must be counted across every worker process: Redis, by default the broker's.
+# Rate limits and visitors' pages are shared by every gunicorn worker of every node: Redis, in a
+# database of its own. Never the broker's: emptying the cache after an upgrade (FLUSHDB) would
+# drop the queued e-mails and PDFs with it; a Redis of its own is better still (see
+# docs/operations/scaling.md), so that evicting cached values never touches the queue.
+CACHE_URL = env("CACHE_URL", default="")
+if not CACHE_URL:
+    raise ImproperlyConfigured(
+        "CACHE_URL must be set in production: a Redis database for the cache, apart from "
+        "the broker's (CELERY_BROKER_URL)."
+    )
+if shares_a_database(CACHE_URL, CELERY_BROKER_URL):
+    raise ImproperlyConfigured(
+        "CACHE_URL names the broker's Redis database (CELERY_BROKER_URL): emptying the cache "
+        "would delete the queued tasks. Give the cache a Redis of its own, or at least "
+        "another database number (redis://host:6379/1)."
+    )
 CACHES = {
     "default": {
         "BACKEND": "core.cache.RedisCache",
-        "LOCATION": env("CACHE_URL", default=CELERY_BROKER_URL),
+        "LOCATION": CACHE_URL,
         # A cache that does not answer within these is treated as down (core.cache).
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }

@@ -72,6 +72,7 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "clusters_portal.settings.production",
     "SECRET_KEY": "k" * 20 + "-production-like-secret-0123456789-abcdefghij",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14",
+    "CACHE_URL": "redis://127.0.0.1:6379/13",
     "SITE_URL": "https://clusters.example.ma",
 }
 
