@@ -1,6 +1,7 @@
 """Fixtures shared by every test: one person per role, and an outsider director."""
 
 import os
+import shutil
 
 import pytest
 
@@ -11,6 +12,7 @@ from accounts.tests.factories import (
     EvaluatorFactory,
 )
 from core.tests.client import CommittingClient
+from core.tests.redis_server import RedisServer
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
 # live_server tests from that thread are safe here.
@@ -123,3 +125,16 @@ def _no_content_security_policy_violation(request):
     page.on("console", watch)
     yield
     assert violations == []
+
+
+@pytest.fixture
+def redis_server():
+    """A Redis of the test's own on a free port: the test may stop and restart it."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (CI installs it)")
+    server = RedisServer(binary)
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()
