@@ -56,8 +56,7 @@ def call_with_checklist(**call_fields):
     return call
 
 
-def draft_for(director, call=None, members=16):
-    call = call or call_with_checklist()
+def cluster_for(director, members=16):
     cluster = ClusterFactory(owner=director)
     ClusterMember.objects.bulk_create(
         ClusterMember(
@@ -69,11 +68,17 @@ def draft_for(director, call=None, members=16):
         )
         for index in range(members)
     )
-    return DossierFactory(call=call, cluster=cluster)
+    return cluster
 
 
-def complete(dossier, actor):
-    """Fill every section of a draft, as a director would."""
+def draft_for(director, call=None, members=16):
+    call = call or call_with_checklist()
+    return DossierFactory(call=call, cluster=cluster_for(director, members))
+
+
+def complete(dossier, actor, *, documents=True):
+    """Fill every section of a draft, as a director would (its files too, unless the test
+    sends them itself)."""
     for section in SECTIONS:
         if section.fields:
             values = dict.fromkeys(section.fields, f"Texte de la section {section.slug}.")
@@ -102,6 +107,7 @@ def complete(dossier, actor):
         dossier=dossier,
         targets={(i, y): 3 for i in Indicator.values for y in range(1, years + 1)},
     )
-    for requirement in dossier.call.required_documents.filter(mandatory=True):
+    mandatory = dossier.call.required_documents.filter(mandatory=True)
+    for requirement in mandatory if documents else ():
         document_upload(actor=actor, dossier=dossier, requirement=requirement, uploaded=pdf_file())
     return dossier
