@@ -20,7 +20,6 @@ from core.tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 PROXY_ADDRESS = "127.0.0.3"
 NODE_HEADER = "X-Portal-Upstream"
 SECRET_KEY = "two-nodes-test-only-secret-0f3a9c2e7b1d4a6f8e5c0b9a7d3f1e2c4b6a8d0f"  # nosec B105
@@ -114,7 +113,7 @@ class Cluster:
         for port in self.node_ports:
             self._start(
                 f"node-{port}",
-                [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py")],
+                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
                 {**environment, "GUNICORN_BIND": f"127.0.0.1:{port}"},
                 port,
             )
