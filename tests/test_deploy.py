@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from clusters_portal.redis_urls import shares_a_database
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "clusters_portal.settings.production",
@@ -58,23 +60,26 @@ def test_production_refuses_to_start_without_a_cache_of_its_own():
     assert "CACHE_URL must be set" in result.stderr
 
 
-@pytest.mark.parametrize(
-    "cache_url",
-    [
-        "redis://127.0.0.1:6379/0",
-        "redis://localhost:6379",
-        "redis://127.0.0.1:6379/0,redis://r:6379/0",
-    ],
-)
-def test_production_refuses_a_cache_in_the_brokers_database(cache_url):
+def test_production_refuses_a_cache_in_the_brokers_database():
     """Emptying the cache after an upgrade would delete the queued tasks with it."""
-    result = _manage("check", env={**PRODUCTION_ENV, "CACHE_URL": cache_url})
+    result = _manage("check", env={**PRODUCTION_ENV, "CACHE_URL": "redis://localhost:6379"})
 
     assert result.returncode != 0
     assert "CACHE_URL names the broker's Redis database" in result.stderr
 
 
-def test_production_accepts_another_database_of_the_brokers_server():
-    result = _manage("check", env={**PRODUCTION_ENV, "CACHE_URL": "redis://127.0.0.1:6379/1"})
-
-    assert result.returncode == 0, result.stderr
+@pytest.mark.parametrize(
+    ("cache_url", "shared"),
+    [
+        ("redis://127.0.0.1:6379/0", True),
+        ("redis://localhost:6379", True),
+        ("redis://cache.internal:6379/0,redis://127.0.0.1:6379/0", True),
+        ("redis://127.0.0.1:6379/?db=0", True),
+        ("redis://127.0.0.1:6379/1", False),
+        ("redis://127.0.0.1:6380/0", False),
+        ("redis://broker.internal:6379/0", False),
+        ("unix:///run/redis/cache.sock?db=0", False),
+    ],
+)
+def test_a_cache_shares_the_brokers_database_on_the_same_server_and_number(cache_url, shared):
+    assert shares_a_database(cache_url, "redis://127.0.0.1:6379/0") is shared
