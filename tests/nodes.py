@@ -15,6 +15,7 @@ import subprocess  # nosec B404
 import sys
 import time
 from pathlib import Path
+from urllib.request import urlopen
 
 from core.tests.redis_server import free_port
 
@@ -74,6 +75,22 @@ def wait_for_port(port, process, log, seconds=60):
     raise RuntimeError(f"not listening after {seconds} s:\n{log.read_text()}")
 
 
+def wait_until_serving(port, process, log, seconds=60):
+    """gunicorn listens before its worker has loaded Django: wait for a first answer."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:  # nosec B310
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"not serving after {seconds} s:\n{log.read_text()}")
+
+
 def node_environment(*, tmp, database_url, redis, site_url, static_root):
     clean = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
@@ -117,6 +134,8 @@ class Cluster:
                 {**environment, "GUNICORN_BIND": f"127.0.0.1:{port}"},
                 port,
             )
+        for port, process in zip(self.node_ports, self.processes, strict=True):
+            wait_until_serving(port, process, self.tmp / f"node-{port}.log")
         self._start_nginx()
 
     def _start(self, name, command, env, port):
