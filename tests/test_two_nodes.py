@@ -126,7 +126,7 @@ def _upload_then_download_elsewhere(visitor, dossier, requirement, name):
     read = visitor.get(download)
     assert visitor.last_node != uploaded_on
     assert read.status_code == 200 and read.content == PDF
-    # The message of the upload, signed by one node, is shown by the other.
+    # The upload's message waits in its signed cookie while another page is read.
     shown = visitor.get(sent.headers["Location"])
     assert f"Le fichier « {requirement.label} » est enregistré." in _text(shown)
 
@@ -153,7 +153,9 @@ def test_a_directors_journey_alternating_between_two_nodes(nodes, director):
         reverse("applications:dossier_section", args=[dossier.pk, "perimetre"]),
         {"perimeter": "Rabat, Salé et Kénitra"},
     )
+    # Saved on one node, its message shown by the other after the redirect.
     assert "La section « Périmètre" in _text(saved)
+    assert saved.history[0].headers[NODE_HEADER] != visitor.last_node
     for requirement in call.required_documents.filter(mandatory=True):
         _upload_then_download_elsewhere(visitor, dossier, requirement, "statuts.pdf")
 
