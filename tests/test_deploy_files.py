@@ -499,6 +499,9 @@ def test_dockerignore_keeps_local_data_and_the_virtualenv_out():
 
     for entry in (".git", ".venv", "var/", "test-artifacts/", "staticfiles/", "media/"):
         assert entry in ignored, entry
+    # The filled-in environment files and the certificate's key (deploy/portal.env, …).
+    for entry in ("**/*.env", "deploy/certs/"):
+        assert entry in ignored, entry
 
 
 # --- compose ------------------------------------------------------------------------------
