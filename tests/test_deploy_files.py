@@ -213,10 +213,9 @@ class _Echo(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def nginx_site(tmp_path):
+def _nginx_site(tmp_path, backend_port):
     """The shipped site under a minimal nginx.conf, its paths moved into tmp_path, in front of
-    a stand-in backend; yields the ports and the certificate."""
+    the backend on backend_port: the command to run it, its ports and its certificate."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         pytest.skip("nginx is not installed (Debian's nginx package; CI installs it)")
@@ -234,12 +233,10 @@ def nginx_site(tmp_path):
     (static / "css").mkdir(parents=True)
     (static / "css" / "portal.0123456789ab.css").write_text("body{}")
     (static / "css" / "portal.css").write_text("body{}")
-    backend = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    threading.Thread(target=backend.serve_forever, daemon=True).start()
     http_port, https_port = _free_port(), _free_port()
 
     upstream = _replace(
-        UPSTREAM.read_text(), "server 127.0.0.1:8000", f"server 127.0.0.1:{backend.server_port}"
+        UPSTREAM.read_text(), "server 127.0.0.1:8000", f"server 127.0.0.1:{backend_port}"
     )
     (tmp_path / "upstream.conf").write_text(upstream)
     site = SITE.read_text()
@@ -270,7 +267,55 @@ def nginx_site(tmp_path):
     )
     command = [nginx, "-p", str(tmp_path), "-e", str(tmp_path / "error.log")]
     command += ["-c", str(tmp_path / "nginx.conf")]
-    yield {"command": command, "http": http_port, "https": https_port, "cert": cert}
+    return {
+        "command": command,
+        "http": http_port,
+        "https": https_port,
+        "cert": cert,
+        "dir": tmp_path,
+    }
+
+
+def _wait_for_port(port, process):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert process.poll() is None, "the server stopped"
+            time.sleep(0.05)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+def _started(command, port, log, **options):
+    """A server started on loopback, its output in the log file (a pipe nobody reads could
+    fill up and stall it)."""
+    with open(log, "ab") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, **options)
+    try:
+        _wait_for_port(port, process)
+    except BaseException:
+        process.kill()
+        raise AssertionError(Path(log).read_text()) from None
+    return process
+
+
+def _stopped(process):
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def nginx_site(tmp_path):
+    """The site in front of a stand-in for gunicorn that echoes what it receives."""
+    backend = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    yield _nginx_site(tmp_path, backend.server_port)
     backend.shutdown()
 
 
@@ -285,22 +330,13 @@ def test_nginx_accepts_the_site(nginx_site):
 
 @pytest.fixture
 def running_nginx(nginx_site):
-    process = subprocess.Popen(
+    process = _started(
         [*nginx_site["command"], "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        nginx_site["https"],
+        nginx_site["dir"] / "nginx.out",
     )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", nginx_site["https"]), timeout=1).close()
-            break
-        except OSError:
-            assert process.poll() is None, process.stderr.read()
-            time.sleep(0.05)
     yield nginx_site
-    process.terminate()
-    process.wait(timeout=10)
+    _stopped(process)
 
 
 def _https_get(site, path, headers=None):
@@ -374,6 +410,84 @@ def test_media_and_quarantine_urls_reach_the_portal_not_the_disk(running_nginx):
         # Answered by the stand-in for gunicorn: the portal decides (it has no such route).
         assert json.loads(body)["path"] == path, path
         assert response.getheader("Content-Type") == "application/json"
+
+
+@pytest.fixture(scope="module")
+def production_gunicorn(tmp_path_factory):
+    """gunicorn as deployed: gunicorn.conf.py, the production settings, this machine's
+    PostgreSQL and Redis; yields its port."""
+    broker, database = os.environ.get("CELERY_BROKER_URL"), os.environ.get("DATABASE_URL")
+    if not (broker and database):
+        pytest.skip("needs DATABASE_URL and CELERY_BROKER_URL (CI sets both)")
+    cache = urlsplit(broker)._replace(path="/13" if urlsplit(broker).path != "/13" else "/12")
+    port = _free_port()
+    env = {
+        "DJANGO_SETTINGS_MODULE": "clusters_portal.settings.production",
+        "SECRET_KEY": "deploy-test-" + "x7Kq2" * 10,
+        "ALLOWED_HOSTS": SITE_NAME,
+        "SITE_URL": f"https://{SITE_NAME}",
+        "DATABASE_URL": database,
+        "CELERY_BROKER_URL": broker,
+        "CACHE_URL": cache.geturl(),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        "FORWARDED_ALLOW_IPS": "127.0.0.1",
+    }
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    process = _started(
+        [gunicorn, "-c", "gunicorn.conf.py"], port, log, cwd=ROOT, env=_production_env(env)
+    )
+    yield port
+    _stopped(process)
+
+
+def _healthcheck(port):
+    return subprocess.run(
+        [sys.executable, str(DEPLOY / "healthcheck.py")],
+        env=_production_env({"GUNICORN_BIND": f"0.0.0.0:{port}", "ALLOWED_HOSTS": SITE_NAME}),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
+
+
+def test_image_healthcheck_passes_against_production_gunicorn(production_gunicorn):
+    # Asked plainly, production gunicorn redirects to HTTPS: what nginx adds is needed.
+    connection = http.client.HTTPConnection("127.0.0.1", production_gunicorn, timeout=10)
+    connection.request("GET", "/healthz", headers={"Host": SITE_NAME})
+    assert connection.getresponse().status == 301
+
+    result = _healthcheck(production_gunicorn)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "healthz answered 200" in result.stdout
+
+
+def test_image_healthcheck_fails_when_gunicorn_is_away():
+    result = _healthcheck(_free_port())
+
+    assert result.returncode == 1
+    assert "healthz unreachable" in result.stderr
+
+
+def test_production_portal_answers_behind_nginx(tmp_path, production_gunicorn):
+    site = _nginx_site(tmp_path, production_gunicorn)
+    process = _started(
+        [*site["command"], "-g", "daemon off;"], site["https"], tmp_path / "nginx.out"
+    )
+    try:
+        response, body = _https_get(site, "/healthz")
+    finally:
+        _stopped(process)
+
+    # No redirect loop, the host accepted, the database and the broker reached.
+    assert response.status == 200, body
+    assert json.loads(body)["status"] == "ok"
+    assert response.headers.get_all("Strict-Transport-Security") == [
+        "max-age=31536000; includeSubDomains; preload"
+    ]
 
 
 # --- systemd units ------------------------------------------------------------------------
