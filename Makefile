@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: libpq for psycopg, WeasyPrint's libraries and fonts, gettext for the catalogues,
 # poppler to look at PDFs, Chromium for the browser tests, ClamAV for the antivirus tests,
-# nginx and openssl to check deploy/nginx/portal.conf (tests/test_deploy_files.py).
+# nginx and openssl to check deploy/nginx/portal.conf (tests/deploy/).
 DEB_RUNTIME := libpq5 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext libmagic1
 DEB_TEST := $(DEB_RUNTIME) poppler-utils chromium clamav-daemon clamav nginx openssl
 
