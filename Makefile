@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: libpq for psycopg, WeasyPrint's libraries and fonts, gettext for the catalogues,
-# poppler to look at PDFs, Chromium for the browser tests, ClamAV for the antivirus tests, nginx
-# in front of the two web nodes of tests/test_two_nodes.py.
+# poppler to look at PDFs, Chromium for the browser tests, ClamAV for the antivirus tests,
+# nginx and openssl to check deploy/nginx/portal.conf (tests/deploy/) and to balance the two
+# web nodes of tests/test_two_nodes.py.
 DEB_RUNTIME := libpq5 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext libmagic1
-DEB_TEST := $(DEB_RUNTIME) poppler-utils chromium clamav-daemon clamav nginx-light
+DEB_TEST := $(DEB_RUNTIME) poppler-utils chromium clamav-daemon clamav nginx openssl
 
-.PHONY: lock run test bench backup restore install install-dev system-packages system-packages-test messages compilemessages lint format serve-prod clean
+.PHONY: lock run test bench backup restore install install-dev system-packages system-packages-test messages compilemessages lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
