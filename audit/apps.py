@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = _("Piste d'audit")
+
+    def ready(self):
+        from core.journal import register_actions
+
+        register_actions({"retention.apply": _("Politique de conservation des données appliquée")})
