@@ -9,4 +9,9 @@ class AuditConfig(AppConfig):
     def ready(self):
         from core.journal import register_actions
 
-        register_actions({"retention.apply": _("Politique de conservation des données appliquée")})
+        register_actions(
+            {
+                "retention.apply": _("Politique de conservation des données appliquée"),
+                "account.anonymise": _("Compte anonymisé à la demande de la personne"),
+            }
+        )

@@ -67,15 +67,34 @@ def _inactive_accounts(now: datetime) -> QuerySet[User]:
     return accounts.inactive_accounts_due(now=now, held=_held_people())
 
 
+def person_anonymise(*, user: User, now: datetime) -> None:
+    """The account, and the names typed in the profile of a cluster it directs."""
+    accounts.user_anonymise(user=user, now=now)
+    if user.role == Role.DIRECTOR:
+        # A funded cluster's profile stays with its contract's record.
+        applications.clusters_people_erase(
+            clusters=Cluster.objects.filter(owner=user, contracts__isnull=True)
+        )
+
+
+def person_is_active(user: User) -> bool:
+    """Still needed for the public task: see `_held_people`."""
+    return user.pk in _held_people()
+
+
+@transaction.atomic
+def person_anonymise_on_request(*, user: User, now: datetime | None = None) -> None:
+    """A person's objection (law 09-08, art. 9) before the end of the set time; the caller
+    has checked that they are not still active. Journaled on the account."""
+    now = now or timezone.now()
+    person_anonymise(user=user, now=now)
+    journal_record(target=user, actor=None, action="account.anonymise")
+
+
 def _anonymise(now: datetime) -> Outcome:
     users = list(_inactive_accounts(now))
     for user in users:
-        accounts.user_anonymise(user=user, now=now)
-        if user.role == Role.DIRECTOR:
-            # A funded cluster's profile stays with its contract's record.
-            applications.clusters_people_erase(
-                clusters=Cluster.objects.filter(owner=user, contracts__isnull=True)
-            )
+        person_anonymise(user=user, now=now)
     return Outcome(len(users))
 
 

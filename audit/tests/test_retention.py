@@ -12,8 +12,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,6 +35,7 @@ from contracts.tests.factories import active_contract
 from core.journal import journal_record
 from core.models import JournalEntry, MailStatus, OutgoingMail
 from core.retention import ERASED
+from core.tests.client import page_text
 from evaluation.models import AssignmentStatus, Decision, Review
 from evaluation.tests.factories import AssignmentFactory, submitted_review
 
@@ -321,3 +323,32 @@ def test_the_beat_runs_a_real_task_that_applies_the_policy(world):
 
     assert counts["unsuccessful_dossiers"] == 1
     assert RetentionRun.objects.count() == 1
+
+
+def test_the_run_shows_on_the_administrators_journal_page(world, client, administrator):
+    call_command("apply_retention", "--apply", stdout=StringIO())
+    client.force_login(administrator)
+
+    response = client.get(reverse("audit:journal"))
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Politique de conservation des données appliquée" in text
+    assert "Conservation des données du" in text
+
+
+def test_a_person_may_be_anonymised_on_request_unless_still_active(world):
+    director = world["gone_director"]
+    User.objects.filter(pk=director.pk).update(last_login=timezone.now())
+
+    call_command("anonymise_account", director.email, stdout=StringIO())
+    assert User.objects.get(pk=director.pk).anonymised_at is None  # a dry run
+
+    call_command("anonymise_account", director.email.upper(), "--apply", stdout=StringIO())
+    assert User.objects.get(pk=director.pk).full_name == "Compte anonymisé"
+    assert JournalEntry.objects.filter(action="account.anonymise", object_id=director.pk).exists()
+
+    for busy in (world["funded_director"], world["busy_evaluator"], AdministratorFactory()):
+        with pytest.raises(CommandError):
+            call_command("anonymise_account", busy.email, "--apply", stdout=StringIO())
+        assert User.objects.get(pk=busy.pk).anonymised_at is None
