@@ -352,3 +352,25 @@ def test_a_person_may_be_anonymised_on_request_unless_still_active(world):
         with pytest.raises(CommandError):
             call_command("anonymise_account", busy.email, "--apply", stdout=StringIO())
         assert User.objects.get(pk=busy.pk).anonymised_at is None
+
+
+@pytest.mark.parametrize(
+    "status",
+    [DossierStatus.INADMISSIBLE, DossierStatus.WAITING_LIST, DossierStatus.WITHDRAWN],
+)
+def test_inadmissible_waiting_list_and_withdrawn_dossiers_are_erased_once_old_only(status):
+    def dossier(call):
+        found = DossierFactory(
+            call=call, status=status, submitted_at=call.closes_at, governance="M. Tazi"
+        )
+        document(found)
+        return found
+
+    old, recent = dossier(results_call(3 * YEAR)), dossier(results_call(timedelta(days=30)))
+
+    call_command("apply_retention", "--apply", stdout=StringIO())
+
+    old.refresh_from_db(), recent.refresh_from_db()
+    assert (old.governance, old.documents.count()) == ("", 0)
+    assert (recent.governance, recent.documents.count()) == ("M. Tazi", 1)
+    assert old.status == status
