@@ -24,6 +24,7 @@ from applications.choices import ScanStatus
 from applications.models import CallStatus, Dossier, DossierDocument, DossierStatus, Receipt
 from applications.tests.factories import (
     CallFactory,
+    ClusterFactory,
     DossierFactory,
     RequiredDocumentFactory,
 )
@@ -374,3 +375,21 @@ def test_inadmissible_waiting_list_and_withdrawn_dossiers_are_erased_once_old_on
     assert (old.governance, old.documents.count()) == ("", 0)
     assert (recent.governance, recent.documents.count()) == ("M. Tazi", 1)
     assert old.status == status
+
+
+def test_the_director_and_the_ministry_are_told_the_content_was_erased(
+    client, director, administrator
+):
+    old = results_call(3 * YEAR)
+    dossier = decided_dossier(old, Decision.Outcome.REJECTED, DossierStatus.REJECTED)
+    Dossier.objects.filter(pk=dossier.pk).update(cluster=ClusterFactory(owner=director))
+    call_command("apply_retention", "--apply", stdout=StringIO())
+
+    for person, page in (
+        (director, reverse("applications:dossier_detail", args=[dossier.pk])),
+        (administrator, reverse("evaluation:admissibility_detail", args=[dossier.pk])),
+    ):
+        client.force_login(person)
+        response = client.get(page)
+        assert response.status_code == 200
+        assert "ont été effacés le" in page_text(response)
