@@ -9,6 +9,8 @@ class AuditConfig(AppConfig):
     def ready(self):
         from core.journal import register_actions
 
+        from . import checks  # noqa: F401 -- registers the retention settings' check
+
         register_actions(
             {
                 "retention.apply": _("Politique de conservation des données appliquée"),

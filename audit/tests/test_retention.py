@@ -393,3 +393,14 @@ def test_the_director_and_the_ministry_are_told_the_content_was_erased(
         response = client.get(page)
         assert response.status_code == 200
         assert "ont été effacés le" in page_text(response)
+
+
+def test_a_retention_duration_of_zero_is_refused_at_start_up(settings):
+    from audit.checks import retention_durations
+
+    assert retention_durations(None) == []
+    settings.RETENTION_INACTIVE_ACCOUNT_DAYS = 0
+
+    [error] = retention_durations(None)
+    assert error.id == "audit.E001"
+    assert "RETENTION_INACTIVE_ACCOUNT_DAYS" in error.msg
