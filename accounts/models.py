@@ -51,6 +51,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set once an authenticator app is confirmed: kept on the row so that every request knows,
     # without a query, whether a director who opted in must give a code (staff always must).
     two_factor_enabled = models.BooleanField(_("double authentification activée"), default=False)
+    # Set by the retention policy: the row stays for the records pointing to it (journal,
+    # reviews, files), its name, address and phone are placeholders and it can no longer log in.
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
 
     objects = UserManager()
 

@@ -10,7 +10,10 @@ bulk_update(). Services that change a tracked model that way write the history t
 (simple_history.utils.bulk_create_with_history / bulk_update_with_history) where it matters.
 """
 
+from django.db import models
 from django.db.models import Model
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history import register
 
 from accounts.models import User
@@ -57,3 +60,21 @@ for model in TRACKED:
 
 # Roles and account state; never the password hash or the last login.
 register(User, app="audit", excluded_fields=["password", "last_login"])
+
+
+class RetentionRun(models.Model):
+    """One application of the retention policy: the journal entry of the run points here."""
+
+    ran_at = models.DateTimeField(_("appliquée le"), default=timezone.now)
+    # Rows deleted or anonymised, by rule name.
+    counts = models.JSONField(_("nombre par règle"), default=dict)
+
+    class Meta:
+        verbose_name = _("application de la politique de conservation")
+        verbose_name_plural = _("applications de la politique de conservation")
+        ordering = ["-ran_at"]
+
+    def __str__(self):
+        return _("Conservation des données du %(date)s") % {
+            "date": formats.date_format(timezone.localtime(self.ran_at), "SHORT_DATETIME_FORMAT")
+        }

@@ -92,6 +92,10 @@ class Dossier(DeleteGuardMixin, TimeStampedModel):
         related_name="+",
     )
 
+    # Set by the retention policy once an unsuccessful dossier's files and typed content are
+    # erased: the row, its status, dates and scores stay as the record of the call's results.
+    content_erased_at = models.DateTimeField(_("contenu effacé le"), null=True, blank=True)
+
     objects = DeleteGuardQuerySet.as_manager()
 
     class Meta:

@@ -344,7 +344,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.unverified_users_purge_task",
         "schedule": timedelta(hours=6),
     },
+    # The retention policy (docs/operations/retention.md), applied once a day.
+    "apply-retention": {"task": "audit.tasks.retention_apply_task", "schedule": timedelta(days=1)},
 }
+
+# --- Data retention (law 09-08; docs/operations/retention.md) --------------------------------
+# Days each kind of personal data is kept; `manage.py apply_retention` (dry-run by default) and
+# the daily beat entry above apply them. Durations run from the event named in each comment.
+# An unsuccessful dossier (not selected, waiting list, inadmissible, withdrawn): its files and
+# typed content are erased this long after the call's results were published.
+RETENTION_UNSUCCESSFUL_DOSSIER_DAYS = env.int("RETENTION_UNSUCCESSFUL_DOSSIER_DAYS", default=730)
+# A draft never submitted: deleted this long after its call closed.
+RETENTION_DRAFT_DOSSIER_DAYS = env.int("RETENTION_DRAFT_DOSSIER_DAYS", default=365)
+# An account of a director, evaluator or committee member with nothing pending: anonymised this
+# long after its last login (or its creation, if it never logged in).
+RETENTION_INACTIVE_ACCOUNT_DAYS = env.int("RETENTION_INACTIVE_ACCOUNT_DAYS", default=730)
+# An e-mail's body (the fact that it was sent stays), this long after it was queued.
+RETENTION_MAIL_BODY_DAYS = env.int("RETENTION_MAIL_BODY_DAYS", default=90)
+# Login history and failed attempts (IP address, browser, login typed), from the attempt.
+RETENTION_LOGIN_HISTORY_DAYS = env.int("RETENTION_LOGIN_HISTORY_DAYS", default=180)
+# A self-registration whose e-mail was never verified: deleted (accounts.tasks, every 6 hours).
+RETENTION_UNVERIFIED_ACCOUNT_DAYS = env.int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", default=7)
+# A funded dossier and its contract: kept for the contract and this many years after it ended,
+# then only reported for a decision with the archives (law 69-99), never deleted by the portal.
+RETENTION_FUNDED_YEARS_AFTER_CONTRACT = env.int("RETENTION_FUNDED_YEARS_AFTER_CONTRACT", default=10)
 
 LOGGING = {
     "version": 1,
