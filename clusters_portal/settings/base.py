@@ -385,3 +385,16 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Error reports (Sentry or GlitchTip), only where a DSN is given; personal data is scrubbed
+# before anything leaves (core/error_reports.py).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from core.error_reports import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=None),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

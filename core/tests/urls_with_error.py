@@ -1,5 +1,5 @@
-"""The project's URLs plus one view that fails, to see the 500 page a user would get, and one
-that writes a log line, to see what the line says."""
+"""The project's URLs plus views that fail, to see the 500 page a user would get and the error
+report that leaves, and one that writes a log line, to see what the line says."""
 
 import logging
 
@@ -16,11 +16,22 @@ def broken(request):
     raise RuntimeError("A deliberate failure for the 500 page test")
 
 
+def broken_with_personal_data(request):
+    # What careless code could do: name the person in a log line and in the error itself.
+    logger.warning("Looking up the cluster of %s", request.user.email)
+    raise ValueError(f"No cluster for {request.user.email}")
+
+
 def logged(request):
     # Before anything reads request.user: the line must still name the person.
     logger.warning("A line written by a view")
     return HttpResponse("logged")
 
 
-urlpatterns = [path("boom/", broken), path("logged/", logged), *project_urlpatterns]
+urlpatterns = [
+    path("boom/", broken),
+    path("boom-personal/", broken_with_personal_data),
+    path("logged/", logged),
+    *project_urlpatterns,
+]
 __all__ = ["handler500", "urlpatterns"]
