@@ -39,6 +39,8 @@ def sentry_init(
         include_local_variables=False,
         max_request_body_size="never",
         before_send=before_send,
+        # With tracing on, a transaction carries the request's address and tags as well.
+        before_send_transaction=before_send,
     )
     for name in IGNORED_LOGGERS:
         ignore_logger(name)

@@ -148,8 +148,6 @@ class JsonFormatter(BaseJsonFormatter):
     """One JSON object per line: time, level, logger, message, request_id, user_id, task_id,
     task_name, and the traceback as `exc_info`."""
 
-    FIELDS = ("request_id", "user_id", "task_id", "task_name")
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s")
         kwargs.setdefault(
