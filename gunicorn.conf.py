@@ -16,5 +16,34 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
 max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
+# The request id links an access line to the portal's own lines (docs/operations/logs.md).
+access_log_format = (
+    '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s" request_id=%({x-request-id}o)s'
+)
+# gunicorn's lines in the portal's format: ISO time, level, logger; JSON with LOG_FORMAT=json.
+_log_format = os.environ.get("LOG_FORMAT", "text")
+_formatter = (
+    "core.logging.AccessJsonFormatter" if _log_format == "json" else "core.logging.TextFormatter"
+)
+logconfig_dict = {
+    "formatters": {"portal": {"()": _formatter}},
+    "handlers": {
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "portal",
+            "stream": "ext://sys.stdout",
+        },
+        "error": {
+            "class": "logging.StreamHandler",
+            "formatter": "portal",
+            "stream": "ext://sys.stderr",
+        },
+    },
+    "root": {"level": "INFO", "handlers": []},
+    "loggers": {
+        "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+        "gunicorn.error": {"level": "INFO", "handlers": ["error"], "propagate": False},
+    },
+}
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "clusters_portal.wsgi:application"

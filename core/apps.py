@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Socle commun")
+
+    def ready(self):
+        from . import logging
+
+        logging.connect_signals()

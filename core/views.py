@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from .caching import cached_for_visitors, seconds_for_calls
 from .dashboard import HOME, panels_for
 from .health import broker_state, database_state
+from .logging import current_request_id
 from .unavailable import is_database_unavailable, service_unavailable
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ def server_error(request):
     if is_database_unavailable(sys.exc_info()[1]):
         return service_unavailable(request)
     try:
-        return render(request, "500.html", status=500)
+        # The id the director can quote to the help desk, found in the logs and error reports.
+        return render(request, "500.html", {"request_id": current_request_id()}, status=500)
     except Exception:
         logger.exception("The 500 page itself failed to render")
         return HttpResponseServerError("Erreur interne du serveur / Internal server error")

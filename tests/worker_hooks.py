@@ -7,6 +7,7 @@ import os
 import time
 from pathlib import Path
 
+from celery import shared_task
 from celery.signals import task_postrun
 from django.db.models.signals import post_save
 
@@ -33,3 +34,9 @@ def _task_done(sender=None, **kwargs):
 
 post_save.connect(_receipt_saved, sender="applications.Receipt", weak=False)
 task_postrun.connect(_task_done, weak=False)
+
+
+@shared_task(name="tests.worker_hooks.fail_with_personal_data")
+def fail_with_personal_data(email):
+    """Fails naming a person, in its arguments and its error: for the error report test."""
+    raise ValueError(f"Nothing to send to {email}")
