@@ -7,8 +7,6 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # The usual rule of thumb for synchronous workers: two per core, plus one.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
-# Uploads of dossier files can be large; let the reverse proxy buffer slow clients.
-
 # Workers are replaced after this many requests, in case something leaks. Not too often: a new
 # worker imports Django again (about a second of CPU), and at a few hundred requests a second
 # 2,000 replaced each worker every few seconds (measured by make bench).
@@ -47,3 +45,7 @@ logconfig_dict = {
 }
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "clusters_portal.wsgi:application"
+# gunicorn's control socket (gunicornc) is not used: systemd and compose manage the process by
+# signals. Left on, it would sit in $HOME/.gunicorn, read-only under the unit's
+# ProtectSystem=strict, and two nodes on one host would fight over it.
+control_socket_disable = True
