@@ -1,8 +1,13 @@
-"""Checks behind /healthz: can the portal reach its database and its task broker?"""
+"""The check behind /healthz (liveness): does this process answer, with its database?
 
-from django.conf import settings
+Liveness decides whether an orchestrator restarts the process. The broker, the worker, clamd
+and the cache are shared by every node and the portal keeps working without them (work waits
+as pending, the cache fails soft): restarting web nodes during their outage would cure nothing
+and drop requests, so they are checked by /readyz (core/readiness.py) only. The database
+stays: without it the process serves no page, and one SELECT 1 is cheap.
+"""
+
 from django.db import connection
-from kombu import Connection
 
 
 def database_state():
@@ -13,16 +18,3 @@ def database_state():
     except Exception as exc:  # any failure means "unavailable", whatever the driver raises
         return {"ok": False, "error": exc.__class__.__name__}
     return {"ok": True, "vendor": connection.vendor}
-
-
-def broker_state():
-    url = settings.CELERY_BROKER_URL
-    if not url:
-        return {"ok": True, "mode": "inline"}
-    try:
-        with Connection(url, connect_timeout=2, transport_options={"max_retries": 0}) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-            conn.default_channel  # noqa: B018 -- opening a channel talks to the broker
-    except Exception as exc:  # idem: report, never raise
-        return {"ok": False, "error": exc.__class__.__name__}
-    return {"ok": True, "mode": "broker"}

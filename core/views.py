@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from .caching import cached_for_visitors, seconds_for_calls
 from .dashboard import HOME, panels_for
-from .health import broker_state, database_state
+from .health import database_state
 from .logging import current_request_id
 from .unavailable import is_database_unavailable, service_unavailable
 
@@ -34,7 +34,7 @@ def dashboard(request):
 @require_GET
 @never_cache
 def healthz(request):
-    checks = {"database": database_state(), "broker": broker_state()}
+    checks = {"database": database_state()}
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks},

@@ -16,14 +16,16 @@ def test_healthz_reports_a_healthy_portal(client):
 
 
 @pytest.mark.django_db
-def test_healthz_reports_an_unreachable_broker(client, settings):
-    # Nothing listens on port 1: a real connection attempt that fails.
+def test_healthz_does_not_depend_on_the_broker(client, settings):
+    # Nothing listens on port 1: liveness must not get web nodes restarted for a broker outage
+    # (the portal keeps the work as pending); /readyz reports it.
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
 
     response = client.get(HEALTHZ)
 
-    assert response.status_code == 503
-    assert response.json()["checks"]["broker"] == {"ok": False, "error": "OperationalError"}
+    assert response.status_code == 200
+    assert set(response.json()["checks"]) == {"database"}
 
 
 @pytest.mark.django_db
@@ -39,18 +41,3 @@ def test_healthz_reports_a_failing_database(client, monkeypatch):
 
     assert response.status_code == 503
     assert response.json()["checks"]["database"]["ok"] is False
-
-
-@pytest.mark.django_db
-def test_healthz_reports_a_reachable_broker(client, settings):
-    import os
-
-    url = os.environ.get("CELERY_BROKER_URL")
-    if not url:
-        pytest.skip("CELERY_BROKER_URL is not set (CI sets it)")
-    settings.CELERY_BROKER_URL = url
-
-    response = client.get(HEALTHZ)
-
-    assert response.status_code == 200
-    assert response.json()["checks"]["broker"] == {"ok": True, "mode": "broker"}
