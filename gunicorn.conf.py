@@ -2,6 +2,9 @@
 
 import multiprocessing
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # The usual rule of thumb for synchronous workers: two per core, plus one.
@@ -49,3 +52,33 @@ wsgi_app = "clusters_portal.wsgi:application"
 # signals. Left on, it would sit in $HOME/.gunicorn, read-only under the unit's
 # ProtectSystem=strict, and two nodes on one host would fight over it.
 control_socket_disable = True
+
+# Metrics (docs/operations/monitoring.md). Each worker process counts its own requests; in
+# Prometheus' multiprocess mode each writes its counters to files in one folder, which /metrics
+# adds up whichever worker answers the scrape. The variable must be set before a worker imports
+# prometheus_client: here, in the master, before the fork. Without PROMETHEUS_MULTIPROC_DIR,
+# a folder of this server's own, removed when it stops.
+_own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _own_metrics_dir:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="portal-metrics-")
+
+
+def on_starting(server):
+    # Counters start again with the server, as Prometheus expects of a restart: files left by
+    # a previous run would be added to this one's.
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker):
+    # A replaced worker's counters stay counted; only its live gauges are dropped.
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _own_metrics_dir:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
         from . import logging
 
         logging.connect_signals()
+
+        # Counts the tasks that fail or are retried, in whichever process runs them.
+        from . import metrics  # noqa: F401

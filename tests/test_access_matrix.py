@@ -153,6 +153,11 @@ TABLE = {
     "evaluation:scores_csv": ("L F F F F A A", "L F F F F A A"),
     "healthz": ("A A A A A A A", "M M M M M M M"),
     "javascript-catalog": ("A A A A A A A", "M M M M M M M"),
+    # Hidden from every person: only a scraper with the token or in an allowed network sees it
+    # (tests/test_metrics.py); without either, as here, it is off.
+    "metrics": ("N N N N N N N", "N N N N N N N"),
+    # Probed by load balancers: anonymous, and it shows no more than names, states, latencies.
+    "readyz": ("A A A A A A A", "M M M M M M M"),
 }
 
 # Each test builds the world once and runs its URLs' requests in savepoints: a few tests

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every response carries its X-Request-ID, even one the security middleware makes.
     "core.logging.RequestIdMiddleware",
+    # Near the top: a view's latency includes the middlewares below (core/metrics.py).
+    "core.metrics.ViewLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
@@ -421,3 +423,17 @@ if SENTRY_DSN:
         release=env("SENTRY_RELEASE", default=None),
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+
+# Monitoring: /readyz, /metrics (docs/operations/monitoring.md) ---------------------------------
+# Checks /readyz reports without answering 503 when they fail. The cache by default: it fails
+# soft, no request fails with it. A site whose load balancer probes /readyz may add broker,
+# worker and clamd (shared by every node: their outage would take every node out at once).
+READYZ_OPTIONAL_CHECKS = env.list("READYZ_OPTIONAL_CHECKS", default=["cache"])
+# /metrics answers only a scraper that sends `Authorization: Bearer <METRICS_TOKEN>`, or one
+# whose address is in these networks (CIDR, the client address as the login throttling reads
+# it behind TRUSTED_PROXY_COUNT proxies); anyone else, and everyone when neither is set, 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+# Request latency per view (core.metrics.ViewLatencyMiddleware): few buckets, as every one is
+# a series per view and method, in every gunicorn worker's file.
+PROMETHEUS_LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, float("inf"))
