@@ -58,9 +58,10 @@ control_socket_disable = True
 # adds up whichever worker answers the scrape. The variable must be set before a worker imports
 # prometheus_client: here, in the master, before the fork. Without PROMETHEUS_MULTIPROC_DIR,
 # a folder of this server's own, removed when it stops.
-_own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-if _own_metrics_dir:
+# (Marked in the environment: a reload on SIGHUP reads this file again.)
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="portal-metrics-")
+    os.environ["PORTAL_OWN_METRICS_DIR"] = "1"
 
 
 def on_starting(server):
@@ -80,5 +81,5 @@ def child_exit(server, worker):
 
 
 def on_exit(server):
-    if _own_metrics_dir:
+    if os.environ.get("PORTAL_OWN_METRICS_DIR"):
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

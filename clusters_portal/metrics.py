@@ -12,6 +12,7 @@ import os
 from functools import lru_cache
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.cache import never_cache
@@ -72,33 +73,43 @@ class PortalCollector:
     """Gauges read at scrape time, one query each."""
 
     def collect(self):
-        yield GaugeMetricFamily(
-            "portal_mails_pending",
-            "E-mails recorded but not sent yet (waiting for a worker or a retry).",
-            value=OutgoingMail.objects.filter(status=MailStatus.PENDING).count(),
-        )
-        documents = GaugeMetricFamily(
-            "portal_documents_awaiting_scan",
-            "Dossier files without an antivirus verdict, by scan status.",
-            labels=["status"],
-        )
-        waiting = dict.fromkeys((ScanStatus.PENDING.value, ScanStatus.ERROR.value), 0)
-        rows = (
-            DossierDocument.objects.filter(scan_status__in=waiting)
-            .values_list("scan_status")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        waiting.update(rows)
-        for status, count in waiting.items():
-            documents.add_metric([status], count)
-        yield documents
-        yield GaugeMetricFamily(
-            "portal_receipts_pending",
-            "Submission receipts whose PDF is not made yet.",
-            value=Receipt.objects.filter(pdf="").count(),
-        )
+        try:
+            families = list(database_metrics())
+        except DatabaseError as error:
+            # The request metrics are wanted most while the database is away: serve them.
+            logger.warning("Database metrics not read: %s", error)
+            families = []
+        yield from families
         yield from broker_metrics()
+
+
+def database_metrics():
+    yield GaugeMetricFamily(
+        "portal_mails_pending",
+        "E-mails recorded but not sent yet (waiting for a worker or a retry).",
+        value=OutgoingMail.objects.filter(status=MailStatus.PENDING).count(),
+    )
+    documents = GaugeMetricFamily(
+        "portal_documents_awaiting_scan",
+        "Dossier files without an antivirus verdict, by scan status.",
+        labels=["status"],
+    )
+    waiting = dict.fromkeys((ScanStatus.PENDING.value, ScanStatus.ERROR.value), 0)
+    rows = (
+        DossierDocument.objects.filter(scan_status__in=waiting)
+        .values_list("scan_status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    waiting.update(rows)
+    for status, count in waiting.items():
+        documents.add_metric([status], count)
+    yield documents
+    yield GaugeMetricFamily(
+        "portal_receipts_pending",
+        "Submission receipts whose PDF is not made yet.",
+        value=Receipt.objects.filter(pdf="").count(),
+    )
 
 
 def broker_metrics():

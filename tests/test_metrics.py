@@ -142,6 +142,23 @@ def test_portal_gauges_count_what_waits(settings, director):
     assert found[("portal_receipts_pending", frozenset())] == 1
 
 
+def test_request_metrics_are_served_while_the_database_fails(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("a table renamed inside the test's transaction: PostgreSQL")
+    settings.METRICS_TOKEN = TOKEN
+    assert Client().get(reverse("healthz")).status_code == 200
+    with connection.cursor() as cursor:
+        # Rolled back with the test: the gauges' queries fail as on a broken database.
+        cursor.execute("ALTER TABLE core_outgoingmail RENAME TO core_outgoingmail_away")
+
+    served = scrape(HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+
+    assert served.status_code == 200
+    names = {name for name, _labels in samples(served)}
+    assert "portal_mails_pending" not in names
+    assert "django_http_requests_latency_seconds_by_view_method_count" in names
+
+
 @shared_task(name="tests.test_metrics.failing")
 def failing():
     raise RuntimeError("failing on purpose")
