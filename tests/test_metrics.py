@@ -19,8 +19,7 @@ from applications.models import DossierDocument, Receipt
 from applications.tests.factories import DossierFactory, RequiredDocumentFactory
 from bench import server
 from core.models import MailStatus, OutgoingMail
-from core.tests.test_cache_outage import redis_server  # noqa: F401 -- the fixture
-from tests.workers import BROKER_URL, database_url
+from tests.workers import database_url
 
 METRICS = reverse("metrics")
 TOKEN = "a-scraper-token-long-enough-to-be-random-0123456789"
@@ -172,12 +171,12 @@ def retrying(self):
 
 
 @pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
-def test_broker_gauges_and_task_counters(redis_server, settings):  # noqa: F811
+def test_broker_gauges_and_task_counters(redis_server, settings):
     settings.METRICS_TOKEN = TOKEN
-    settings.CELERY_BROKER_URL = redis_server.url
+    settings.CELERY_BROKER_URL = redis_server.url()
     from clusters_portal.celery import app
 
-    with Connection(redis_server.url) as connection:
+    with Connection(redis_server.url()) as connection:
         for _ in range(3):
             app.send_task("core.tasks.pending_mails_send", connection=connection)
     # Eagerly, as the tests run tasks, without propagating the error: the signals fire as in a
@@ -207,8 +206,7 @@ def test_counting_never_fails_a_task_when_the_broker_is_away(settings):
     assert failing.apply(throw=False).failed()
 
 
-@pytest.mark.skipif(not BROKER_URL, reason="CELERY_BROKER_URL is not set (CI sets it)")
-def test_gunicorn_workers_are_added_up(tmp_path):
+def test_gunicorn_workers_are_added_up(tmp_path, redis_server):
     """Two gunicorn workers, each counting its own requests: a scrape, answered by either,
     counts them all (Prometheus' multiprocess mode, set up by gunicorn.conf.py)."""
     if connection.vendor != "postgresql":
@@ -216,7 +214,8 @@ def test_gunicorn_workers_are_added_up(tmp_path):
     port = server.free_port()
     environment = {
         "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": BROKER_URL,
+        "CELERY_BROKER_URL": redis_server.url(0),
+        "CACHE_URL": redis_server.url(1),
         "METRICS_TOKEN": TOKEN,
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
     }

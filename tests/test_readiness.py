@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from core import metrics
 from core.tests.clamav import clamd_socket  # noqa: F401 -- the fixture
-from core.tests.test_cache_outage import redis_server  # noqa: F401 -- the fixture
 from tests.workers import BROKER_URL, Worker, wait_until
 
 READYZ = reverse("readyz")
@@ -42,17 +41,15 @@ def test_readiness_is_never_cached_and_only_read(client):
     assert client.post(READYZ).status_code == 405
 
 
-def test_a_stopped_redis_makes_the_node_unready_and_names_the_broker(
-    redis_server,  # noqa: F811 -- the fixture
-    settings,
-):
-    # As in production by default: the cache and the broker share one Redis.
-    settings.CELERY_BROKER_URL = redis_server.url
+def test_a_stopped_redis_makes_the_node_unready_and_names_the_broker(redis_server, settings):
+    # One Redis server, with the cache and the broker in two of its databases: stopping it
+    # takes both away.
+    settings.CELERY_BROKER_URL = redis_server.url(0)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CACHES = {
         "default": {
             "BACKEND": "core.cache.RedisCache",
-            "LOCATION": redis_server.url,
+            "LOCATION": redis_server.url(1),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
