@@ -148,14 +148,13 @@ def _error_class(error):
 
 
 def outcome(result: HealthCheckResult, optional: set[str]) -> dict:
-    name = result.check.name
     entry = {
-        "status": "ok",
-        "required": name not in optional,
+        "status": "ok" if result.error is None else "fail",
+        "required": result.check.name not in optional,
         "latency_ms": round(result.time_taken * 1000, 1),
     }
     if result.error is not None:
-        entry.update(status="fail", error=_error_class(result.error))
+        entry["error"] = _error_class(result.error)
     return entry
 
 
