@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from importlib import import_module
 
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog  # type: ignore[import-untyped]
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType

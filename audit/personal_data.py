@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import IO, Any
 
-from axes.models import AccessFailureLog, AccessLog  # type: ignore[import-untyped]
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage

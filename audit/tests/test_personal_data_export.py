@@ -5,7 +5,7 @@ import zipfile
 from io import StringIO
 
 import pytest
-from axes.models import AccessLog  # type: ignore[import-untyped]
+from axes.models import AccessLog
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, ManagementUtility, call_command
 
