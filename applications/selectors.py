@@ -36,6 +36,7 @@ from .models import (
     DossierDocument,
     DossierStatus,
     KpiTarget,
+    Receipt,
 )
 
 if TYPE_CHECKING:
@@ -355,3 +356,9 @@ def translation_gaps(call: Call) -> dict[str, list[tuple[str, str]]]:
                 missing.append((_("pièce"), french["label"]))
         gaps[code] = missing
     return gaps
+
+
+def receipts_awaiting_pdf() -> QuerySet[Receipt]:
+    """Receipts whose PDF is still to be made. A dossier erased by the retention policy keeps
+    its receipt's number and date but not its PDF: that one is not waiting for anything."""
+    return Receipt.objects.filter(pdf="", dossier__content_erased_at__isnull=True)

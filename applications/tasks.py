@@ -6,7 +6,7 @@ from core.tasks import PENDING_GRACE
 
 from .choices import ScanStatus
 from .models import Receipt
-from .selectors import documents_waiting_too_long
+from .selectors import documents_waiting_too_long, receipts_awaiting_pdf
 from .services.receipts import receipt_mail_queue, receipt_pdf_render
 from .services.reminders import deadline_reminders_send
 from .services.scanning import document_scan as document_scan_service
@@ -17,6 +17,9 @@ SCAN_MAX_RETRIES = 8
 # Storage away for a moment (disk, S3): try again later; any other failure is a bug to see.
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=1800, max_retries=6)
 def receipt_render(receipt_id):
+    # Queued before the retention policy erased its dossier: the PDF must not come back.
+    if Receipt.objects.filter(pk=receipt_id, dossier__content_erased_at__isnull=False).exists():
+        return
     receipt = receipt_pdf_render(receipt_id=receipt_id)
     receipt_mail_queue(receipt=receipt)
 
@@ -30,7 +33,7 @@ def deadline_reminders():
 def pending_receipts_render():
     """Receipts whose render was never handed to a worker (the broker was away at submission)."""
     stale = timezone.now() - PENDING_GRACE
-    pending = Receipt.objects.filter(pdf="", submitted_at__lt=stale).values_list("pk", flat=True)
+    pending = receipts_awaiting_pdf().filter(submitted_at__lt=stale).values_list("pk", flat=True)
     for receipt_id in pending:
         receipt_render.delay(receipt_id)
     return len(pending)

@@ -28,7 +28,8 @@ from redis.exceptions import RedisError
 
 from accounts.throttling import client_ip
 from applications.choices import ScanStatus
-from applications.models import DossierDocument, Receipt
+from applications.models import DossierDocument
+from applications.selectors import receipts_awaiting_pdf
 from core.metrics import FAILED_KEY, RETRIED_KEY, broker_redis
 from core.models import MailStatus, OutgoingMail
 
@@ -108,7 +109,7 @@ def database_metrics():
     yield GaugeMetricFamily(
         "portal_receipts_pending",
         "Submission receipts whose PDF is not made yet.",
-        value=Receipt.objects.filter(pdf="").count(),
+        value=receipts_awaiting_pdf().count(),
     )
 
 

@@ -22,6 +22,8 @@ from accounts.models import User
 from accounts.tests.factories import AdministratorFactory, DirectorFactory, EvaluatorFactory
 from applications.choices import ScanStatus
 from applications.models import CallStatus, Dossier, DossierDocument, DossierStatus, Receipt
+from applications.selectors import receipts_awaiting_pdf
+from applications.tasks import pending_receipts_render, receipt_render
 from applications.tests.factories import (
     CallFactory,
     ClusterFactory,
@@ -230,6 +232,7 @@ def test_apply_erases_an_old_unsuccessful_dossier_with_its_files_and_keeps_the_r
     assert Review.objects.filter(assignment__dossier=erased).exists()
     assert Decision.objects.get(dossier=erased).letter.name == ""
     assert not Dossier.objects.filter(pk=world["old_draft"].pk).exists()
+    assert not Dossier.history.filter(id=world["old_draft"].pk).exists()
     assert not any(default_storage.exists(name) for name in world["files_due"])
     # Field history keeps no earlier version of what was erased.
     history = Dossier.history.filter(id=erased.pk)
@@ -404,3 +407,19 @@ def test_a_retention_duration_of_zero_is_refused_at_start_up(settings):
     [error] = retention_durations(None)
     assert error.id == "audit.E001"
     assert "RETENTION_INACTIVE_ACCOUNT_DAYS" in error.msg
+
+
+def test_an_erased_receipt_is_not_rendered_again_nor_counted_as_pending(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("apply_retention", "--apply", stdout=StringIO())
+    receipt = Receipt.objects.get(dossier=world["old_rejected"])
+    Receipt.objects.filter(pk=receipt.pk).update(submitted_at=timezone.now() - YEAR)
+
+    assert pending_receipts_render() == 0
+    receipt_render(receipt.pk)
+
+    receipt.refresh_from_db()
+    assert receipt.pdf.name == ""
+    assert not receipts_awaiting_pdf().filter(pk=receipt.pk).exists()
