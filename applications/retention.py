@@ -137,8 +137,9 @@ def dossiers_content_erase(*, dossiers: QuerySet[Dossier], now: datetime) -> lis
 def drafts_delete(*, dossiers: QuerySet[Dossier]) -> list[StoredFile]:
     ids = list(dossiers.values_list("pk", flat=True))
     files = _documents_delete(ids)
-    Dossier.history.filter(id__in=ids).delete()  # type: ignore[attr-defined]
     Dossier.objects.filter(pk__in=ids).delete()
+    # After the rows: deleting one writes a last history record holding every field.
+    Dossier.history.filter(id__in=ids).delete()  # type: ignore[attr-defined]
     return files
 
 

@@ -19,6 +19,8 @@ def test_purge_frees_addresses_of_registrations_never_verified(director):
 
     assert unverified_users_purge() == 1
     assert set(User.objects.values_list("pk", flat=True)) == {director.pk, recent.pk}
+    # Nor does the field history keep the address: deleting writes a last record of its own.
+    assert not User.history.filter(id=stale.pk).exists()
 
 
 @pytest.mark.django_db
