@@ -136,14 +136,16 @@ def stopped(process):
         process.wait()
 
 
-def https_get(site, path, headers=None):
+def https_get(site, path, headers=None, source="127.0.0.1"):
     context = ssl.create_default_context(cafile=site["cert"])
     connection = http.client.HTTPSConnection(
         "127.0.0.1", site["https"], timeout=10, context=context
     )
     # The certificate names the site, as the real one does; the connection goes to loopback.
     connection.sock = context.wrap_socket(
-        socket.create_connection(("127.0.0.1", site["https"]), timeout=10),
+        socket.create_connection(
+            ("127.0.0.1", site["https"]), timeout=10, source_address=(source, 0)
+        ),
         server_hostname=SITE_NAME,
     )
     try:

@@ -128,6 +128,19 @@ def test_media_and_quarantine_urls_reach_the_portal_not_the_disk(running_nginx):
         assert response.getheader("Content-Type") == "application/json"
 
 
+def test_readiness_and_metrics_reach_the_portal_from_the_monitoring_networks_only(running_nginx):
+    for path in ("/readyz", "/metrics"):
+        _, body = https_get(running_nginx, path)
+        # 127.0.0.2 stands for an address outside the allowed networks.
+        refused, _ = https_get(running_nginx, path, source="127.0.0.2")
+
+        assert json.loads(body)["path"] == path, path
+        assert refused.status == 403, path
+    # The rest of the portal is for everyone.
+    _, body = https_get(running_nginx, "/appels/", source="127.0.0.2")
+    assert json.loads(body)["path"] == "/appels/"
+
+
 def test_production_portal_answers_behind_nginx(tmp_path, production_gunicorn):
     site = site_under_nginx(tmp_path, production_gunicorn)
     process = started(
