@@ -21,6 +21,7 @@ from core.models import OutgoingMail
 from core.retention import mails_readdress
 
 from .models import Role, User
+from .services import unverified_users, unverified_users_purge
 
 ANONYMISED_NAME = "Compte anonymisé"
 # Roles whose accounts the policy anonymises once dormant; administrators are ministry agents
@@ -40,21 +41,11 @@ def _days(setting: str) -> timedelta:
 
 def unverified_accounts_due(*, now: datetime) -> QuerySet[User]:
     """Self-registrations whose verification link was never followed (as accounts.tasks purges)."""
-    return User.objects.filter(
-        role=Role.DIRECTOR,
-        email_verified_at__isnull=True,
-        last_login__isnull=True,
-        date_joined__lt=now - _days("RETENTION_UNVERIFIED_ACCOUNT_DAYS"),
-    )
+    return unverified_users(older_than=_days("RETENTION_UNVERIFIED_ACCOUNT_DAYS"), now=now)
 
 
-@transaction.atomic
 def unverified_accounts_delete(*, now: datetime) -> int:
-    users = list(unverified_accounts_due(now=now).values_list("pk", flat=True))
-    User.objects.filter(pk__in=users).delete()
-    # After the rows: deleting one writes a last history record with the e-mail and the name.
-    User.history.filter(id__in=users).delete()  # type: ignore[attr-defined]
-    return len(users)
+    return unverified_users_purge(older_than=_days("RETENTION_UNVERIFIED_ACCOUNT_DAYS"), now=now)
 
 
 def expired_sessions_due(*, now: datetime) -> QuerySet[Session]:

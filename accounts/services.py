@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -23,6 +23,8 @@ from .selectors import email_is_taken, email_verification_user, link_used_error
 from .tokens import email_verification_token
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from core.models import OutgoingMail
 
 
@@ -184,16 +186,22 @@ def password_reset_mail_queue(*, user: User, uidb64: str, token: str) -> Outgoin
     )
 
 
-@transaction.atomic
-def unverified_users_purge(*, older_than: timedelta = timedelta(days=7)) -> int:
-    """Free the addresses of self-registrations whose link was never followed."""
-    stale = User.objects.filter(
+def unverified_users(*, older_than: timedelta, now: datetime | None = None) -> QuerySet[User]:
+    """Self-registrations whose verification link was never followed for `older_than`."""
+    return User.objects.filter(
         role=Role.DIRECTOR,
         email_verified_at__isnull=True,
         last_login__isnull=True,
-        date_joined__lt=timezone.now() - older_than,
+        date_joined__lt=(now or timezone.now()) - older_than,
     )
-    users = list(stale.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def unverified_users_purge(
+    *, older_than: timedelta = timedelta(days=7), now: datetime | None = None
+) -> int:
+    """Free the addresses of self-registrations whose link was never followed."""
+    users = list(unverified_users(older_than=older_than, now=now).values_list("pk", flat=True))
     User.objects.filter(pk__in=users).delete()
     # After the rows: deleting one writes a last history record with the e-mail and the name.
     User.history.filter(id__in=users).delete()  # type: ignore[attr-defined]
