@@ -101,6 +101,9 @@ def test_the_grid_settings_save_each_languages_words(client, administrator):
         "criterion_min_percent": "40",
         "divergence_threshold": "15",
         "evaluation_deadline": "",
+        "conflict_lookback_years": "3",
+        "appeal_days": "15",
+        "results_require_closed_sitting": "on",
     }
 
     response = client.post(reverse("evaluation:grid_settings", args=[grid.call.pk]), data)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.validators import ice_validator
 
 from ..choices import LegalForm, MemberType, Region, Sector
 
@@ -74,6 +75,9 @@ class ClusterMember(models.Model):
     joined_year = models.PositiveSmallIntegerField(
         _("année d'adhésion"), validators=[MinValueValidator(1950), MaxValueValidator(2100)]
     )
+    # Both optional; with them the ministry detects an evaluator's ties to the member.
+    ice = models.CharField(_("ICE"), max_length=15, blank=True, validators=[ice_validator])
+    email = models.EmailField(_("courriel de contact"), blank=True)
 
     class Meta:
         verbose_name = _("membre")

@@ -46,6 +46,22 @@ class GridForm(forms.Form):
         localize=True,
     )
     evaluation_deadline = moroccan_datetime_field(_("Date limite d'évaluation"), required=False)
+    conflict_lookback_years = forms.IntegerField(
+        label=_("Années prises en compte pour les conflits d'intérêts"),
+        min_value=1,
+        max_value=20,
+        help_text=_(
+            "Une organisation pour laquelle ou avec laquelle un évaluateur a travaillé pendant "
+            "ces dernières années compte comme conflit présumé."
+        ),
+    )
+    appeal_days = forms.IntegerField(
+        label=_("Délai de recours après la publication (jours)"), min_value=1, max_value=90
+    )
+    results_require_closed_sitting = forms.BooleanField(
+        label=_("Publier les résultats seulement après une séance du comité clôturée"),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +86,9 @@ class GridForm(forms.Form):
                 "criterion_min_percent",
                 "divergence_threshold",
                 "evaluation_deadline",
+                "conflict_lookback_years",
+                "appeal_days",
+                "results_require_closed_sitting",
             ],
         )
 
@@ -82,6 +101,9 @@ class GridForm(forms.Form):
             "criterion_min_percent": int(grid.criterion_min_ratio * 100),
             "divergence_threshold": grid.divergence_threshold,
             "evaluation_deadline": grid.evaluation_deadline,
+            "conflict_lookback_years": grid.conflict_lookback_years,
+            "appeal_days": grid.appeal_days,
+            "results_require_closed_sitting": grid.results_require_closed_sitting,
         }
         return cls(data, initial=initial)
 

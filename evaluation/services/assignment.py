@@ -18,7 +18,14 @@ from core.journal import journal_record
 from core.mail import mail_queue
 from core.states import StateMachine
 
-from ..models import Assignment, AssignmentStatus, ConflictDeclaration, Review, ReviewStatus
+from ..models import (
+    Assignment,
+    AssignmentStatus,
+    ConflictDeclaration,
+    ConflictKind,
+    Review,
+    ReviewStatus,
+)
 from ..selectors.assignments import (
     ASSIGNABLE_STATUSES,
     EVALUATORS_PER_DOSSIER,
@@ -251,7 +258,12 @@ def assignment_remove(*, actor: User, assignment: Assignment, reason: str) -> As
 
 @transaction.atomic
 def interests_declare(
-    *, actor: User, assignment: Assignment, has_conflict: bool, statement: str = ""
+    *,
+    actor: User,
+    assignment: Assignment,
+    has_conflict: bool,
+    statement: str = "",
+    kind: str = ConflictKind.OTHER,
 ) -> Assignment:
     """The evaluator's word before opening the dossier: no conflict makes the assignment
     active; a conflict withdraws it, is remembered for the cluster, and the administrators
@@ -278,7 +290,11 @@ def interests_declare(
     ConflictDeclaration.objects.update_or_create(
         evaluator=actor,
         cluster=cluster,
-        defaults={"has_conflict": has_conflict, "statement": statement},
+        defaults={
+            "has_conflict": has_conflict,
+            "kind": kind if has_conflict else "",
+            "statement": statement,
+        },
     )
     # Journaled on the assignment: the dossier's history, read by its director, must not name
     # the evaluator nor carry their statement.

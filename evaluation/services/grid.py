@@ -22,13 +22,19 @@ if TYPE_CHECKING:
     from applications.models import Call
 
 
+NOT_SCORING_RULES = (
+    "evaluation_deadline",
+    "conflict_lookback_years",
+    "appeal_days",
+    "results_require_closed_sitting",
+)
 GRID_FIELDS = (
     "scale_max",
     *columns("scale_labels"),
     "min_total",
     "criterion_min_ratio",
     "divergence_threshold",
-    "evaluation_deadline",
+    *NOT_SCORING_RULES,
 )
 CRITERION_FIELDS = (*columns("label"), *columns("description"), "weight", "min_score", "position")
 
@@ -80,8 +86,9 @@ def _require_editable(actor: User, grid: Grid) -> None:
 def grid_update(*, actor: User, grid: Grid, **fields: Any) -> Grid:
     grid = Grid.objects.select_for_update().get(pk=grid.pk)
     changed = {name for name, value in fields.items() if getattr(grid, name) != value}
-    # The evaluation deadline is a date, not a rule of the scoring: it may move at any time.
-    if changed - {"evaluation_deadline"}:
+    # Dates and the procedure around the scoring are not rules of the scoring: they may change
+    # after the grid is frozen.
+    if changed - set(NOT_SCORING_RULES):
         _require_editable(actor, grid)
     elif not actor.has_perm("evaluation.manage"):
         raise ApplicationError(_("Seul un administrateur du programme peut modifier la grille."))

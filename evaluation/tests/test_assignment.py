@@ -56,7 +56,11 @@ def admissible_dossier(call, status=DossierStatus.ADMISSIBLE, **fields):
 
 def conflict(evaluator, cluster):
     return ConflictDeclaration.objects.create(
-        evaluator=evaluator, cluster=cluster, has_conflict=True, statement="Ancien salarié."
+        evaluator=evaluator,
+        cluster=cluster,
+        has_conflict=True,
+        kind="employment",
+        statement="Ancien salarié.",
     )
 
 

@@ -43,6 +43,8 @@ def _settings_data(**overrides):
         "criterion_min_percent": "35",
         "divergence_threshold": "12.5",
         "evaluation_deadline": "2030-06-10T15:00",
+        "conflict_lookback_years": "5",
+        "appeal_days": "20",
     }
     return {**data, **overrides}
 
@@ -141,6 +143,9 @@ def test_administrator_changes_the_thresholds(client, administrator, grid):
     assert grid.divergence_threshold == Decimal("12.5")
     assert timezone.localtime(grid.evaluation_deadline).hour == 15
     assert grid.scale_labels[0] == "Absent"
+    assert (grid.conflict_lookback_years, grid.appeal_days) == (5, 20)
+    # An unticked box is a "no": results may then be published without a closed sitting.
+    assert grid.results_require_closed_sitting is False
     assert journal_for(grid.call).filter(action="grid.update").exists()
 
 

@@ -40,6 +40,20 @@ class Grid(TimeStampedModel):
         **SCORE,
     )
     evaluation_deadline = models.DateTimeField(_("date limite d'évaluation"), null=True, blank=True)
+    # How far back an evaluator's organisations count when likely conflicts are detected.
+    conflict_lookback_years = models.PositiveSmallIntegerField(
+        _("années prises en compte pour les conflits d'intérêts"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    appeal_days = models.PositiveSmallIntegerField(
+        _("délai de recours (jours)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    results_require_closed_sitting = models.BooleanField(
+        _("publication des résultats après une séance du comité clôturée"), default=True
+    )
     frozen_at = models.DateTimeField(_("figée le"), null=True, blank=True)
 
     class Meta:
@@ -79,8 +93,17 @@ class Criterion(models.Model):
         return self.label
 
 
+class ConflictKind(models.TextChoices):
+    EMPLOYMENT = "employment", _("Emploi")
+    COLLABORATION = "collaboration", _("Collaboration")
+    FAMILY = "family", _("Lien familial")
+    FINANCIAL = "financial", _("Intérêt financier")
+    OTHER = "other", _("Autre")
+
+
 class ConflictDeclaration(models.Model):
-    """An evaluator's word about one cluster, given before opening its dossier."""
+    """An evaluator's word about one cluster, given before opening its dossier. "No conflict"
+    is a declaration too, kept with its time (an empty answer is not an answer)."""
 
     evaluator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflict_declarations"
@@ -89,8 +112,13 @@ class ConflictDeclaration(models.Model):
         "applications.Cluster", on_delete=models.PROTECT, related_name="conflict_declarations"
     )
     has_conflict = models.BooleanField(_("conflit d'intérêts"))
+    # Empty exactly when there is no conflict.
+    kind = models.CharField(
+        _("nature du conflit"), max_length=20, choices=ConflictKind.choices, blank=True
+    )
     statement = models.TextField(_("précisions"), blank=True)
     declared_at = models.DateTimeField(_("déclaré le"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("modifiée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("déclaration d'intérêts")
@@ -98,6 +126,11 @@ class ConflictDeclaration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["evaluator", "cluster"], name="conflict_one_declaration_per_cluster"
+            ),
+            models.CheckConstraint(
+                condition=(Q(has_conflict=True) & ~Q(kind=""))
+                | (Q(has_conflict=False) & Q(kind="")),
+                name="conflict_kind_when_conflict",
             ),
         ]
 
